@@ -1,0 +1,88 @@
+/**
+ * SYNO.API.Auth: login and logout. Errors use the Auth table (400-404), not the VMM one.
+ *
+ * Client quirks: the Go client needs `sid` and `synotoken` both non-empty and reads `did`;
+ * Python clients send `otp_code=` empty and read `data.sid` even with `format=cookie`, so the
+ * sid is always in the answer and the cookie is added for `format=cookie` (the default).
+ * By design: DSM 7 (version 6 and up) also answers `account` and `is_portal_port`.
+ */
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { password, text, yesNo } from "../dsm/codecs";
+import { DsmError } from "../dsm/errors";
+import { operation } from "../dsm/registry";
+import { newDeviceToken, newSid, newSynoToken } from "../ids";
+import { verifyPassword } from "../security/password";
+import { verifyTotp } from "../security/totp";
+
+export const login = operation({
+  session: "none",
+  badParamCode: 400,
+  params: z.object({
+    account: text(),
+    passwd: password(),
+    session: text(),
+    format: text(),
+    otp_code: text(),
+    enable_syno_token: yesNo(),
+    enable_device_token: yesNo(),
+    device_name: text(),
+    device_id: text(),
+  }),
+  handle: (ctx, p) => {
+    const { store } = ctx.services;
+    const account = p.account ? store.auth.account(p.account) : undefined;
+    if (account === undefined || !verifyPassword(p.passwd ?? "", account.password_hash))
+      throw new DsmError(400);
+    if (account.disabled === 1) throw new DsmError(401);
+    if (account.otp_secret !== null) {
+      const trusted = p.device_id ? store.auth.isTrustedDevice(p.device_id, account.name) : false;
+      if (!trusted) {
+        if (!p.otp_code) {
+          // DSM's detail: a token for the follow-up request and the kinds of second factor.
+          throw new DsmError(403, { token: randomBytes(16).toString("hex"), types: [{ type: "otp" }] });
+        }
+        if (!verifyTotp(account.otp_secret, p.otp_code, ctx.now)) throw new DsmError(404);
+      }
+    }
+    const sid = newSid();
+    const synotoken = p.enable_syno_token ? newSynoToken() : null;
+    store.auth.createSession({
+      sid,
+      account: account.name,
+      session_name: p.session || "webui",
+      synotoken,
+      created_at: ctx.now,
+      last_seen: ctx.now,
+    });
+    let did: string | undefined;
+    if (p.enable_device_token) {
+      did = newDeviceToken();
+      store.auth.addDeviceToken(did, account.name, p.device_name || "", ctx.now);
+    }
+    if (p.format !== "sid") {
+      ctx.setCookie("id", sid);
+      if (did !== undefined) ctx.setCookie("did", did);
+    }
+    if (ctx.version < 6) {
+      return synotoken === null ? { sid } : { sid, synotoken };
+    }
+    return {
+      account: account.name,
+      ...(did === undefined ? {} : { did }),
+      is_portal_port: false,
+      sid,
+      ...(synotoken === null ? {} : { synotoken }),
+    };
+  },
+});
+
+/** Logout always succeeds, also without a session (Python clients send `logout&session=webui`). */
+export const logout = operation({
+  session: "optional",
+  params: z.object({}),
+  handle: (ctx) => {
+    if (ctx.session !== undefined) ctx.services.store.auth.endSession(ctx.session.sid);
+    return undefined;
+  },
+});

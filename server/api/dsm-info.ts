@@ -1,0 +1,27 @@
+/**
+ * SYNO.DSM.Info getinfo: Python clients call it right after login for model, version and serial.
+ * Gaps: temperature is a constant; `time` is the emulator clock in the host's local format.
+ */
+import { z } from "zod";
+import { operation } from "../dsm/registry";
+
+export const getinfo = operation({
+  session: "required",
+  params: z.object({}),
+  handle: (ctx) => {
+    const s = ctx.services.store.system.get();
+    const build = String(s.dsm_build);
+    return {
+      codepage: "enu",
+      model: s.model,
+      ram: s.ram_mb,
+      serial: s.serial,
+      temperature: 42,
+      temperature_warn: false,
+      time: new Date(ctx.now).toUTCString(),
+      uptime: Math.max(0, Math.floor((ctx.now - s.boot_started_at) / 1000)),
+      version: build,
+      version_string: `DSM ${s.dsm_version}`,
+    };
+  },
+});

@@ -1,0 +1,40 @@
+/**
+ * SYNO.Virtualization.API.Guest reads: `list` and `get`.
+ *
+ * Gaps: `additional` is accepted and changes nothing: the guide's examples show `vdisks` and
+ * `vnics` without it, so they are always present; what more DSM adds with it is not documented.
+ * By design: an unknown guest answers 401 (the parameter names nothing), as for a missing one.
+ */
+import { z } from "zod";
+import { bool, ref } from "../dsm/codecs";
+import { DsmError } from "../dsm/errors";
+import { type CallContext, operation } from "../dsm/registry";
+import type { GuestRow } from "../store/guests";
+import { presentGuest } from "./present";
+
+const vmm = { session: "required", adminOnly: true } as const;
+
+export const guestRef = { guest_id: ref(), guest_name: ref() };
+
+/** The guest named by `guest_id` or `guest_name` (401 when neither is given or it does not exist). */
+export function findGuest(ctx: CallContext, p: { guest_id?: string; guest_name?: string }): GuestRow {
+  if (p.guest_id === undefined && p.guest_name === undefined) throw new DsmError(401);
+  const guest = ctx.services.store.guests.find({ id: p.guest_id, name: p.guest_name });
+  if (guest === undefined) throw new DsmError(401);
+  return guest;
+}
+
+export const guestList = operation({
+  ...vmm,
+  params: z.object({ additional: bool(false) }),
+  handle: (ctx) => ({ guests: ctx.services.store.guests.list().map(presentGuest) }),
+});
+
+export const guestGet = operation({
+  ...vmm,
+  params: z.object({ additional: bool(false), ...guestRef }),
+  handle: (ctx, p) => {
+    const guest = findGuest(ctx, p);
+    return presentGuest(ctx.services.store.guests.record(guest));
+  },
+});

@@ -1,0 +1,27 @@
+/**
+ * SYNO.API.Info, generated from the registry: `query=all`, a comma list of names or name
+ * prefixes (`SYNO.Virtualization.`), or no `query` at all (everything).
+ */
+import { z } from "zod";
+import { list } from "../dsm/codecs";
+import { type ApiDefinition, operation, type Registry } from "../dsm/registry";
+
+export function infoOperation(getRegistry: () => Registry) {
+  return operation({
+    session: "none",
+    params: z.object({ query: list() }),
+    handle: (_ctx, { query }) => {
+      const wanted = query === undefined || query.includes("all") ? undefined : query.filter((q) => q !== "");
+      const data: Record<string, ReturnType<typeof describe>> = {};
+      for (const [name, api] of Object.entries(getRegistry()) as [string, ApiDefinition<string>][]) {
+        if (wanted === undefined || wanted.some((q) => name.startsWith(q))) data[name] = describe(api);
+      }
+      return data;
+    },
+  });
+}
+
+function describe(api: ApiDefinition<string>) {
+  const base = { maxVersion: api.maxVersion, minVersion: api.minVersion, path: api.path };
+  return api.requestFormat === undefined ? base : { ...base, requestFormat: api.requestFormat };
+}

@@ -1,0 +1,39 @@
+/**
+ * `npm start`: runs the emulator until SIGINT/SIGTERM. Prints one JSON line once listening
+ * (`{"event":"listening","url":...,"pid":...}`) so scripts and CI can wait for it.
+ */
+import { parseConfig } from "./config";
+import { startEmulator } from "./emulator";
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const emulator = await startEmulator(config);
+  process.stdout.write(
+    `${JSON.stringify({ event: "listening", url: emulator.url, pid: process.pid, db: config.db, fixture: config.fixture })}\n`,
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    emulator.close().then(
+      () => {
+        process.stdout.write(`${JSON.stringify({ event: "stopped", signal })}\n`);
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`cannot start the emulator: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

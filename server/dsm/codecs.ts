@@ -1,0 +1,163 @@
+/**
+ * Parameter codecs: how DSM reads the strings of a WebAPI request.
+ *
+ * Every parameter arrives as a string (query or form body). DSM's CGI layer then reads:
+ * - booleans as `true`/`false` (also JSON-quoted); never "any non-empty string is true";
+ * - numbers as digits, also when a client JSON-quotes them (`"2"`);
+ * - JSON-typed values (`vdisks`, `vnics`, `storage_ids`) as JSON text whose numbers may be strings;
+ * - multi-element values split on `,`, with `\,` for a literal comma and `\\` for a backslash;
+ * - an empty id (`guest_id=`) as if it were absent (clients send both ids, one empty).
+ * A value a codec refuses becomes error 401 (the dispatcher turns zod issues into it).
+ *
+ * Client quirks: Python clients JSON-quote some strings (`guest_name="win10"`); both
+ * `task_id` (guide, Go) and `taskid` (Python) name the task parameter.
+ */
+import { z } from "zod";
+
+type Raw = string | undefined;
+
+/** Splits a multi-element value on unescaped commas and unescapes each element. */
+export function splitEscapedList(value: string): string[] {
+  const out: string[] = [];
+  let current = "";
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (ch === "\\" && i + 1 < value.length) {
+      current += value[++i];
+    } else if (ch === ",") {
+      out.push(current);
+      current = "";
+    } else {
+      current += ch;
+    }
+  }
+  out.push(current);
+  return out;
+}
+
+/** Undoes the guide's escaping inside a single-element value. */
+export function unescapeValue(value: string): string {
+  return value.replace(/\\([\\,])/g, "$1");
+}
+
+/** A JSON-quoted string (`"win10"`) read as its content; anything else unchanged. */
+function unquote(value: string): string {
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      if (typeof parsed === "string") return parsed;
+    } catch {
+      // not JSON: keep the raw text, DSM does the same
+    }
+  }
+  return value;
+}
+
+const raw = z.string().optional();
+
+/** A text parameter (escaped per the guide; empty is a value). */
+export const text = () => raw.transform((v) => (v === undefined ? undefined : unescapeValue(unquote(v))));
+
+/** A required non-empty text parameter. */
+export const requiredText = () =>
+  raw.transform((v, ctx) => {
+    const value = v === undefined ? "" : unescapeValue(unquote(v));
+    if (value === "") {
+      ctx.addIssue({ code: "custom", message: "required" });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+/** An id or name used to pick an object: empty means absent. */
+export const ref = () =>
+  raw.transform((v) => {
+    if (v === undefined) return undefined;
+    const value = unescapeValue(unquote(v));
+    return value === "" ? undefined : value;
+  });
+
+/** A password: never escaped, taken as sent. */
+export const password = () => raw;
+
+function readBool(v: Raw): boolean | undefined | null {
+  if (v === undefined || v === "") return undefined;
+  const value = unquote(v);
+  if (value === "true") return true;
+  if (value === "false") return false;
+  return null;
+}
+
+/** A DSM boolean with its documented default. */
+export const bool = (fallback: boolean) =>
+  raw.transform((v, ctx) => {
+    const value = readBool(v);
+    if (value === null) {
+      ctx.addIssue({ code: "custom", message: "expected true or false" });
+      return z.NEVER;
+    }
+    return value ?? fallback;
+  });
+
+/** A DSM `yes`/`no` switch as the auth API reads it (`enable_syno_token=yes`). */
+export const yesNo = () => raw.transform((v) => v === "yes" || v === "true");
+
+function readInt(v: string): number | null {
+  const value = unquote(v).trim();
+  if (!/^-?\d{1,15}$/.test(value)) return null;
+  return Number(value);
+}
+
+/** An optional integer in [min, max]; empty means absent. */
+export const int = (min: number, max: number) =>
+  raw.transform((v, ctx) => {
+    if (v === undefined || v === "") return undefined;
+    const value = readInt(v);
+    if (value === null || value < min || value > max) {
+      ctx.addIssue({ code: "custom", message: `expected an integer from ${min} to ${max}` });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+/** A number inside JSON text: a JSON number or a string of digits. */
+export const jsonInt = (min: number, max: number) =>
+  z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const value = typeof v === "number" ? v : readInt(v);
+    if (value === null || !Number.isInteger(value) || value < min || value > max) {
+      ctx.addIssue({ code: "custom", message: `expected an integer from ${min} to ${max}` });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+/** JSON text validated by `schema`. Absent or empty gives undefined. */
+export const json = <T extends z.ZodType>(schema: T) =>
+  raw.transform((v, ctx): z.output<T> | undefined => {
+    if (v === undefined || v === "") return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "expected JSON" });
+      return z.NEVER;
+    }
+    const result = schema.safeParse(parsed);
+    if (!result.success) {
+      for (const issue of result.error.issues) ctx.addIssue({ code: "custom", message: issue.message });
+      return z.NEVER;
+    }
+    return result.data;
+  });
+
+/** A multi-element value: the guide's comma list. */
+export const list = () =>
+  raw.transform((v) => (v === undefined || v === "" ? undefined : splitEscapedList(v)));
+
+/** The task id under either of its names: `task_id` (guide, Go client) or `taskid` (Python client). */
+export function taskIdOf(params: Record<string, string>): string | undefined {
+  const value = params.task_id ?? params.taskid;
+  if (value === undefined) return undefined;
+  const id = unquote(value);
+  return id === "" ? undefined : id;
+}

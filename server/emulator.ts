@@ -1,0 +1,72 @@
+/**
+ * Starting an emulator: open (or create and seed) its database, build the app, listen.
+ * Used by the CLI and in-process by tests and client libraries (`startEmulator`).
+ */
+
+import { mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { dirname } from "node:path";
+import { serve } from "@hono/node-server";
+import { type App, createApp } from "./app";
+import { type Clock, SwitchableClock } from "./clock";
+import { type Config, configSchema } from "./config";
+import { type Db, isEmpty, openDatabase } from "./store/db";
+import { type Fixture, loadFixtureFile } from "./store/fixture";
+import { seedFixture } from "./store/seed";
+
+export interface EmulatorOptions extends Partial<Config> {
+  /** A clock to drive time (tests pass a VirtualClock); default: real time, switchable later. */
+  readonly clock?: Clock;
+  /** A fixture object instead of the `fixture` file. */
+  readonly fixtureData?: Fixture;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningEmulator {
+  /** Base URL, e.g. `http://127.0.0.1:5000` (DSM paths live under `/webapi/`). */
+  readonly url: string;
+  readonly port: number;
+  readonly app: App;
+  readonly db: Db;
+  close(): Promise<void>;
+}
+
+/** Opens the database and seeds it from the fixture when it is new (an existing file is reused). */
+export function openState(config: Config, clock: Clock, fixtureData?: Fixture): { db: Db; fixture: Fixture } {
+  if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true });
+  const fixture = fixtureData ?? loadFixtureFile(config.fixture);
+  const db = openDatabase(config.db);
+  if (isEmpty(db)) seedFixture(db, fixture, clock.now());
+  return { db, fixture };
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const { clock: givenClock, fixtureData, log, ...rest } = options;
+  const config = configSchema.parse({ port: 0, db: ":memory:", ...rest });
+  const clock = givenClock ?? new SwitchableClock("real");
+  const { db } = openState(config, clock, fixtureData);
+  const app = createApp({ db, clock, config, log });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+    s.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  let closed = false;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    app,
+    db,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets would hold close() open until they idle out.
+        if ("closeAllConnections" in server) server.closeAllConnections();
+      });
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/** Identifiers in DSM's shapes, from a CSPRNG. */
+import { randomBytes, randomUUID } from "node:crypto";
+
+/** A session id: 144 random bits, URL-safe. */
+export const newSid = (): string => randomBytes(18).toString("base64url");
+
+/** A SynoToken (CSRF token): 96 random bits. */
+export const newSynoToken = (): string => randomBytes(12).toString("base64url");
+
+/** A device token (`did`) for trusted-device logins. */
+export const newDeviceToken = (): string => randomBytes(24).toString("base64url");
+
+/** Guest, vdisk, vnic and image ids are UUIDs on DSM. */
+export const newUuid = (): string => randomUUID();
+
+/** `@<group>/virtualization_api_<kind>_create<16 hex>` as in the guide. */
+export function newTaskId(group: "administrators" | "users", kind: "guest" | "image"): string {
+  return `@${group}/virtualization_api_${kind}_create${randomBytes(8).toString("hex").toUpperCase()}`;
+}
+
+/** A random MAC in Synology's OUI range (02:11:32), as VMM generates them. */
+export function newMac(): string {
+  const tail = [...randomBytes(3)].map((b) => b.toString(16).padStart(2, "0"));
+  return `02:11:32:${tail.join(":")}`;
+}

@@ -1,0 +1,72 @@
+/** Accounts, sessions and device tokens. */
+import type { Db } from "./db";
+
+export interface AccountRow {
+  name: string;
+  password_hash: string;
+  is_admin: number;
+  disabled: number;
+  otp_secret: string | null;
+}
+
+export interface SessionRow {
+  sid: string;
+  account: string;
+  session_name: string;
+  synotoken: string | null;
+  created_at: number;
+  last_seen: number;
+}
+
+export class AuthStore {
+  readonly #account;
+  readonly #insertSession;
+  readonly #session;
+  readonly #touch;
+  readonly #deleteSession;
+  readonly #pruneSessions;
+  readonly #insertDevice;
+  readonly #device;
+  constructor(db: Db) {
+    this.#account = db.prepare<[string], AccountRow>("SELECT * FROM accounts WHERE name = ?");
+    this.#insertSession = db.prepare(
+      `INSERT INTO sessions (sid, account, session_name, synotoken, created_at, last_seen)
+       VALUES (@sid, @account, @session_name, @synotoken, @created_at, @last_seen)`,
+    );
+    this.#session = db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE sid = ?");
+    this.#touch = db.prepare("UPDATE sessions SET last_seen = ? WHERE sid = ?");
+    this.#deleteSession = db.prepare("DELETE FROM sessions WHERE sid = ?");
+    this.#pruneSessions = db.prepare("DELETE FROM sessions WHERE last_seen < ?");
+    this.#insertDevice = db.prepare(
+      "INSERT INTO device_tokens (did, account, device_name, created_at) VALUES (?, ?, ?, ?)",
+    );
+    this.#device = db.prepare<[string, string], { did: string }>(
+      "SELECT did FROM device_tokens WHERE did = ? AND account = ?",
+    );
+  }
+  account(name: string): AccountRow | undefined {
+    return this.#account.get(name);
+  }
+  createSession(row: SessionRow): void {
+    this.#insertSession.run(row);
+  }
+  session(sid: string): SessionRow | undefined {
+    return this.#session.get(sid);
+  }
+  touch(sid: string, now: number): void {
+    this.#touch.run(now, sid);
+  }
+  endSession(sid: string): boolean {
+    return this.#deleteSession.run(sid).changes > 0;
+  }
+  /** Forgets sessions idle since before `before` (long expired: they would answer 119 anyway). */
+  pruneSessions(before: number): void {
+    this.#pruneSessions.run(before);
+  }
+  addDeviceToken(did: string, account: string, deviceName: string, now: number): void {
+    this.#insertDevice.run(did, account, deviceName, now);
+  }
+  isTrustedDevice(did: string, account: string): boolean {
+    return this.#device.get(did, account) !== undefined;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Opening a database: WAL for file databases, foreign keys on, migrations applied in order.
+ * There is no module-level handle: callers own the `Database` they open.
+ */
+import Database from "better-sqlite3";
+import { MIGRATIONS } from "./schema";
+
+export type Db = Database.Database;
+
+export function openDatabase(path: string): Db {
+  const db = new Database(path);
+  if (path !== ":memory:") {
+    db.pragma("journal_mode = WAL");
+    // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the tail).
+    db.pragma("synchronous = NORMAL");
+    db.pragma("busy_timeout = 5000");
+  }
+  db.pragma("foreign_keys = ON");
+  migrate(db);
+  return db;
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma("user_version", { simple: true }) as number;
+}
+
+export function migrate(db: Db): void {
+  const current = schemaVersion(db);
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `database schema version ${current} is newer than this emulator knows (${MIGRATIONS.length})`,
+    );
+  }
+  db.transaction(() => {
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      db.exec(MIGRATIONS[v] ?? "");
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  })();
+}
+
+/** True when the database has never been seeded from a fixture. */
+export function isEmpty(db: Db): boolean {
+  return (db.prepare("SELECT COUNT(*) AS n FROM system").get() as { n: number }).n === 0;
+}

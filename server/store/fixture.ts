@@ -1,0 +1,241 @@
+/**
+ * The fixture format: a whole NAS (system, accounts, hosts, storages, networks, shares,
+ * images, guests) as one JSON document, validated at load with a message naming the bad field.
+ * Ids are given in the file, so every run of a fixture has the same ids.
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+const id = z.string().min(1);
+const mb = z.number().int().min(0);
+
+export const HOST_STATUSES = ["running", "inaccessible", "network_warn", "control_unavail"] as const;
+export const STORAGE_STATUSES = [
+  "online",
+  "missing",
+  "unavailable",
+  "degraded",
+  "crashed",
+  "full",
+  "provision_warning",
+] as const;
+export const GUEST_STATUSES = [
+  "running",
+  "shutdown",
+  "inaccessible",
+  "booting",
+  "shutting_down",
+  "moving",
+  "stor_migrating",
+  "creating",
+  "importing",
+  "preparing",
+  "ha_standby",
+  "unknown",
+  "crashed",
+  "undefined",
+] as const;
+export const IMAGE_TYPES = ["disk", "vdsm", "iso"] as const;
+export const CLUSTER_STATUSES = ["normal", "incompatible", "not_ready"] as const;
+export const AUTO_SELECT = ["most_free_memory", "storage_host", "first"] as const;
+
+const system = z.strictObject({
+  model: z.string().min(1),
+  dsm_version: z.string().min(1),
+  dsm_build: z.number().int().positive(),
+  serial: z.string().min(1),
+  ram_mb: mb,
+  vmm_version: z.string().min(1),
+  cluster_status: z.enum(CLUSTER_STATUSES).default("normal"),
+  pro_licence: z.boolean().default(true),
+  ha_enabled: z.boolean().default(false),
+  ha_reservation_ok: z.boolean().default(true),
+  max_iscsi_luns: z.number().int().min(0),
+  auto_select_host: z.enum(AUTO_SELECT).default("most_free_memory"),
+});
+
+const account = z.strictObject({
+  name: z.string().min(1),
+  /** Plain text in the fixture (tests must know it); only a hash reaches the database. */
+  password: z.string(),
+  admin: z.boolean(),
+  disabled: z.boolean().default(false),
+  /** Base32 TOTP secret: the account then needs a 2-step verification code. */
+  otp_secret: z
+    .string()
+    .regex(/^[A-Z2-7]+=*$/, "must be base32 (A-Z, 2-7)")
+    .optional(),
+});
+
+const host = z.strictObject({
+  host_id: id,
+  host_name: z.string().min(1),
+  status: z.enum(HOST_STATUSES).default("running"),
+  total_cpu_core: z.number().int().positive(),
+  total_ram_size: z.number().int().positive(),
+  /** MB that DSM itself uses on this host, not available to guests. */
+  other_ram_used: mb.default(0),
+});
+
+const storage = z.strictObject({
+  storage_id: id,
+  storage_name: z.string().min(1),
+  host_id: id,
+  size: mb,
+  other_used: mb.default(0),
+  status: z.enum(STORAGE_STATUSES).default("online"),
+  volume_path: z.string().startsWith("/"),
+});
+
+const network = z.strictObject({
+  network_id: id,
+  network_name: z.string().min(1),
+  /** The hosts that have this network; powering a guest on elsewhere answers 909. */
+  host_ids: z.array(id),
+});
+
+const share = z.strictObject({
+  name: z.string().regex(/^[^/]+$/, "a share name has no slash"),
+  files: z.array(z.strictObject({ name: z.string().min(1), size: mb })).default([]),
+});
+
+const image = z.strictObject({
+  image_id: id,
+  image_name: z.string().min(1),
+  type: z.enum(IMAGE_TYPES),
+  size: mb,
+  ds_file_path: z.string().startsWith("/"),
+  storage_ids: z.array(id).min(1),
+});
+
+const vdisk = z.strictObject({
+  vdisk_id: id,
+  controller: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1),
+  unmap: z.boolean().default(false),
+  vdisk_size: z.number().int().positive(),
+  image_id: id.optional(),
+});
+
+const vnic = z.strictObject({
+  vnic_id: id,
+  mac: z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, "must be a lower-case MAC (02:11:32:aa:bb:cc)"),
+  model: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1),
+  network_id: id.nullable(),
+});
+
+const guest = z.strictObject({
+  guest_id: id,
+  guest_name: z.string().min(1),
+  description: z.string().default(""),
+  autorun: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
+  status: z.enum(["running", "shutdown", "crashed", "inaccessible"]).default("shutdown"),
+  storage_id: id,
+  /** Required when status is running: where it runs. */
+  host_id: id.optional(),
+  vcpu_num: z.number().int().positive(),
+  vram_size: z.number().int().positive(),
+  /** Not exposed by the API; drives 911 (UEFI cannot boot remotely). */
+  uefi: z.boolean().default(false),
+  /** Not exposed by the API; threads to reserve on the host, drives 908. */
+  cpu_reservation: z.number().int().min(0).default(0),
+  vdisks: z.array(vdisk),
+  vnics: z.array(vnic),
+});
+
+export const fixtureSchema = z
+  .strictObject({
+    /** Where this inventory came from (captured from a NAS, or written by hand and why). */
+    source: z.string().min(1),
+    system,
+    accounts: z.array(account).min(1),
+    hosts: z.array(host).min(1),
+    storages: z.array(storage),
+    networks: z.array(network),
+    shares: z.array(share).default([]),
+    images: z.array(image).default([]),
+    guests: z.array(guest).default([]),
+  })
+  .superRefine((f, ctx) => {
+    const hostIds = new Set(f.hosts.map((h) => h.host_id));
+    const storageIds = new Set(f.storages.map((s) => s.storage_id));
+    const networkIds = new Set(f.networks.map((n) => n.network_id));
+    const imageIds = new Set(f.images.map((i) => i.image_id));
+    const bad = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: "custom", path, message });
+    f.storages.forEach((s, i) => {
+      if (!hostIds.has(s.host_id)) bad(["storages", i, "host_id"], `unknown host ${s.host_id}`);
+    });
+    f.networks.forEach((n, i) => {
+      n.host_ids.forEach((h, j) => {
+        if (!hostIds.has(h)) bad(["networks", i, "host_ids", j], `unknown host ${h}`);
+      });
+    });
+    f.images.forEach((im, i) => {
+      im.storage_ids.forEach((s, j) => {
+        if (!storageIds.has(s)) bad(["images", i, "storage_ids", j], `unknown storage ${s}`);
+      });
+    });
+    const macs = new Set<string>();
+    f.guests.forEach((g, i) => {
+      if (!storageIds.has(g.storage_id)) bad(["guests", i, "storage_id"], `unknown storage ${g.storage_id}`);
+      if (g.status === "running" && (g.host_id === undefined || !hostIds.has(g.host_id))) {
+        bad(["guests", i, "host_id"], "a running guest needs the host_id of a fixture host");
+      }
+      g.vnics.forEach((v, j) => {
+        if (v.network_id !== null && !networkIds.has(v.network_id)) {
+          bad(["guests", i, "vnics", j, "network_id"], `unknown network ${v.network_id}`);
+        }
+        if (macs.has(v.mac)) bad(["guests", i, "vnics", j, "mac"], `MAC ${v.mac} is used twice`);
+        macs.add(v.mac);
+      });
+      g.vdisks.forEach((d, j) => {
+        if (d.image_id !== undefined && !imageIds.has(d.image_id)) {
+          bad(["guests", i, "vdisks", j, "image_id"], `unknown image ${d.image_id}`);
+        }
+      });
+    });
+    for (const [list, key] of [
+      [f.hosts.map((h) => h.host_name), "hosts"],
+      [f.storages.map((s) => s.storage_name), "storages"],
+      [f.networks.map((n) => n.network_name), "networks"],
+      [f.images.map((im) => im.image_name), "images"],
+      [f.guests.map((g) => g.guest_name), "guests"],
+      [f.accounts.map((a) => a.name), "accounts"],
+    ] as const) {
+      const seen = new Set<string>();
+      list.forEach((name, i) => {
+        if (seen.has(name)) bad([key, i], `name ${name} is used twice`);
+        seen.add(name);
+      });
+    }
+  });
+
+export type Fixture = z.output<typeof fixtureSchema>;
+
+/** Thrown for a fixture that does not validate; the message names every bad field. */
+export class FixtureError extends Error {
+  override name = "FixtureError";
+}
+
+export function parseFixture(input: unknown, origin = "fixture"): Fixture {
+  const result = fixtureSchema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  throw new FixtureError(`${origin} is not a valid fixture:\n${lines.join("\n")}`);
+}
+
+export function loadFixtureFile(path: string): Fixture {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new FixtureError(`cannot read fixture ${path}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new FixtureError(`fixture ${path} is not JSON: ${(err as Error).message}`);
+  }
+  return parseFixture(json, path);
+}

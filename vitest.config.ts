@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts", "server/**/*.test.ts", "conformance/**/*.test.ts"],
+    // Every test starts its own emulators on port 0 with :memory: state: files can run in parallel.
+    pool: "forks",
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
