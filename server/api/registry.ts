@@ -3,7 +3,11 @@ import type { Registry } from "../dsm/registry";
 import { login, logout } from "./auth";
 import { getinfo } from "./dsm-info";
 import { guestGet, guestList } from "./guest";
+import { poweroff, poweron, shutdown } from "./guest-action";
+import { guestCreate } from "./guest-create";
+import { guestDelete, guestSet } from "./guest-edit";
 import { imageList } from "./image";
+import { imageCreate, imageDelete } from "./image-edit";
 import { infoOperation } from "./info";
 import { hostList, networkList, storageList } from "./inventory";
 import { taskClear, taskGet, taskList } from "./task";
@@ -47,6 +51,13 @@ export const registry: Registry = {
   "SYNO.Virtualization.API.Network": { ...VMM, methods: { list: networkList } },
   "SYNO.Virtualization.API.Storage": { ...VMM, methods: { list: storageList } },
   "SYNO.Virtualization.API.Host": { ...VMM, methods: { list: hostList } },
-  "SYNO.Virtualization.API.Guest": { ...VMM, methods: { list: guestList, get: guestGet } },
-  "SYNO.Virtualization.API.Guest.Image": { ...VMM, methods: { list: imageList } },
+  "SYNO.Virtualization.API.Guest": {
+    ...VMM,
+    methods: { list: guestList, get: guestGet, set: guestSet, delete: guestDelete, create: guestCreate },
+  },
+  "SYNO.Virtualization.API.Guest.Action": { ...VMM, methods: { poweron, poweroff, shutdown } },
+  "SYNO.Virtualization.API.Guest.Image": {
+    ...VMM,
+    methods: { list: imageList, delete: imageDelete, create: imageCreate },
+  },
 };

@@ -21,8 +21,9 @@ export interface ApiMethods {
   "SYNO.Virtualization.API.Network": "list";
   "SYNO.Virtualization.API.Storage": "list";
   "SYNO.Virtualization.API.Host": "list";
-  "SYNO.Virtualization.API.Guest": "list" | "get";
-  "SYNO.Virtualization.API.Guest.Image": "list";
+  "SYNO.Virtualization.API.Guest": "list" | "get" | "set" | "delete" | "create";
+  "SYNO.Virtualization.API.Guest.Action": "poweron" | "poweroff" | "shutdown";
+  "SYNO.Virtualization.API.Guest.Image": "list" | "delete" | "create";
 }
 export type ApiName = keyof ApiMethods;
 

@@ -47,7 +47,7 @@ function finishImageCreate(store: Store, task: TaskRow, at: number, failCode: nu
   }
   if (ready === 0) {
     store.mutations.deleteImage(image.image_id);
-    store.tasks.finish(task.task_id, at, failCode ?? 402);
+    store.tasks.finish(task.task_id, at, failCode ?? 700);
     return;
   }
   store.mutations.setImageState(image.image_id, "ready");

@@ -33,12 +33,34 @@ export class ImageStore {
   readonly #byName;
   readonly #allCopies;
   readonly #copiesOf;
+  readonly #share;
+  readonly #file;
+  readonly #usedByCreating;
   constructor(db: Db) {
     this.#all = db.prepare<[], ImageRow>("SELECT * FROM images ORDER BY seq");
     this.#byId = db.prepare<[string], ImageRow>("SELECT * FROM images WHERE image_id = ?");
     this.#byName = db.prepare<[string], ImageRow>("SELECT * FROM images WHERE image_name = ?");
     this.#allCopies = db.prepare<[], ImageCopyRow>(`${COPY} ORDER BY x.image_id, s.seq`);
     this.#copiesOf = db.prepare<[string], ImageCopyRow>(`${COPY} WHERE x.image_id = ? ORDER BY s.seq`);
+    this.#share = db.prepare<[string], { name: string }>("SELECT name FROM shares WHERE name = ?");
+    this.#file = db.prepare<[string], { path: string; size: number }>(
+      "SELECT path, size FROM share_files WHERE path = ?",
+    );
+    this.#usedByCreating = db.prepare<[string], { n: number }>(
+      `SELECT 1 AS n FROM vdisks d JOIN guests g ON g.guest_id = d.guest_id
+       WHERE d.image_id = ? AND g.status = 'creating' LIMIT 1`,
+    );
+  }
+  shareExists(name: string): boolean {
+    return this.#share.get(name) !== undefined;
+  }
+  /** A file on a shared folder, by its full path (`/share/syno.img`). */
+  shareFile(path: string): { path: string; size: number } | undefined {
+    return this.#file.get(path);
+  }
+  /** True while a guest being created clones this image. */
+  usedByCreatingGuest(imageId: string): boolean {
+    return this.#usedByCreating.get(imageId) !== undefined;
   }
   list(): ImageRecord[] {
     const copies = new Map<string, ImageCopyRow[]>();

@@ -29,8 +29,12 @@ export class Store {
     this.tasks = new TaskStore(db);
     this.mutations = new MutationStore(db);
   }
-  /** Runs `fn` in one SQLite transaction (nested calls become savepoints). */
+  /**
+   * Runs `fn` in one SQLite transaction (nested calls become savepoints). IMMEDIATE takes the
+   * write lock up front, so two processes sharing a file can never both read-then-write.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    const tx = this.db.transaction(fn);
+    return this.db.inTransaction ? tx() : tx.immediate();
   }
 }

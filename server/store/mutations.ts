@@ -1,5 +1,16 @@
 /** Writes to guests, vdisks, vnics and images. Callers wrap multi-step changes in a transaction. */
+import { DsmError, type DsmErrorCode } from "../dsm/errors";
 import type { Db } from "./db";
+
+/** A UNIQUE constraint failure on one of `columns` as the DSM error it means, else undefined. */
+function uniqueViolation(err: unknown, columns: Record<string, DsmErrorCode>): DsmError | undefined {
+  if (!(err instanceof Error) || (err as { code?: string }).code !== "SQLITE_CONSTRAINT_UNIQUE")
+    return undefined;
+  for (const [column, code] of Object.entries(columns)) {
+    if (err.message.includes(column)) return new DsmError(code);
+  }
+  return undefined;
+}
 
 export interface NewGuest {
   guest_id: string;
@@ -89,14 +100,19 @@ export class MutationStore {
     this.#setImageState = db.prepare("UPDATE images SET state = ? WHERE image_id = ?");
     this.#deleteImage = db.prepare("DELETE FROM images WHERE image_id = ?");
   }
+  /** Inserts a guest; a name or MAC that another writer took first becomes DSM's 403 or 905. */
   insertGuest(guest: NewGuest, vdisks: NewVdisk[], vnics: NewVnic[]): void {
-    this.#insertGuest.run(guest);
-    vdisks.forEach((d, idx) => {
-      this.#insertVdisk.run({ ...d, guest_id: guest.guest_id, idx });
-    });
-    vnics.forEach((v, idx) => {
-      this.#insertVnic.run({ ...v, guest_id: guest.guest_id, idx });
-    });
+    try {
+      this.#insertGuest.run(guest);
+      vdisks.forEach((d, idx) => {
+        this.#insertVdisk.run({ ...d, guest_id: guest.guest_id, idx });
+      });
+      vnics.forEach((v, idx) => {
+        this.#insertVnic.run({ ...v, guest_id: guest.guest_id, idx });
+      });
+    } catch (err) {
+      throw uniqueViolation(err, { "guests.guest_name": 403, "vnics.mac": 905 }) ?? err;
+    }
   }
   /** Removes a guest with its vdisks and vnics (their LUNs and space are freed with them). */
   deleteGuest(guestId: string): boolean {
@@ -105,15 +121,20 @@ export class MutationStore {
   setGuestStatus(guestId: string, status: string, hostId: string | null, transitionDue: number | null): void {
     this.#setStatus.run(status, hostId, transitionDue, guestId);
   }
+  /** Applies edits; a name another guest took first becomes DSM's 403. */
   updateGuest(guestId: string, changes: GuestChanges): void {
     const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return;
     // Column names come from the GuestChanges keys above, never from a request.
     const sets = entries.map(([k]) => `${k} = @${k}`).join(", ");
-    this.#db.prepare(`UPDATE guests SET ${sets} WHERE guest_id = @guest_id`).run({
-      ...Object.fromEntries(entries),
-      guest_id: guestId,
-    });
+    try {
+      this.#db.prepare(`UPDATE guests SET ${sets} WHERE guest_id = @guest_id`).run({
+        ...Object.fromEntries(entries),
+        guest_id: guestId,
+      });
+    } catch (err) {
+      throw uniqueViolation(err, { "guests.guest_name": 403 }) ?? err;
+    }
   }
   dueTransitions(now: number): { guest_id: string; status: string; host_id: string | null }[] {
     return this.#due.all(now);
@@ -125,7 +146,11 @@ export class MutationStore {
     image: { image_id: string; image_name: string; type: string; size: number; ds_file_path: string },
     storageIds: string[],
   ): void {
-    this.#insertImage.run(image);
+    try {
+      this.#insertImage.run(image);
+    } catch (err) {
+      throw uniqueViolation(err, { "images.image_name": 403 }) ?? err;
+    }
     for (const s of storageIds) this.#insertCopy.run(image.image_id, s);
   }
   setImageCopyState(imageId: string, storageId: string, state: "ready" | "failed"): void {
