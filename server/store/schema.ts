@@ -29,6 +29,7 @@ export const MIGRATIONS: readonly string[] = [
     password_hash TEXT NOT NULL,
     is_admin INTEGER NOT NULL,
     disabled INTEGER NOT NULL,
+    login_denied INTEGER NOT NULL DEFAULT 0, -- DSM application privileges deny it: login answers 402
     otp_secret TEXT
   );
 

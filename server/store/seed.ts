@@ -51,10 +51,12 @@ export function seedFixture(db: Db, fixture: Fixture, now: number): void {
       now,
     );
     const account = db.prepare(
-      "INSERT INTO accounts (name, password_hash, is_admin, disabled, otp_secret) VALUES (?, ?, ?, ?, ?)",
+      `INSERT INTO accounts (name, password_hash, is_admin, disabled, login_denied, otp_secret)
+       VALUES (?, ?, ?, ?, ?, ?)`,
     );
     for (const a of fixture.accounts) {
-      account.run(a.name, hashPassword(a.password), b(a.admin), b(a.disabled), a.otp_secret ?? null);
+      const denied = "login_denied" in a && a.login_denied === true;
+      account.run(a.name, hashPassword(a.password), b(a.admin), b(a.disabled), b(denied), a.otp_secret ?? null);
     }
     const host = db.prepare(
       `INSERT INTO hosts (host_id, host_name, status, total_cpu_core, total_ram_size, other_ram_used, seq)

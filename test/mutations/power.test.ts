@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { Fixture } from "../../server/store/fixture";
 import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
 import { statusOf, variant } from "./support";
 
@@ -6,7 +7,7 @@ let emu: TestEmulator;
 let sid: string;
 afterEach(() => emu.close());
 
-async function start(fixtureData?: Parameters<typeof startTestEmulator>[0]["fixtureData"]) {
+async function start(fixtureData?: Fixture) {
   emu = await startTestEmulator(fixtureData === undefined ? {} : { fixtureData });
   sid = await emu.login();
 }
