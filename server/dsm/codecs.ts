@@ -16,14 +16,20 @@ import { z } from "zod";
 
 type Raw = string | undefined;
 
-/** Splits a multi-element value on unescaped commas and unescapes each element. */
+/**
+ * Splits a multi-element value on unescaped commas and unescapes each element. Only `\,` and
+ * `\\` are escapes; any other backslash is kept as sent, as `unescapeValue` keeps it, so a
+ * one-element list and a single value read the same.
+ */
 export function splitEscapedList(value: string): string[] {
   const out: string[] = [];
   let current = "";
   for (let i = 0; i < value.length; i++) {
     const ch = value[i];
-    if (ch === "\\" && i + 1 < value.length) {
-      current += value[++i];
+    const next = value[i + 1];
+    if (ch === "\\" && (next === "," || next === "\\")) {
+      current += next;
+      i++;
     } else if (ch === ",") {
       out.push(current);
       current = "";
@@ -155,9 +161,11 @@ export const list = () =>
   raw.transform((v) => (v === undefined || v === "" ? undefined : splitEscapedList(v)));
 
 /** The task id under either of its names: `task_id` (guide, Go client) or `taskid` (Python client). */
-export function taskIdOf(params: Record<string, string>): string | undefined {
-  const value = params.task_id ?? params.taskid;
-  if (value === undefined) return undefined;
-  const id = unquote(value);
-  return id === "" ? undefined : id;
+export function taskIdOf(params: Readonly<Record<string, string>>): string | undefined {
+  // An empty `task_id=` is absent (empty-means-absent), so `taskid` is read after it.
+  for (const value of [params.task_id, params.taskid]) {
+    const id = value === undefined ? "" : unquote(value);
+    if (id !== "") return id;
+  }
+  return undefined;
 }

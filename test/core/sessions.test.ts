@@ -1,0 +1,167 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
+import { ADMIN, loginData, pythonLogin } from "./support";
+
+describe("sessions: 119 without or with an unknown sid, 106 once idle past the timeout", () => {
+  let emu: TestEmulator;
+  // A short timeout keeps the arithmetic readable; the default is 900 s.
+  const TIMEOUT_S = 60;
+  beforeEach(async () => {
+    emu = await startTestEmulator({ sessionTimeout: TIMEOUT_S });
+  });
+  afterEach(() => emu.close());
+
+  const hostList = (params: Record<string, string>, init?: RequestInit) =>
+    emu.get(
+      "entry.cgi",
+      { api: "SYNO.Virtualization.API.Host", version: "1", method: "list", ...params },
+      init,
+    );
+
+  it("a Virtualization call without a sid answers 119", async () => {
+    expectDsmError(await hostList({}), 119);
+  });
+
+  it("an empty _sid answers 119", async () => {
+    expectDsmError(await hostList({ _sid: "" }), 119);
+  });
+
+  it("an unknown sid answers 119, as _sid or as cookie id", async () => {
+    expectDsmError(await hostList({ _sid: "AAAAAAAAAAAAAAAAAAAAAAAA" }), 119);
+    expectDsmError(await hostList({}, { headers: { cookie: "id=AAAAAAAAAAAAAAAAAAAAAAAA" } }), 119);
+  });
+
+  it("SYNO.DSM.Info getinfo also needs a session (119)", async () => {
+    expectDsmError(
+      await emu.get("entry.cgi", { api: "SYNO.DSM.Info", version: "2", method: "getinfo" }),
+      119,
+    );
+  });
+
+  it("_sid in a form body is read like _sid in the query", async () => {
+    const sid = await emu.login();
+    const res = await emu.post("entry.cgi", {
+      api: "SYNO.Virtualization.API.Host",
+      version: "1",
+      method: "list",
+      _sid: sid,
+    });
+    expectSuccess(res);
+  });
+
+  it("a session idle past --session-timeout answers 106 once, then 119", async () => {
+    const sid = await emu.login();
+    emu.clock.advance(TIMEOUT_S * 1000 + 1);
+    expectDsmError(await hostList({ _sid: sid }), 106);
+    expectDsmError(await hostList({ _sid: sid }), 119);
+  });
+
+  it("a session idle exactly the timeout is still alive", async () => {
+    const sid = await emu.login();
+    emu.clock.advance(TIMEOUT_S * 1000);
+    expectSuccess(await hostList({ _sid: sid }));
+  });
+
+  it("an expired cookie session answers 106 too", async () => {
+    const data = loginData(await pythonLogin(emu, ADMIN.account, ADMIN.passwd));
+    emu.clock.advance(TIMEOUT_S * 1000 + 1);
+    const res = await hostList(
+      {},
+      { headers: { cookie: `id=${data.sid}`, "X-SYNO-TOKEN": String(data.synotoken) } },
+    );
+    expectDsmError(res, 106);
+  });
+
+  it("activity keeps a session alive past the timeout counted from login", async () => {
+    const sid = await emu.login();
+    for (let i = 0; i < 4; i++) {
+      emu.clock.advance((TIMEOUT_S * 1000) / 2);
+      expectSuccess(await hostList({ _sid: sid }));
+    }
+    // Two full timeouts since login, but never idle longer than half of one.
+    emu.clock.advance(TIMEOUT_S * 1000 + 1);
+    expectDsmError(await hostList({ _sid: sid }), 106);
+  });
+
+  it("a call that fails (401) still counts as activity", async () => {
+    const sid = await emu.login();
+    emu.clock.advance((TIMEOUT_S * 1000) / 2 + 1000);
+    expectDsmError(await emu.vmm(sid, "Guest", "get"), 401);
+    emu.clock.advance((TIMEOUT_S * 1000) / 2 + 1000);
+    expectSuccess(await hostList({ _sid: sid }));
+  });
+
+  it("an expired session does not block a new login", async () => {
+    const old = await emu.login();
+    emu.clock.advance(TIMEOUT_S * 1000 + 1);
+    const fresh = await emu.login();
+    expect(fresh).not.toBe(old);
+    expectSuccess(await hostList({ _sid: fresh }));
+  });
+
+  it("logout ends the session (119 afterwards); other sessions of the account live on", async () => {
+    const sid = await emu.login();
+    const other = await emu.login();
+    const out = await emu.get("auth.cgi", {
+      api: "SYNO.API.Auth",
+      version: "3",
+      method: "logout",
+      _sid: sid,
+    });
+    expect(out.text).toBe('{"success":true}');
+    expectDsmError(await hostList({ _sid: sid }), 119);
+    expectSuccess(await hostList({ _sid: other }));
+  });
+
+  it("logout on entry.cgi v7 with cookie id and X-SYNO-TOKEN ends the cookie session", async () => {
+    const data = loginData(await pythonLogin(emu, ADMIN.account, ADMIN.passwd));
+    const headers = { cookie: `id=${data.sid}`, "X-SYNO-TOKEN": String(data.synotoken) };
+    const out = await emu.post(
+      "entry.cgi",
+      { api: "SYNO.API.Auth", version: "7", method: "logout" },
+      { headers },
+    );
+    expectSuccess(out);
+    expectDsmError(await hostList({ _sid: data.sid }), 119);
+  });
+
+  it("logout without a sid succeeds (Python clients send logout&session=webui)", async () => {
+    const res = await emu.get("auth.cgi", {
+      api: "SYNO.API.Auth",
+      version: "7",
+      method: "logout",
+      session: "webui",
+    });
+    expect(res.text).toBe('{"success":true}');
+  });
+
+  it("logout with an unknown or expired sid succeeds", async () => {
+    expectSuccess(
+      await emu.get("auth.cgi", { api: "SYNO.API.Auth", version: "3", method: "logout", _sid: "nope" }),
+    );
+    const sid = await emu.login();
+    emu.clock.advance(TIMEOUT_S * 1000 + 1);
+    expectSuccess(
+      await emu.get("auth.cgi", { api: "SYNO.API.Auth", version: "3", method: "logout", _sid: sid }),
+    );
+  });
+
+  it("sids are unique and carry at least 128 bits (base64url of 16+ random bytes)", async () => {
+    const sids = await Promise.all(Array.from({ length: 20 }, () => emu.login()));
+    expect(new Set(sids).size).toBe(sids.length);
+    for (const sid of sids) {
+      expect(sid).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(Buffer.from(sid, "base64url").length).toBeGreaterThanOrEqual(16);
+    }
+  });
+
+  it("synotokens and device tokens are unique per login", async () => {
+    const tokens = await Promise.all(
+      Array.from({ length: 10 }, async () =>
+        loginData(await pythonLogin(emu, ADMIN.account, ADMIN.passwd, { enable_device_token: "yes" })),
+      ),
+    );
+    expect(new Set(tokens.map((t) => t.synotoken)).size).toBe(10);
+    expect(new Set(tokens.map((t) => t.did)).size).toBe(10);
+  });
+});
