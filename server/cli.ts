@@ -1,6 +1,6 @@
 /**
  * `npm start`: runs the emulator until SIGINT/SIGTERM. Prints one JSON line once listening
- * (`{"event":"listening","url":...,"pid":...}`) so scripts and CI can wait for it.
+ * (`{"event":"listening","url":...,"admin":...,"pid":...}`) so scripts and CI can wait for it.
  */
 import { parseConfig } from "./config";
 import { startEmulator } from "./emulator";
@@ -14,8 +14,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const emulator = await startEmulator(config);
+  if (config.admin && config.adminToken === undefined && !isLoopback(config.host)) {
+    // Anyone who can reach the port could then reset or reshape the emulated NAS.
+    process.stderr.write(
+      `warning: the control plane (/__admin) is open to anyone reaching ${config.host}; set --admin-token or --admin false\n`,
+    );
+  }
   process.stdout.write(
-    `${JSON.stringify({ event: "listening", url: emulator.url, pid: process.pid, db: config.db, fixture: config.fixture })}\n`,
+    `${JSON.stringify({ event: "listening", url: emulator.url, admin: config.admin ? `${emulator.url}/__admin` : null, pid: process.pid, db: config.db, fixture: config.fixture })}\n`,
   );
   let stopping = false;
   const stop = (signal: string) => {
@@ -31,6 +37,10 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
 }
 
 main().catch((err: unknown) => {

@@ -19,6 +19,11 @@ const timeScale = z.union([
     .refine((n) => Number.isFinite(n), "must be finite"),
 ]);
 
+/** A boolean given as a flag or variable: only true/false/1/0, never "anything non-empty is true". */
+const boolOption = z
+  .union([z.boolean(), z.enum(["true", "false", "1", "0"])])
+  .transform((v) => v === true || v === "true" || v === "1");
+
 export const configSchema = z.object({
   host: z.string().min(1).default("127.0.0.1"),
   port: z.coerce.number().int().min(0).max(65535).default(5000),
@@ -28,10 +33,13 @@ export const configSchema = z.object({
   sessionTimeout: z.coerce.number().int().positive().default(900),
   timeScale: timeScale.default("realtime"),
   /** Log one line per request on stderr (secrets redacted). */
-  logRequests: z
-    .union([z.boolean(), z.enum(["true", "false", "1", "0"])])
-    .transform((v) => v === true || v === "true" || v === "1")
-    .default(false),
+  logRequests: boolOption.default(false),
+  /** Serve the control plane under /__admin (false: those paths answer like any unknown path). */
+  admin: boolOption.default(true),
+  /** When set, every control-plane call needs `Authorization: Bearer <token>`. */
+  adminToken: z.string().min(1).optional(),
+  /** How many DSM calls the control plane's journal keeps (oldest dropped first). */
+  journalSize: z.coerce.number().int().min(1).max(1_000_000).default(1000),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -45,6 +53,9 @@ export const OPTIONS = {
   sessionTimeout: "VMM_EMULATOR_SESSION_TIMEOUT",
   timeScale: "VMM_EMULATOR_TIME_SCALE",
   logRequests: "VMM_EMULATOR_LOG_REQUESTS",
+  admin: "VMM_EMULATOR_ADMIN",
+  adminToken: "VMM_EMULATOR_ADMIN_TOKEN",
+  journalSize: "VMM_EMULATOR_JOURNAL_SIZE",
 } as const satisfies Record<keyof Config, string>;
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

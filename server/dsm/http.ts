@@ -3,37 +3,99 @@
  * GET query parameters merged with a form-encoded POST body, and the envelope on every answer.
  * Anything the dispatcher did not expect is logged and answered as DSM error 100, never as a
  * stack trace or an HTML page.
+ *
+ * Fault injection hooks in here because some faults are not DSM answers at all: the control
+ * plane's verdict is taken at the dispatcher's interceptor point (after the session check, so
+ * rules can match on the account), and this layer then delays, drops or garbles the exchange.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { type DsmAnswer, type DsmRequest, dispatch } from "./dispatcher";
 import { dsmResponse, errorBody, successBody } from "./envelope";
-import type { CgiName, Registry, Services } from "./registry";
+import type { CgiName, DsmAnswerOverride, InterceptedCall, Registry, Services } from "./registry";
 
 const CGIS: readonly CgiName[] = ["query.cgi", "auth.cgi", "entry.cgi"];
 
+export type TransportFault =
+  | { readonly type: "delay"; readonly ms: number }
+  | { readonly type: "reset" }
+  | { readonly type: "hang" }
+  | { readonly type: "malformed" };
+
+/** What a fault rule does to one call. */
+export interface FaultVerdict {
+  readonly ruleId: string;
+  /** Answer this DSM error instead of running the operation. */
+  readonly error?: DsmAnswerOverride;
+  /** Do not run the operation (a transport fault standing for a request DSM never saw). */
+  readonly skip?: boolean;
+  readonly transport?: TransportFault;
+  /** Called with the operation's answer (task faults arm the task a create call started). */
+  readonly after?: (answer: DsmAnswer) => void;
+}
+
+export type FaultHook = (call: InterceptedCall) => FaultVerdict | undefined;
+
+/** One answered call, for the journal and the request log. */
+export interface Exchange {
+  readonly req: DsmRequest;
+  readonly answer: DsmAnswer;
+  readonly faultRule: string | undefined;
+  readonly transport: TransportFault | undefined;
+  readonly durationMs: number;
+}
+
 export interface WebApiOptions {
   readonly log: (line: string) => void;
-  /** Called with every answer, for the request log. */
-  readonly onAnswer?: (req: DsmRequest, answer: DsmAnswer) => void;
+  /** Called with every answer (before any transport fault acts), for the journal and request log. */
+  readonly onAnswer?: (exchange: Exchange) => void;
+  readonly faults?: FaultHook;
+  /** Aborted when the emulator closes: answers held back by a delay or a hang are let go. */
+  readonly shutdown?: AbortSignal;
 }
 
 export function webApiRoutes(services: Services, registry: Registry, options: WebApiOptions): Hono {
   const app = new Hono();
+  const { faults } = options;
   const handle = async (c: Context, cgi: CgiName, pathApi: string | undefined) => {
+    const started = performance.now();
     const req = await readRequest(c, cgi, pathApi);
+    let verdict: FaultVerdict | undefined;
+    // A per-call copy whose interceptor captures the verdict: nothing is shared between calls.
+    const scoped: Services =
+      faults === undefined
+        ? services
+        : {
+            ...services,
+            interceptor: (call) => {
+              verdict = faults(call);
+              if (verdict?.error !== undefined) return verdict.error;
+              // The code is never sent: the transport fault replaces the whole answer.
+              if (verdict?.skip === true) return { code: 100 };
+              return undefined;
+            },
+          };
     let answer: DsmAnswer;
     try {
-      answer = dispatch(services, registry, req);
+      answer = dispatch(scoped, registry, req);
+      if (answer.success) verdict?.after?.(answer);
     } catch (err) {
       options.log(
         `unexpected fault in ${req.params.api ?? "?"}.${req.params.method ?? "?"}: ${describe(err)}`,
       );
       answer = { success: false, code: 100, cookies: [] };
     }
-    options.onAnswer?.(req, answer);
-    return render(answer);
+    const transport = verdict?.transport;
+    options.onAnswer?.({
+      req,
+      answer,
+      faultRule: verdict?.ruleId,
+      transport,
+      durationMs: performance.now() - started,
+    });
+    if (transport === undefined) return render(answer);
+    return applyTransportFault(c, transport, answer, options.shutdown);
   };
   for (const cgi of CGIS) {
     app.on(["GET", "POST"], `/webapi/${cgi}`, (c) => handle(c, cgi, undefined));
@@ -71,6 +133,63 @@ async function readRequest(c: Context, cgi: CgiName, pathApi: string | undefined
     cookies: getCookie(c),
     header: (name) => c.req.header(name),
   };
+}
+
+async function applyTransportFault(
+  c: Context,
+  fault: TransportFault,
+  answer: DsmAnswer,
+  shutdown: AbortSignal | undefined,
+): Promise<Response> {
+  switch (fault.type) {
+    case "delay":
+      await held(c.req.raw.signal, shutdown, fault.ms);
+      return render(answer);
+    case "malformed": {
+      // Valid headers and status, a body cut mid-way: what a proxy dying mid-answer produces.
+      const body = answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
+      return dsmResponse(body.slice(0, Math.max(1, Math.floor(body.length / 2))));
+    }
+    case "hang":
+      await held(c.req.raw.signal, shutdown, Number.POSITIVE_INFINITY);
+      return dropConnection(c);
+    case "reset":
+      return dropConnection(c);
+  }
+}
+
+/** Resolves after `ms`, or as soon as the client gives up or the emulator closes. */
+function held(request: AbortSignal, shutdown: AbortSignal | undefined, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const signals = shutdown === undefined ? [request] : [request, shutdown];
+    if (signals.some((s) => s.aborted)) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      for (const s of signals) s.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+    for (const s of signals) s.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * Destroys the client's socket (the client sees a connection reset). Without a socket, as in
+ * socket-less `app.fetch` use, the closest thing is a network-error Response.
+ */
+function dropConnection(c: Context): Response {
+  const env: unknown = c.env;
+  const incoming =
+    typeof env === "object" && env !== null && "incoming" in env
+      ? (env as { incoming: unknown }).incoming
+      : null;
+  const socket =
+    typeof incoming === "object" && incoming !== null && "socket" in incoming
+      ? (incoming as { socket: { destroy(): void } | null }).socket
+      : null;
+  if (socket === null) return Response.error();
+  socket.destroy();
+  return new Response(null, { status: 500 });
 }
 
 function describe(err: unknown): string {

@@ -1,0 +1,177 @@
+/**
+ * Fault rules: provoke an answer DSM gives only under conditions the emulator cannot create
+ * (or that a test should not have to), and transport faults DSM never gives on purpose.
+ *
+ * A rule matches on api, method, version, account and a target (the value of any id or name
+ * parameter), then acts: a DSM error, a delay, a reset connection, a hang, a malformed body, or
+ * arming the task a create call starts to fail or stick at a given progress.
+ *
+ * By design:
+ * - Rules are consulted in creation order; the first one that acts wins, later ones are not
+ *   consulted (their counters do not move).
+ * - `skip` lets the first N matching calls through, then `times` bounds how many it acts on.
+ * - Deterministic by default; with `probability` each matching call draws from the rule's own
+ *   PRNG seeded with `seed`, so a run is repeatable.
+ * - A task rule counts as acting only when the call did start a task.
+ */
+import type { DsmAnswer } from "../dsm/dispatcher";
+import type { FaultVerdict } from "../dsm/http";
+import type { InterceptedCall } from "../dsm/registry";
+import type { FaultRuleInput } from "./schemas";
+
+export interface FaultRule extends FaultRuleInput {
+  id: string;
+  /** Matching calls seen so far (those let through by `skip` included). */
+  matched: number;
+  /** Calls it acted on. */
+  acted: number;
+}
+
+/** Parameters whose value a rule's `target` is compared with. */
+const TARGET_PARAMS = [
+  "guest_id",
+  "guest_name",
+  "new_guest_name",
+  "image_id",
+  "image_name",
+  "task_id",
+  "taskid",
+  "host_id",
+  "host_name",
+  "storage_id",
+  "storage_name",
+  "storage_ids",
+  "storage_names",
+  "network_id",
+  "network_name",
+] as const;
+
+/** Arms a task so that it fails or sticks at a progress; false when there is no such running task. */
+export type ArmTask = (
+  taskId: string,
+  fault: { failAt: number | null; code: number | null; stuckAt: number | null },
+) => boolean;
+
+export class FaultRules {
+  #rules: FaultRule[] = [];
+  #next = 1;
+  readonly #random = new Map<string, () => number>();
+
+  add(input: FaultRuleInput): FaultRule {
+    const rule: FaultRule = { id: `f${this.#next++}`, ...input, matched: 0, acted: 0 };
+    this.#rules.push(rule);
+    if (rule.probability !== undefined) this.#random.set(rule.id, mulberry32(rule.seed ?? 1));
+    return rule;
+  }
+  list(): FaultRule[] {
+    return this.#rules.map((r) => ({ ...r }));
+  }
+  remove(id: string): boolean {
+    const before = this.#rules.length;
+    this.#rules = this.#rules.filter((r) => r.id !== id);
+    this.#random.delete(id);
+    return this.#rules.length < before;
+  }
+  clear(): void {
+    this.#rules = [];
+    this.#random.clear();
+  }
+
+  /** The verdict for one call, or undefined when no rule acts on it. */
+  verdict(call: InterceptedCall, armTask: ArmTask): FaultVerdict | undefined {
+    for (const rule of this.#rules) {
+      if (!matches(rule, call)) continue;
+      rule.matched++;
+      if (rule.matched <= (rule.skip ?? 0)) continue;
+      if (rule.times !== undefined && rule.acted >= rule.times) continue;
+      const draw = this.#random.get(rule.id);
+      if (draw !== undefined && rule.probability !== undefined && draw() >= rule.probability) continue;
+      return this.#act(rule, armTask);
+    }
+    return undefined;
+  }
+
+  #act(rule: FaultRule, armTask: ArmTask): FaultVerdict {
+    const { action } = rule;
+    const ruleId = rule.id;
+    switch (action.type) {
+      case "error":
+        rule.acted++;
+        return {
+          ruleId,
+          error:
+            action.errors === undefined
+              ? { code: action.code }
+              : { code: action.code, errors: action.errors },
+        };
+      case "delay":
+        rule.acted++;
+        return { ruleId, transport: { type: "delay", ms: action.ms } };
+      case "reset":
+      case "hang":
+      case "malformed":
+        rule.acted++;
+        return { ruleId, skip: action.apply !== true, transport: { type: action.type } };
+      case "task_fail":
+      case "task_stuck": {
+        const fault =
+          action.type === "task_fail"
+            ? { failAt: action.at_progress, code: action.code ?? 402, stuckAt: null }
+            : { failAt: null, code: null, stuckAt: action.at_progress };
+        return {
+          ruleId,
+          after: (answer: DsmAnswer) => {
+            const taskId = taskIdOf(answer);
+            if (taskId !== undefined && armTask(taskId, fault)) rule.acted++;
+          },
+        };
+      }
+    }
+  }
+}
+
+function matches(rule: FaultRule, call: InterceptedCall): boolean {
+  const { match } = rule;
+  if (match.api !== undefined && match.api !== call.api) return false;
+  if (match.method !== undefined && match.method !== call.method) return false;
+  if (match.version !== undefined && match.version !== call.version) return false;
+  if (match.account !== undefined && match.account !== call.account) return false;
+  if (match.target !== undefined) {
+    const target = match.target;
+    return TARGET_PARAMS.some((p) => {
+      const value = call.params[p];
+      return value !== undefined && valueNames(value, target);
+    });
+  }
+  return true;
+}
+
+/** A parameter names the target as sent plain, JSON-quoted, or inside a JSON array. */
+function valueNames(value: string, target: string): boolean {
+  if (value === target) return true;
+  if (!value.startsWith('"') && !value.startsWith("[")) return false;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed === target || (Array.isArray(parsed) && parsed.includes(target));
+  } catch {
+    return false;
+  }
+}
+
+function taskIdOf(answer: DsmAnswer): string | undefined {
+  if (!answer.success || typeof answer.data !== "object" || answer.data === null) return undefined;
+  const id: unknown = (answer.data as { task_id?: unknown }).task_id;
+  return typeof id === "string" ? id : undefined;
+}
+
+/** A small, fast, seedable PRNG (mulberry32): the same seed draws the same sequence. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

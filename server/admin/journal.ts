@@ -1,0 +1,99 @@
+/**
+ * The journal: the last N DSM calls and their answers, newest last, in a ring buffer, plus a
+ * running count of calls answered 102 (no such API) or 103 (no such method), which is what a
+ * real client uses that the emulator does not implement.
+ *
+ * By design: answers produced by a fault rule carry `fault_rule` and are left out of the
+ * unimplemented summary, so an injected 102 is never mistaken for a missing API.
+ */
+import { redactParams } from "./redact";
+
+export interface JournalEntry {
+  /** 1, 2, 3, ... for the life of the emulator (a cleared journal keeps counting). */
+  seq: number;
+  /** When the call was answered, on the emulator's clock (ISO 8601). */
+  at: string;
+  cgi: string;
+  api: string | null;
+  method: string | null;
+  version: number | null;
+  params: Record<string, string>;
+  success: boolean;
+  code?: number;
+  fault_rule?: string;
+  /** What a fault rule did to the HTTP exchange (delay, reset, hang, malformed). */
+  transport?: string;
+  /** Wall-clock time spent answering (not counting an injected delay or hang). */
+  duration_ms: number;
+}
+
+export interface JournalFilter {
+  limit?: number;
+  api?: string;
+  method?: string;
+  status?: "success" | "error";
+  code?: number;
+}
+
+export interface UnimplementedCall {
+  api: string;
+  method: string;
+  count: number;
+}
+
+/** Distinct API/method pairs the summary keeps; a client sending garbage cannot grow it for ever. */
+const MAX_UNIMPLEMENTED = 1000;
+
+export class Journal {
+  readonly #capacity: number;
+  #entries: JournalEntry[] = [];
+  #start = 0;
+  #seq = 0;
+  readonly #unimplemented = new Map<string, UnimplementedCall>();
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  record(entry: Omit<JournalEntry, "seq" | "params"> & { params: Readonly<Record<string, string>> }): void {
+    const full: JournalEntry = { ...entry, seq: ++this.#seq, params: redactParams(entry.params) };
+    if (this.#entries.length < this.#capacity) this.#entries.push(full);
+    else {
+      this.#entries[this.#start] = full;
+      this.#start = (this.#start + 1) % this.#capacity;
+    }
+    if ((entry.code === 102 || entry.code === 103) && entry.fault_rule === undefined)
+      this.#countMissing(entry);
+  }
+
+  entries(filter: JournalFilter = {}): JournalEntry[] {
+    const ordered = [...this.#entries.slice(this.#start), ...this.#entries.slice(0, this.#start)];
+    const kept = ordered.filter(
+      (e) =>
+        (filter.api === undefined || e.api === filter.api) &&
+        (filter.method === undefined || e.method === filter.method) &&
+        (filter.status === undefined || e.success === (filter.status === "success")) &&
+        (filter.code === undefined || e.code === filter.code),
+    );
+    return filter.limit === undefined ? kept : kept.slice(Math.max(0, kept.length - filter.limit));
+  }
+
+  unimplemented(): UnimplementedCall[] {
+    return [...this.#unimplemented.values()].sort((a, b) => b.count - a.count || a.api.localeCompare(b.api));
+  }
+
+  clear(): void {
+    this.#entries = [];
+    this.#start = 0;
+    this.#unimplemented.clear();
+  }
+
+  #countMissing(entry: { api: string | null; method: string | null }): void {
+    const api = entry.api ?? "";
+    const method = entry.method ?? "";
+    const key = `${api}\n${method}`;
+    const known = this.#unimplemented.get(key);
+    if (known !== undefined) known.count++;
+    else if (this.#unimplemented.size < MAX_UNIMPLEMENTED)
+      this.#unimplemented.set(key, { api, method, count: 1 });
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The control plane's HTTP face under the reserved prefix `/__admin` (DSM never serves a path
+ * outside `/webapi/`, so it cannot collide). JSON in and out; bodies and queries are validated
+ * with zod, and a refused call answers 400 `{"error": "..."}` having changed nothing. An unknown
+ * host, storage, guest, snapshot or rule answers 404; with a token configured, a call without
+ * `Authorization: Bearer <token>` answers 401.
+ */
+import { timingSafeEqual } from "node:crypto";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { z } from "zod";
+import { AdminError, type ControlPlane } from "./control-plane";
+import {
+  clockAdvance,
+  clockChanges,
+  clusterChanges,
+  faultRule,
+  hostChanges,
+  journalQuery,
+  resetOptions,
+  snapshotCreate,
+  snapshotName,
+  storageChanges,
+} from "./schemas";
+
+export const ADMIN_PREFIX = "/__admin";
+
+export function adminRoutes(plane: ControlPlane, token: string | undefined): Hono {
+  const app = new Hono();
+  if (token !== undefined) {
+    app.use("*", async (c, next) => {
+      if (!bearerMatches(c.req.header("authorization"), token)) {
+        return c.json({ error: "this control plane needs Authorization: Bearer <admin token>" }, 401, {
+          "WWW-Authenticate": 'Bearer realm="vmm-emulator-admin"',
+        });
+      }
+      await next();
+    });
+  }
+  app.onError((err, c) => {
+    if (err instanceof AdminError) return c.json({ error: err.message }, err.status);
+    throw err;
+  });
+
+  app.get("/state", (c) => c.json(plane.state()));
+  app.post("/reset", async (c) => {
+    const options = await body(c, resetOptions, {});
+    plane.reset(options);
+    return c.json({ reset: true });
+  });
+  app.post("/fixture", async (c) => {
+    plane.loadFixture(await json(c));
+    return c.json({ loaded: true });
+  });
+
+  app.get("/snapshots", (c) => c.json({ snapshots: plane.snapshots() }));
+  app.post("/snapshots", async (c) => {
+    const { name } = await body(c, snapshotCreate);
+    return c.json(plane.createSnapshot(name), 201);
+  });
+  app.post("/snapshots/:name/restore", (c) => {
+    plane.restoreSnapshot(param(c, "name", snapshotName));
+    return c.json({ restored: c.req.param("name") });
+  });
+  app.delete("/snapshots/:name", (c) => {
+    plane.deleteSnapshot(param(c, "name", snapshotName));
+    return c.json({ deleted: c.req.param("name") });
+  });
+
+  app.patch("/hosts/:ref", async (c) =>
+    c.json(plane.updateHost(c.req.param("ref"), await body(c, hostChanges))),
+  );
+  app.patch("/storages/:ref", async (c) =>
+    c.json(plane.updateStorage(c.req.param("ref"), await body(c, storageChanges))),
+  );
+  app.patch("/cluster", async (c) => c.json(plane.updateCluster(await body(c, clusterChanges))));
+  app.post("/guests/:ref/crash", (c) => c.json(plane.crashGuest(c.req.param("ref"))));
+
+  app.get("/faults", (c) => c.json({ faults: plane.faults.list() }));
+  app.post("/faults", async (c) => c.json(plane.faults.add(await body(c, faultRule)), 201));
+  app.delete("/faults/:id", (c) => {
+    const id = c.req.param("id");
+    if (!plane.faults.remove(id)) throw new AdminError(404, `no fault rule with id ${id}`);
+    return c.json({ deleted: id });
+  });
+  app.delete("/faults", (c) => {
+    plane.faults.clear();
+    return c.json({ deleted: "all" });
+  });
+
+  app.get("/clock", (c) => c.json(plane.clock()));
+  app.post("/clock", async (c) => c.json(plane.setClock(await body(c, clockChanges, {}))));
+  app.post("/clock/advance", async (c) => {
+    const { ms, seconds } = await body(c, clockAdvance);
+    return c.json(plane.advanceClock(ms ?? (seconds ?? 0) * 1000));
+  });
+
+  app.get("/journal", (c) =>
+    c.json({ entries: plane.journal.entries(parse(journalQuery, c.req.query(), "query")) }),
+  );
+  app.get("/journal/unimplemented", (c) => c.json({ calls: plane.journal.unimplemented() }));
+  app.delete("/journal", (c) => {
+    plane.journal.clear();
+    return c.json({ cleared: true });
+  });
+
+  // A sub-app's notFound is not used once mounted, so the catch-all is a route.
+  app.all("*", (c) => c.json({ error: `no control-plane endpoint ${c.req.method} ${c.req.path}` }, 404));
+  return app;
+}
+
+/** The JSON body; an empty body is `empty` when one is allowed. */
+async function json(c: Context, empty?: unknown): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === "") {
+    if (empty !== undefined) return empty;
+    throw new AdminError(400, "this call needs a JSON body");
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new AdminError(400, `the body is not JSON: ${(err as Error).message}`);
+  }
+}
+
+async function body<S extends z.ZodType>(c: Context, schema: S, empty?: z.input<S>): Promise<z.output<S>> {
+  return parse(schema, await json(c, empty), "body");
+}
+
+function param<S extends z.ZodType>(c: Context, name: string, schema: S): z.output<S> {
+  return parse(schema, c.req.param(name), name);
+}
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => {
+    const path = i.path.join(".");
+    return path === "" ? i.message : `${path}: ${i.message}`;
+  });
+  throw new AdminError(400, `invalid ${what}: ${problems.join("; ")}`);
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
+  const given = Buffer.from(match?.[1] ?? "");
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
