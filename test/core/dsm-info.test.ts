@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
+
+describe("SYNO.DSM.Info getinfo (Python clients call it right after login)", () => {
+  let emu: TestEmulator;
+  let sid: string;
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    sid = await emu.login();
+  });
+  afterAll(() => emu.close());
+
+  const getinfo = (version = "2") =>
+    emu.get("entry.cgi", { api: "SYNO.DSM.Info", version, method: "getinfo", _sid: sid });
+
+  it("answers model, version and serial from the fixture, with DSM's keys and types", async () => {
+    const data = expectSuccess(await getinfo());
+    expect(Object.keys(data)).toEqual([
+      "codepage",
+      "model",
+      "ram",
+      "serial",
+      "temperature",
+      "temperature_warn",
+      "time",
+      "uptime",
+      "version",
+      "version_string",
+    ]);
+    expect(data).toEqual({
+      codepage: "enu",
+      model: "DS1621+",
+      ram: 8192,
+      serial: "2150PDN000001",
+      temperature: expect.any(Number),
+      temperature_warn: false,
+      time: expect.any(String),
+      uptime: expect.any(Number),
+      // DSM answers the build number as a string
+      version: "72806",
+      version_string: "DSM 7.2.2-72806 Update 3",
+    });
+  });
+
+  it("version 1 answers the same data", async () => {
+    expect(Object.keys(expectSuccess(await getinfo("1")))).toContain("serial");
+  });
+
+  it("uptime and time follow the emulator's clock", async () => {
+    const before = expectSuccess(await getinfo()) as { uptime: number; time: string };
+    emu.clock.advance(90_000);
+    const after = expectSuccess(await getinfo()) as { uptime: number; time: string };
+    expect(after.uptime - before.uptime).toBe(90);
+    expect(Date.parse(after.time) - Date.parse(before.time)).toBe(90_000);
+    expect(Date.parse(after.time)).toBe(emu.clock.now());
+  });
+
+  it("version 3 answers 104", async () => {
+    expectDsmError(await getinfo("3"), 104);
+  });
+});
