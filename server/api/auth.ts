@@ -1,5 +1,7 @@
 /**
- * SYNO.API.Auth: login and logout. Errors use the Auth table (400-404), not the VMM one.
+ * SYNO.API.Auth: login and logout. Errors use the Auth table (400-404), not the VMM one:
+ * 400 wrong password or unknown account, 401 disabled, 402 login denied by application
+ * privileges, 403 a 2-step code is needed, 404 the code is wrong.
  *
  * Client quirks: the Go client needs `sid` and `synotoken` both non-empty and reads `did`;
  * Python clients send `otp_code=` empty and read `data.sid` even with `format=cookie`, so the
@@ -35,6 +37,9 @@ export const login = operation({
     if (account === undefined || !verifyPassword(p.passwd ?? "", account.password_hash))
       throw new DsmError(400);
     if (account.disabled === 1) throw new DsmError(401);
+    // Application privileges are checked before the second factor: DSM does not ask for a code
+    // for an account that may not log in anyway.
+    if (account.login_denied === 1) throw new DsmError(402);
     if (account.otp_secret !== null) {
       const trusted = p.device_id ? store.auth.isTrustedDevice(p.device_id, account.name) : false;
       if (!trusted) {

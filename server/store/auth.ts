@@ -6,6 +6,7 @@ export interface AccountRow {
   password_hash: string;
   is_admin: number;
   disabled: number;
+  login_denied: number;
   otp_secret: string | null;
 }
 

@@ -60,6 +60,8 @@ const account = z.strictObject({
   password: z.string(),
   admin: z.boolean(),
   disabled: z.boolean().default(false),
+  /** DSM's application privileges deny this account the login (the Auth API answers 402). */
+  login_denied: z.boolean().default(false),
   /** Base32 TOTP secret: the account then needs a 2-step verification code. */
   otp_secret: z
     .string()

@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totp } from "../../server/security/totp";
 import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
-import { ADMIN, DISABLED, goLogin, loginData, OTP_ADMIN, pythonLogin, setCookie, VIEWER } from "./support";
+import {
+  ADMIN,
+  DISABLED,
+  defaultFixtureWith,
+  goLogin,
+  loginData,
+  OTP_ADMIN,
+  pythonLogin,
+  setCookie,
+  VIEWER,
+} from "./support";
 
 describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
   let emu: TestEmulator;
@@ -165,6 +175,41 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
         }),
       );
       expectDsmError(await pythonLogin(emu, OTP_ADMIN.account, "wrong", { device_id: String(did) }), 400);
+    });
+  });
+
+  describe("an account DSM's application privileges deny", () => {
+    let denied: TestEmulator;
+    beforeAll(async () => {
+      denied = await startTestEmulator({
+        fixtureData: defaultFixtureWith((f) => {
+          f.accounts.push({
+            name: "nologin",
+            password: "nologin-pass",
+            admin: false,
+            disabled: false,
+            login_denied: true,
+          });
+        }),
+      });
+    });
+    afterAll(() => denied.close());
+
+    const login = (passwd: string) =>
+      denied.get("auth.cgi", {
+        api: "SYNO.API.Auth",
+        version: "3",
+        method: "login",
+        account: "nologin",
+        passwd,
+      });
+
+    it("answers 402 (Permission denied) with the right password", async () => {
+      expectDsmError(await login("nologin-pass"), 402);
+    });
+
+    it("answers 400 with a wrong password (the password is checked first)", async () => {
+      expectDsmError(await login("wrong"), 400);
     });
   });
 
