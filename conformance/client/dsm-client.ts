@@ -1,0 +1,227 @@
+/**
+ * A typed DSM WebAPI client: discovery through SYNO.API.Info (each API is then called at the
+ * path and version Info advertised), login with a sid and SynoToken, and one `call` that every
+ * method goes through, so the safety guard sees every request before it is sent.
+ *
+ * Client quirks reproduced on purpose: the SynoToken travels both as `SynoToken` and as the
+ * `X-SYNO-TOKEN` header (DSM accepts either); plain text values are escaped per the guide
+ * (`\,` and `\\`), passwords and JSON-typed values never are.
+ */
+import { DsmApiError, type DsmErrorDetail, DsmTransportError } from "./errors";
+import { Ledger, newRunId } from "./ledger";
+import { SafetyGuard } from "./safety";
+import { type ApiInfo, apiInfo, type DsmInfo, loginData } from "./shapes";
+import { createDispatcher, type Exchange, httpTransport, type TlsPolicy, type Transport } from "./transport";
+
+export type DsmEnvelope =
+  | { readonly success: true; readonly data?: unknown }
+  | { readonly success: false; readonly error: { readonly code: number; readonly errors?: DsmErrorDetail } };
+
+export interface DsmClientOptions {
+  /** e.g. `https://nas.local:5001` (no `/webapi`). */
+  readonly baseUrl: string;
+  readonly tls?: TlsPolicy;
+  /** Per request (connect, headers, body); default 30 s. */
+  readonly timeoutMs?: number;
+  /** Absent: a readonly guard with an empty ledger (the safe default). */
+  readonly guard?: SafetyGuard;
+  /** Sees every exchange (recording, journals). Secrets are in it: scrub before storing. */
+  readonly onExchange?: (exchange: Exchange) => void;
+  /** Replaces HTTP (tests). */
+  readonly transport?: Transport;
+  /** Where sids, tokens and passwords this client handles are collected, for redaction. */
+  readonly secrets?: Set<string>;
+}
+
+export interface RequestOptions {
+  /** CGI to use instead of the advertised one (e.g. `auth.cgi` for legacy login). */
+  readonly cgi?: string;
+  /** Send the session (default true when logged in). */
+  readonly withSession?: boolean;
+}
+
+/** The versions this kit knows the shapes of; a newer advertised maximum is capped to them. */
+const KNOWN_MAX_VERSION: Readonly<Record<string, number>> = { "SYNO.API.Auth": 7, "SYNO.DSM.Info": 2 };
+
+const PLAIN_TEXT = new Set([
+  "guest_name",
+  "new_guest_name",
+  "description",
+  "image_name",
+  "storage_name",
+  "host_name",
+]);
+
+/** The guide's escaping for multi-element parameters: `\` → `\\`, `,` → `\,`. */
+export function escapeValue(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/,/g, "\\,");
+}
+
+export class DsmClient {
+  readonly guard: SafetyGuard;
+  readonly #transport: Transport;
+  readonly #onExchange: ((exchange: Exchange) => void) | undefined;
+  #apis: ApiInfo = {};
+  #sid: string | undefined;
+  #synotoken: string | undefined;
+  /** Every password, sid and token this client handled, for report redaction. */
+  readonly secrets: Set<string>;
+
+  constructor(options: DsmClientOptions) {
+    this.guard = options.guard ?? new SafetyGuard("readonly", newReadonlyLedger());
+    this.#transport =
+      options.transport ??
+      httpTransport(
+        options.baseUrl,
+        createDispatcher(options.tls ?? { mode: "verify" }, options.timeoutMs ?? 30_000),
+      );
+    this.#onExchange = options.onExchange;
+    this.secrets = options.secrets ?? new Set();
+    this.#options = options;
+  }
+
+  readonly #options: DsmClientOptions;
+
+  /** Another client for the same target (its own session), sharing guard, hooks and secrets. */
+  sibling(): DsmClient {
+    const other = new DsmClient({ ...this.#options, guard: this.guard, secrets: this.secrets });
+    other.#apis = this.#apis;
+    return other;
+  }
+
+  get apis(): ApiInfo {
+    return this.#apis;
+  }
+
+  get sid(): string | undefined {
+    return this.#sid;
+  }
+
+  /** Where and at which version to call an API, from discovery (entry.cgi / 1 when unknown). */
+  endpoint(api: string): { cgi: string; version: number } {
+    const info = this.#apis[api];
+    if (info === undefined) return { cgi: api === "SYNO.API.Info" ? "query.cgi" : "entry.cgi", version: 1 };
+    const cap = KNOWN_MAX_VERSION[api] ?? info.maxVersion;
+    return { cgi: info.path, version: Math.max(info.minVersion, Math.min(info.maxVersion, cap)) };
+  }
+
+  /** SYNO.API.Info on query.cgi (answered by DSM 6 and 7) for Auth, DSM.Info and every VMM API. */
+  async discover(): Promise<ApiInfo> {
+    const data = await this.call("SYNO.API.Info", "query", {
+      query: "SYNO.API.Auth,SYNO.API.Info,SYNO.DSM.Info,SYNO.Virtualization.",
+    });
+    this.#apis = apiInfo.parse(data);
+    return this.#apis;
+  }
+
+  isAdvertised(api: string): boolean {
+    return this.#apis[api] !== undefined;
+  }
+
+  /** Logs in with `format=sid` and `enable_syno_token=yes`; keeps the sid and token. */
+  async login(account: string, passwd: string, otpCode?: string): Promise<void> {
+    this.secrets.add(passwd);
+    const data = await this.call(
+      "SYNO.API.Auth",
+      "login",
+      {
+        account,
+        passwd,
+        session: "VirtualizationConformance",
+        format: "sid",
+        enable_syno_token: "yes",
+        ...(otpCode === undefined ? {} : { otp_code: otpCode }),
+      },
+      { withSession: false },
+    );
+    const parsed = loginData.parse(data);
+    this.#sid = parsed.sid;
+    this.#synotoken = parsed.synotoken;
+    this.secrets.add(parsed.sid);
+    if (parsed.synotoken !== undefined) this.secrets.add(parsed.synotoken);
+    if (parsed.did !== undefined) this.secrets.add(parsed.did);
+  }
+
+  /** Ends the session (DSM answers success even without one). */
+  async logout(): Promise<void> {
+    await this.call("SYNO.API.Auth", "logout", { session: "VirtualizationConformance" });
+    this.#sid = undefined;
+    this.#synotoken = undefined;
+  }
+
+  async dsmInfo(): Promise<DsmInfo> {
+    return (await this.call("SYNO.DSM.Info", "getinfo", {})) as DsmInfo;
+  }
+
+  /** Calls `api.method` and answers `data` (undefined for an empty success); throws DsmApiError. */
+  async call(
+    api: string,
+    method: string,
+    params: Record<string, string | number | boolean | undefined>,
+    options: RequestOptions = {},
+  ): Promise<unknown> {
+    const { cgi, version } = this.endpoint(api);
+    const envelope = await this.request(
+      { api, method, version: String(version), ...params },
+      { ...options, cgi: options.cgi ?? cgi },
+    );
+    if (!envelope.success) throw new DsmApiError(api, method, envelope.error.code, envelope.error.errors);
+    return envelope.data;
+  }
+
+  /**
+   * Sends raw parameters (probes may leave out api, method or version) and answers DSM's
+   * envelope without throwing on DSM errors. The guard checks it first.
+   */
+  async request(
+    raw: Record<string, string | number | boolean | undefined>,
+    options: RequestOptions = {},
+  ): Promise<DsmEnvelope> {
+    const plain: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) if (v !== undefined) plain[k] = String(v);
+    this.guard.check(plain.api, plain.method, plain);
+    const { ledger } = this.guard;
+    ledger.beforeSend(plain);
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(plain)) params[k] = PLAIN_TEXT.has(k) ? escapeValue(v) : v;
+    const headers: Record<string, string> = {};
+    if (options.withSession !== false && this.#sid !== undefined) {
+      params._sid = this.#sid;
+      if (this.#synotoken !== undefined) {
+        params.SynoToken = this.#synotoken;
+        headers["X-SYNO-TOKEN"] = this.#synotoken;
+      }
+    }
+    const cgi = options.cgi ?? (params.api === undefined ? "entry.cgi" : this.endpoint(params.api).cgi);
+    const exchange = await this.#transport.send(cgi, params, headers);
+    this.#onExchange?.(exchange);
+    const envelope = readEnvelope(exchange.body, cgi);
+    if (envelope.success) ledger.observe(plain, envelope.data);
+    else ledger.observeFailure(plain);
+    return envelope;
+  }
+
+  async close(): Promise<void> {
+    await this.#transport.close();
+  }
+}
+
+function readEnvelope(body: unknown, cgi: string): DsmEnvelope {
+  if (typeof body === "object" && body !== null && "success" in body) {
+    const b = body as { success: unknown; data?: unknown; error?: unknown };
+    if (b.success === true) return { success: true, data: b.data };
+    if (b.success === false && typeof b.error === "object" && b.error !== null) {
+      const e = b.error as { code?: unknown; errors?: unknown };
+      if (typeof e.code === "number") {
+        const errors =
+          typeof e.errors === "object" && e.errors !== null ? (e.errors as DsmErrorDetail) : undefined;
+        return { success: false, error: errors === undefined ? { code: e.code } : { code: e.code, errors } };
+      }
+    }
+  }
+  throw new DsmTransportError(`${cgi} answered JSON that is not DSM's envelope`);
+}
+
+function newReadonlyLedger(): Ledger {
+  return new Ledger(newRunId());
+}

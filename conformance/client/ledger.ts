@@ -1,0 +1,214 @@
+/**
+ * The run's ledger: every resource this run created (or asked to create), in creation order,
+ * with what is known of it (name, id once a task or a list told it, task id). Cleanup walks it
+ * in reverse; the safety guard asks it whether a target is this run's.
+ */
+import { randomBytes } from "node:crypto";
+
+export type ResourceKind = "guest" | "image";
+
+export interface LedgerEntry {
+  readonly kind: ResourceKind;
+  name: string;
+  id: string | undefined;
+  taskId: string | undefined;
+  /** False once deleted (or once DSM refused to create it). */
+  live: boolean;
+}
+
+/** A short random run id: names stay well under DSM's name length limits. */
+export function newRunId(): string {
+  return randomBytes(4).toString("hex");
+}
+
+export const RUN_PREFIX_BASE = "vmmconf";
+
+export function runPrefix(runId: string): string {
+  return `${RUN_PREFIX_BASE}-${runId}-`;
+}
+
+export class Ledger {
+  readonly prefix: string;
+  readonly #entries: LedgerEntry[] = [];
+  readonly #tasks = new Set<string>();
+  #counter = 0;
+
+  constructor(readonly runId: string) {
+    if (!/^[0-9a-z]{4,32}$/.test(runId))
+      throw new Error(`run id ${runId} must be 4-32 lower-case letters or digits`);
+    this.prefix = runPrefix(runId);
+  }
+
+  /** A fresh name in this run's prefix: `vmmconf-<run>-<n>-<label>`. */
+  name(label: string): string {
+    this.#counter += 1;
+    return `${this.prefix}${this.#counter}-${label}`;
+  }
+
+  /** The description written on everything this run creates, so a human can trace it. */
+  description(what = ""): string {
+    return `vmm conformance run ${this.runId}${what === "" ? "" : `: ${what}`}`;
+  }
+
+  inPrefix(name: string): boolean {
+    return name.startsWith(this.prefix);
+  }
+
+  add(kind: ResourceKind, name: string): LedgerEntry {
+    const entry: LedgerEntry = { kind, name, id: undefined, taskId: undefined, live: true };
+    this.#entries.push(entry);
+    return entry;
+  }
+
+  /** Takes in a resource found in this run's prefix (sweep, or an answer that revealed its id). */
+  adopt(kind: ResourceKind, name: string, id: string): LedgerEntry {
+    if (!this.inPrefix(name)) throw new Error(`${name} is not in this run's prefix; it cannot be adopted`);
+    const known = this.find(kind, { name });
+    if (known !== undefined) {
+      known.id = id;
+      return known;
+    }
+    const entry = this.add(kind, name);
+    entry.id = id;
+    return entry;
+  }
+
+  addTask(taskId: string, entry?: LedgerEntry): void {
+    this.#tasks.add(taskId);
+    if (entry !== undefined) entry.taskId = taskId;
+  }
+
+  forgetTask(taskId: string): void {
+    this.#tasks.delete(taskId);
+  }
+
+  ownsTask(taskId: string): boolean {
+    return this.#tasks.has(taskId);
+  }
+
+  tasks(): string[] {
+    return [...this.#tasks];
+  }
+
+  ownsId(kind: ResourceKind, id: string): boolean {
+    return this.#entries.some((e) => e.kind === kind && e.id === id);
+  }
+
+  find(kind: ResourceKind, ref: { id?: string; name?: string }): LedgerEntry | undefined {
+    for (let i = this.#entries.length - 1; i >= 0; i--) {
+      const e = this.#entries[i];
+      if (e === undefined || e.kind !== kind || !e.live) continue;
+      if ((ref.id !== undefined && e.id === ref.id) || (ref.name !== undefined && e.name === ref.name))
+        return e;
+    }
+    return undefined;
+  }
+
+  byTask(taskId: string): LedgerEntry | undefined {
+    return this.#entries.find((e) => e.taskId === taskId);
+  }
+
+  /** Live entries, newest first: the order cleanup must undo them in. */
+  liveNewestFirst(): LedgerEntry[] {
+    return this.#entries.filter((e) => e.live).reverse();
+  }
+
+  all(): readonly LedgerEntry[] {
+    return this.#entries;
+  }
+
+  beforeSend(params: Params): void {
+    beforeSend(this, params);
+  }
+
+  observe(params: Params, data: unknown): void {
+    observe(this, params, data);
+  }
+
+  observeFailure(params: Params): void {
+    observeFailure(this, params);
+  }
+}
+
+const GUEST = "SYNO.Virtualization.API.Guest";
+const IMAGE = "SYNO.Virtualization.API.Guest.Image";
+const TASK = "SYNO.Virtualization.API.Task.Info";
+
+type Params = Readonly<Record<string, string>>;
+
+const record = (v: unknown): Record<string, unknown> =>
+  typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+/*
+ * What the ledger learns from the traffic itself, so no scenario can forget to tell it: a
+ * create is noted before it is sent (a create whose answer is lost may still have happened),
+ * and ids, renames, deletions and task ends are read from the answers.
+ */
+
+function kindOf(api: string | undefined): ResourceKind | undefined {
+  return api === GUEST ? "guest" : api === IMAGE ? "image" : undefined;
+}
+
+export function beforeSend(ledger: Ledger, p: Params): void {
+  const kind = kindOf(p.api);
+  const name = kind === undefined ? undefined : str(p[`${kind}_name`]);
+  if (kind !== undefined && p.method === "create" && name !== undefined && ledger.inPrefix(name)) {
+    ledger.add(kind, name);
+  }
+}
+
+export function observe(ledger: Ledger, p: Params, data: unknown): void {
+  const kind = kindOf(p.api);
+  const d = record(data);
+  if (kind !== undefined) {
+    const name = str(p[`${kind}_name`]);
+    const id = str(p[`${kind}_id`]);
+    const entry = ledger.find(kind, { id, name });
+    if (p.method === "create") {
+      const taskId = str(d.task_id);
+      const pending = name === undefined ? undefined : ledger.find(kind, { name });
+      if (taskId !== undefined && pending !== undefined) ledger.addTask(taskId, pending);
+    } else if (p.method === "delete" && entry !== undefined) {
+      entry.live = false;
+    } else if (p.method === "set" && entry !== undefined) {
+      const renamed = str(p.new_guest_name);
+      if (renamed !== undefined) entry.name = renamed;
+    }
+    const listed =
+      p.method === "get" ? [d] : Array.isArray(d[`${kind}s`]) ? (d[`${kind}s`] as unknown[]) : [];
+    for (const item of listed) {
+      const r = record(item);
+      const itemName = str(r[`${kind}_name`]);
+      const itemId = str(r[`${kind}_id`]);
+      if (itemName !== undefined && itemId !== undefined && ledger.inPrefix(itemName)) {
+        ledger.adopt(kind, itemName, itemId);
+      }
+    }
+    return;
+  }
+  if (p.api === TASK) {
+    const taskId = str(p.task_id) ?? str(p.taskid);
+    if (taskId === undefined) return;
+    if (p.method === "clear") {
+      ledger.forgetTask(taskId);
+      return;
+    }
+    if (p.method !== "get") return;
+    const info = record(d.task_info);
+    const entry = ledger.byTask(taskId);
+    const made = str(info.guest_id) ?? str(info.image_id);
+    if (entry !== undefined && made !== undefined) entry.id = made;
+    // DSM drops an auto-clean task once its finished state has been read.
+    if (d.finish === true && info.auto_clean_task === true) ledger.forgetTask(taskId);
+  }
+}
+
+export function observeFailure(ledger: Ledger, p: Params): void {
+  const kind = kindOf(p.api);
+  const name = kind === undefined ? undefined : str(p[`${kind}_name`]);
+  if (kind === undefined || p.method !== "create" || name === undefined) return;
+  const entry = ledger.find(kind, { name });
+  // DSM checks before answering: a refused create made nothing (the residue scan would say otherwise).
+  if (entry !== undefined && entry.id === undefined && entry.taskId === undefined) entry.live = false;
+}

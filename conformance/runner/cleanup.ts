@@ -1,0 +1,117 @@
+/**
+ * Undoing what the run did: scenario undo steps in reverse order, then every live ledger entry
+ * newest first (a running guest is powered off before it is deleted), then a sweep of anything
+ * in the run's prefix that the ledger missed. Each step's failure is recorded and the next
+ * step still runs: one stuck guest must not leave the rest behind.
+ */
+import { DsmApiError } from "../client/errors";
+import type { Ledger, LedgerEntry } from "../client/ledger";
+import type { VmmApi } from "../client/vmm";
+import type { Waiter } from "../wait";
+
+export interface CleanupFailure {
+  readonly step: string;
+  readonly error: string;
+}
+
+export class CleanupStack {
+  readonly #steps: { label: string; undo: () => Promise<unknown> }[] = [];
+
+  push(label: string, undo: () => Promise<unknown>): void {
+    this.#steps.push({ label, undo });
+  }
+
+  get size(): number {
+    return this.#steps.length;
+  }
+
+  /** Runs every step newest first, continuing past failures; answers all failures. */
+  async run(): Promise<CleanupFailure[]> {
+    const failures: CleanupFailure[] = [];
+    while (this.#steps.length > 0) {
+      const step = this.#steps.pop();
+      if (step === undefined) break;
+      try {
+        await step.undo();
+      } catch (err) {
+        failures.push({ step: step.label, error: describe(err) });
+      }
+    }
+    return failures;
+  }
+}
+
+export function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+const STOPPED = new Set(["shutdown", "crashed", "inaccessible", "undefined", "unknown"]);
+
+/** Powers off (when needed) and deletes the guest of a ledger entry; a guest already gone is fine. */
+export async function removeGuest(vmm: VmmApi, waiter: Waiter, entry: LedgerEntry): Promise<void> {
+  const guest = (await vmm.listGuests()).find((g) =>
+    entry.id !== undefined ? g.guest_id === entry.id : g.guest_name === entry.name,
+  );
+  if (guest === undefined) {
+    entry.live = false; // a create that failed on its task, or already deleted
+    return;
+  }
+  const ref = { guest_id: guest.guest_id };
+  if (guest.status === "creating") await waiter.guestStatus(vmm, ref, ["shutdown"]);
+  if (!STOPPED.has(guest.status)) {
+    try {
+      await vmm.powerOff(ref);
+    } catch (err) {
+      if (!(err instanceof DsmApiError && err.code === 907)) throw err;
+    }
+    await waiter.guestStatus(vmm, ref, ["shutdown"]);
+  }
+  await vmm.deleteGuest(ref);
+  entry.live = false;
+}
+
+export async function removeImage(vmm: VmmApi, entry: LedgerEntry): Promise<void> {
+  const image = (await vmm.listImages()).find((i) =>
+    entry.id !== undefined ? i.image_id === entry.id : i.image_name === entry.name,
+  );
+  if (image === undefined) {
+    entry.live = false;
+    return;
+  }
+  await vmm.deleteImage({ image_id: image.image_id });
+  entry.live = false;
+}
+
+/** Deletes every live ledger entry (guests before the images they may clone), then clears tasks. */
+export async function cleanupLedger(vmm: VmmApi, ledger: Ledger, waiter: Waiter): Promise<CleanupFailure[]> {
+  const failures: CleanupFailure[] = [];
+  // Guests the run found in its prefix without having recorded them are adopted, then removed.
+  try {
+    for (const g of await vmm.listGuests())
+      if (ledger.inPrefix(g.guest_name)) ledger.adopt("guest", g.guest_name, g.guest_id);
+    for (const i of await vmm.listImages())
+      if (ledger.inPrefix(i.image_name)) ledger.adopt("image", i.image_name, i.image_id);
+  } catch (err) {
+    failures.push({ step: "list the run's prefix", error: describe(err) });
+  }
+  for (const entry of ledger.liveNewestFirst()) {
+    const step = `delete ${entry.kind} ${entry.name}`;
+    try {
+      if (entry.kind === "guest") await removeGuest(vmm, waiter, entry);
+      else await removeImage(vmm, entry);
+    } catch (err) {
+      failures.push({ step, error: describe(err) });
+    }
+  }
+  for (const taskId of ledger.tasks()) {
+    try {
+      await vmm.clearTask(taskId);
+    } catch (err) {
+      // Gone already (auto-clean, or a probe id that never existed): nothing to undo.
+      if (!(err instanceof DsmApiError && err.code === 1000))
+        failures.push({ step: `clear task ${taskId}`, error: describe(err) });
+    }
+    ledger.forgetTask(taskId);
+  }
+  return failures;
+}

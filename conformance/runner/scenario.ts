@@ -1,0 +1,64 @@
+/**
+ * What a scenario is and what it gets to work with. A scenario names the API methods it
+ * covers (for the compatibility matrix), the safety tier it needs, whether it can only run
+ * against the emulator (it drives the control plane), and what optional target features it
+ * needs; the runner decides from these, before running it, whether it runs at all.
+ */
+import type { AdminClient } from "../admin";
+import type { DsmClient } from "../client/dsm-client";
+import type { Ledger } from "../client/ledger";
+import type { Tier } from "../client/safety";
+import type { Network, Storage } from "../client/shapes";
+import type { VmmApi } from "../client/vmm";
+import type { Credentials } from "../target";
+import type { Waiter } from "../wait";
+
+/** Optional features of a target that some scenarios need. */
+export type Need = "imageSource" | "nonAdmin" | "disabledAccount" | "otpAccount" | "controlPlane";
+
+export interface Scenario {
+  /** Dotted and stable: expectations and reports refer to it (`guest.power.poweron-running-904`). */
+  readonly id: string;
+  readonly title: string;
+  readonly covers: readonly (readonly [api: string, method: string])[];
+  readonly tier: Tier;
+  /** Why it can only run against the emulator; absent: it runs against a NAS too. */
+  readonly emulatorOnly?: string;
+  readonly needs?: readonly Need[];
+  run(ctx: ScenarioContext): Promise<void>;
+}
+
+export interface TargetAccounts {
+  readonly admin: Credentials;
+  readonly nonAdmin?: Credentials;
+  readonly disabled?: Credentials;
+  readonly otp?: Credentials & { readonly secret?: string };
+}
+
+export interface ScenarioContext {
+  readonly kind: "emulator" | "nas";
+  readonly dsm: DsmClient;
+  readonly vmm: VmmApi;
+  readonly ledger: Ledger;
+  readonly wait: Waiter;
+  readonly admin: AdminClient | undefined;
+  readonly accounts: TargetAccounts;
+  readonly imageSourcePath: string | undefined;
+  /** Runs after the scenario, newest first, even when it failed. */
+  defer(label: string, undo: () => Promise<unknown>): void;
+  /** A client with its own session (not logged in), sharing this run's guard and ledger. */
+  newClient(): DsmClient;
+  /** Where the run creates its guests: a healthy storage and a network on its host. */
+  placement(): Promise<{ storage: Storage; network: Network | undefined }>;
+  /** Adds a line to the scenario's result (shown in reports). */
+  note(text: string): void;
+}
+
+/** A failed expectation inside a scenario. */
+export class ScenarioFailure extends Error {
+  override name = "ScenarioFailure";
+}
+
+export function scenario(s: Scenario): Scenario {
+  return s;
+}

@@ -1,0 +1,89 @@
+/**
+ * The one way the kit waits for DSM to finish something (a task, a power transition), with a
+ * profile per target: against the emulator time is virtual and each poll moves it forward
+ * (fast and deterministic); against a NAS the kit sleeps seconds between polls and allows
+ * minutes. Running out of time is `WaitTimeout`: the outcome is unknown (indeterminate), which
+ * the report keeps apart from a failure.
+ */
+import type { GuestStatus, TaskState } from "./client/shapes";
+import type { GuestRef, VmmApi } from "./client/vmm";
+
+export interface WaitProfile {
+  readonly name: string;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+}
+
+export const WAIT_PROFILES = {
+  /** Virtual milliseconds: 250 ms steps cover a 5 s DSM-like task in 20 polls. */
+  emulator: { name: "emulator", intervalMs: 250, timeoutMs: 120_000 },
+  /** DSM takes seconds to minutes; clients poll every few seconds (the Go client: 5 s). */
+  nas: { name: "nas", intervalMs: 3_000, timeoutMs: 300_000 },
+} as const satisfies Record<string, WaitProfile>;
+
+/** Moves the target's time instead of sleeping (emulator with a virtual clock); absent: real sleep. */
+export interface TimeDriver {
+  advance(ms: number): Promise<void>;
+}
+
+/** The condition did not settle in time: neither pass nor fail. */
+export class WaitTimeout extends Error {
+  override name = "WaitTimeout";
+  constructor(
+    readonly what: string,
+    readonly waitedMs: number,
+    readonly last: unknown,
+  ) {
+    super(`gave up waiting for ${what} after ${waitedMs} ms (last seen: ${JSON.stringify(last)})`);
+  }
+}
+
+/** With virtual time a bug could poll for ever without the clock being the limit: cap wall time too. */
+const VIRTUAL_WALL_CAP_MS = 15_000;
+
+export class Waiter {
+  constructor(
+    readonly profile: WaitProfile,
+    readonly time?: TimeDriver,
+  ) {}
+
+  /** Polls `probe` until it answers `{ done: true, value }`; throws WaitTimeout. */
+  async until<T>(what: string, probe: () => Promise<{ done: boolean; value: T }>): Promise<T> {
+    const wallStart = Date.now();
+    let waited = 0;
+    let last: T | undefined;
+    for (;;) {
+      const { done, value } = await probe();
+      if (done) return value;
+      last = value;
+      if (waited >= this.profile.timeoutMs) throw new WaitTimeout(what, waited, last);
+      if (this.time !== undefined && Date.now() - wallStart > VIRTUAL_WALL_CAP_MS) {
+        throw new WaitTimeout(what, waited, last);
+      }
+      await this.pause(this.profile.intervalMs);
+      waited += this.profile.intervalMs;
+    }
+  }
+
+  /** Lets time pass: virtual time moves, real time is slept. */
+  async pause(ms: number): Promise<void> {
+    if (this.time !== undefined) await this.time.advance(ms);
+    else await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** Polls Task.Info get until `finish`; a failed task throws its DsmApiError. */
+  task(vmm: VmmApi, taskId: string): Promise<TaskState> {
+    return this.until(`task ${taskId}`, async () => {
+      const state = await vmm.getTask(taskId);
+      return { done: state.finish, value: state };
+    });
+  }
+
+  /** Polls Guest get until its status is one of `statuses`. */
+  guestStatus(vmm: VmmApi, ref: GuestRef, statuses: readonly GuestStatus[]): Promise<GuestStatus> {
+    return this.until(`guest ${JSON.stringify(ref)} to be ${statuses.join("|")}`, async () => {
+      const { status } = await vmm.getGuest(ref);
+      return { done: statuses.includes(status), value: status };
+    });
+  }
+}
