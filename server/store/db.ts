@@ -9,14 +9,20 @@ export type Db = Database.Database;
 
 export function openDatabase(path: string): Db {
   const db = new Database(path);
-  if (path !== ":memory:") {
-    db.pragma("journal_mode = WAL");
-    // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the tail).
-    db.pragma("synchronous = NORMAL");
-    db.pragma("busy_timeout = 5000");
+  try {
+    if (path !== ":memory:") {
+      db.pragma("journal_mode = WAL");
+      // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the tail).
+      db.pragma("synchronous = NORMAL");
+      db.pragma("busy_timeout = 5000");
+    }
+    db.pragma("foreign_keys = ON");
+    migrate(db);
+  } catch (err) {
+    // A file that is not ours (not SQLite, or a newer schema) must not stay open and locked.
+    db.close();
+    throw err;
   }
-  db.pragma("foreign_keys = ON");
-  migrate(db);
   return db;
 }
 

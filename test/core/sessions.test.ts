@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
 import { ADMIN, loginData, pythonLogin } from "./support";
 
@@ -6,10 +6,12 @@ describe("sessions: 119 without or with an unknown sid, 106 once idle past the t
   let emu: TestEmulator;
   // A short timeout keeps the arithmetic readable; the default is 900 s.
   const TIMEOUT_S = 60;
-  beforeEach(async () => {
+  // One emulator for the file: each test logs in afresh, so moving the clock in one test
+  // cannot expire a session another test still uses.
+  beforeAll(async () => {
     emu = await startTestEmulator({ sessionTimeout: TIMEOUT_S });
   });
-  afterEach(() => emu.close());
+  afterAll(() => emu.close());
 
   const hostList = (params: Record<string, string>, init?: RequestInit) =>
     emu.get(
