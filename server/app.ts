@@ -69,7 +69,7 @@ export function createApp(options: AppOptions): App {
     if (config.logRequests) log(requestLine(exchange));
   };
   const hono = new Hono();
-  if (config.admin) hono.route(ADMIN_PREFIX, adminRoutes(controlPlane, config.adminToken));
+  if (config.admin) hono.route(ADMIN_PREFIX, adminRoutes(controlPlane, config.adminToken, log));
   hono.route(
     "/",
     webApiRoutes(services, registry, {

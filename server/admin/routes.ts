@@ -25,7 +25,11 @@ import {
 
 export const ADMIN_PREFIX = "/__admin";
 
-export function adminRoutes(plane: ControlPlane, token: string | undefined): Hono {
+export function adminRoutes(
+  plane: ControlPlane,
+  token: string | undefined,
+  log: (line: string) => void,
+): Hono {
   const app = new Hono();
   if (token !== undefined) {
     app.use("*", async (c, next) => {
@@ -39,7 +43,9 @@ export function adminRoutes(plane: ControlPlane, token: string | undefined): Hon
   }
   app.onError((err, c) => {
     if (err instanceof AdminError) return c.json({ error: err.message }, err.status);
-    throw err;
+    // The control plane speaks JSON, never DSM's envelope: a harness must see its own failure.
+    log(`unexpected fault in ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
+    return c.json({ error: `unexpected fault: ${err.message}` }, 500);
   });
 
   app.get("/state", (c) => c.json(plane.state()));

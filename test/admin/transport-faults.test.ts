@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AdminClient } from "../../server/admin/client";
 import { createApp } from "../../server/app";
 import { VirtualClock } from "../../server/clock";
 import { configSchema } from "../../server/config";
@@ -100,6 +101,8 @@ describe("control plane: socket-less use", () => {
     expect(((await info.json()) as { success: boolean }).success).toBe(true);
     const reset = await app.fetch(new Request("http://emulator/__admin/reset", { method: "POST" }));
     expect(await reset.json()).toEqual({ reset: true });
+    const admin = new AdminClient("http://emulator", { fetch: app.fetch });
+    expect((await admin.state()).hosts).toHaveLength(3);
     await app.fetch(
       new Request("http://emulator/__admin/faults", {
         method: "POST",
