@@ -203,6 +203,7 @@ export const fixtureSchema = z
       [f.images.map((im) => im.image_name), "images"],
       [f.guests.map((g) => g.guest_name), "guests"],
       [f.accounts.map((a) => a.name), "accounts"],
+      [f.shares.map((sh) => sh.name), "shares"],
     ] as const) {
       const seen = new Set<string>();
       list.forEach((name, i) => {
@@ -210,6 +211,65 @@ export const fixtureSchema = z
         seen.add(name);
       });
     }
+    // Ids are primary keys: a duplicate would otherwise surface as a SQLite constraint error
+    // at seed time, naming no field.
+    type Entry = [value: string, path: (string | number)[]];
+    const at = (value: string, ...path: (string | number)[]): Entry => [value, path];
+    const unique = (entries: Entry[], what: string) => {
+      const seen = new Set<string>();
+      for (const [value, path] of entries) {
+        if (seen.has(value)) bad(path, `${what} ${value} is used twice`);
+        seen.add(value);
+      }
+    };
+    unique(
+      f.hosts.map((h, i) => at(h.host_id, "hosts", i, "host_id")),
+      "host_id",
+    );
+    unique(
+      f.storages.map((st, i) => at(st.storage_id, "storages", i, "storage_id")),
+      "storage_id",
+    );
+    unique(
+      f.networks.map((n, i) => at(n.network_id, "networks", i, "network_id")),
+      "network_id",
+    );
+    unique(
+      f.images.map((im, i) => at(im.image_id, "images", i, "image_id")),
+      "image_id",
+    );
+    unique(
+      f.guests.map((g, i) => at(g.guest_id, "guests", i, "guest_id")),
+      "guest_id",
+    );
+    unique(
+      f.guests.flatMap((g, i) =>
+        g.vdisks.map((d, j) => at(d.vdisk_id, "guests", i, "vdisks", j, "vdisk_id")),
+      ),
+      "vdisk_id",
+    );
+    unique(
+      f.guests.flatMap((g, i) => g.vnics.map((v, j) => at(v.vnic_id, "guests", i, "vnics", j, "vnic_id"))),
+      "vnic_id",
+    );
+    f.networks.forEach((n, i) => {
+      unique(
+        n.host_ids.map((h, j) => at(h, "networks", i, "host_ids", j)),
+        "host",
+      );
+    });
+    f.images.forEach((im, i) => {
+      unique(
+        im.storage_ids.map((st, j) => at(st, "images", i, "storage_ids", j)),
+        "storage",
+      );
+    });
+    f.shares.forEach((sh, i) => {
+      unique(
+        sh.files.map((file, j) => at(file.name, "shares", i, "files", j, "name")),
+        "file",
+      );
+    });
   });
 
 export type Fixture = z.output<typeof fixtureSchema>;

@@ -139,6 +139,40 @@ describe("fixtures are validated at load, with a message naming the bad field", 
     ).toMatch(/guests\.1\.vnics\.0\.mac: MAC 02:11:32:2c:2f:7b is used twice/);
   });
 
+  it("a duplicate id names the second one (instead of a SQLite constraint error at seed time)", () => {
+    expect(
+      broken((f) => {
+        if (f.guests[1] !== undefined) f.guests[1].guest_id = "89f5bde5-9230-417e-b597-f2fd4f4ebd54";
+      }),
+    ).toMatch(/guests\.1\.guest_id: guest_id 89f5bde5-9230-417e-b597-f2fd4f4ebd54 is used twice/);
+    expect(
+      broken((f) => {
+        if (f.hosts[1] !== undefined) f.hosts[1].host_id = f.hosts[0]?.host_id;
+      }),
+    ).toMatch(/hosts\.1\.host_id: host_id .* is used twice/);
+    expect(
+      broken((f) => {
+        const disk = f.guests[1]?.vdisks[0];
+        if (disk !== undefined) disk.vdisk_id = "07342e0e-14eb-4583-aba6-b1448f1bd13b";
+      }),
+    ).toMatch(/guests\.1\.vdisks\.0\.vdisk_id: vdisk_id 07342e0e-14eb-4583-aba6-b1448f1bd13b is used twice/);
+    expect(
+      broken((f) => {
+        const vnic = f.guests[1]?.vnics[0];
+        if (vnic !== undefined) vnic.vnic_id = "34e8d21f-fdd6-41cd-bcae-a23b002cb873";
+      }),
+    ).toMatch(/guests\.1\.vnics\.0\.vnic_id: vnic_id .* is used twice/);
+  });
+
+  it("the same storage twice in an image's storage_ids names the second", () => {
+    expect(
+      broken((f) => {
+        const ids = f.images[0]?.storage_ids;
+        if (Array.isArray(ids)) ids.push(ids[0]);
+      }),
+    ).toMatch(/images\.0\.storage_ids\.1: storage a5428b34-0fdb-456f-8339-f16224e4c860 is used twice/);
+  });
+
   it("a malformed MAC names the field", () => {
     expect(
       broken((f) => {

@@ -155,5 +155,8 @@ export interface RawFixture {
   storages: Record<string, unknown>[];
   networks: Record<string, unknown>[];
   images: Record<string, unknown>[];
-  guests: (Record<string, unknown> & { vnics: Record<string, unknown>[] })[];
+  guests: (Record<string, unknown> & {
+    vdisks: Record<string, unknown>[];
+    vnics: Record<string, unknown>[];
+  })[];
 }
