@@ -73,7 +73,7 @@ export function webApiRoutes(services: Services, registry: Registry, options: We
               if (verdict?.error !== undefined) return verdict.error;
               // The code is never sent: the transport fault replaces the whole answer.
               if (verdict?.skip === true) return { code: 100 };
-              return undefined;
+              return services.interceptor?.(call);
             },
           };
     let answer: DsmAnswer;
