@@ -55,8 +55,14 @@ export function seedFixture(db: Db, fixture: Fixture, now: number): void {
        VALUES (?, ?, ?, ?, ?, ?)`,
     );
     for (const a of fixture.accounts) {
-      const denied = "login_denied" in a && a.login_denied === true;
-      account.run(a.name, hashPassword(a.password), b(a.admin), b(a.disabled), b(denied), a.otp_secret ?? null);
+      account.run(
+        a.name,
+        hashPassword(a.password),
+        b(a.admin),
+        b(a.disabled),
+        b(a.login_denied),
+        a.otp_secret ?? null,
+      );
     }
     const host = db.prepare(
       `INSERT INTO hosts (host_id, host_name, status, total_cpu_core, total_ram_size, other_ram_used, seq)

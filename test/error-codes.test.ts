@@ -1,0 +1,218 @@
+/**
+ * Every error code of the guide's tables (and 119), reached by the recipe the README gives for
+ * it, over real HTTP against the default fixture. Keep this file and the README table in step.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { totp } from "../server/security/totp";
+import {
+  type DsmReply,
+  expectDsmError,
+  expectSuccess,
+  startTestEmulator,
+  type TestEmulator,
+} from "./helpers";
+
+let emu: TestEmulator;
+let sid: string;
+beforeEach(async () => {
+  emu = await startTestEmulator();
+  sid = await emu.login();
+});
+afterEach(() => emu.close());
+
+const GUEST = "SYNO.Virtualization.API.Guest";
+const call = (api: string, method: string, params: Record<string, string> = {}, version = "1") =>
+  emu.get("entry.cgi", { api, version, method, _sid: sid, ...params });
+const vmm = (api: string, method: string, params: Record<string, string> = {}) =>
+  emu.vmm(sid, api, method, params);
+const poweron = (guest: string, host?: string) =>
+  vmm(
+    "Guest.Action",
+    "poweron",
+    host === undefined ? { guest_name: guest } : { guest_name: guest, host_name: host },
+  );
+
+/** A state change through the control plane, as the README recipe says. */
+async function admin(method: string, path: string, body?: unknown): Promise<void> {
+  const res = await fetch(`${emu.url}/__admin${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(res.status, await res.clone().text()).toBeLessThan(300);
+}
+
+const login = (account: string, passwd: string, extra: Record<string, string> = {}) =>
+  emu.get("auth.cgi", {
+    api: "SYNO.API.Auth",
+    version: "3",
+    method: "login",
+    account,
+    passwd,
+    format: "sid",
+    ...extra,
+  });
+
+const recipes: [number, string, () => Promise<DsmReply>][] = [
+  [101, "a request without version", () => emu.get("entry.cgi", { api: GUEST, method: "list", _sid: sid })],
+  [102, "an API that does not exist", () => call("SYNO.Virtualization.API.Nope", "list")],
+  [103, "a method that does not exist", () => call(GUEST, "reboot")],
+  [104, "a version the API does not have", () => call(GUEST, "list", {}, "2")],
+  [
+    105,
+    "a non-administrator calling a VMM API",
+    async () => emu.vmm(await emu.login("viewer", "viewer-pass"), "Guest", "list"),
+  ],
+  [
+    106,
+    "a session idle past the timeout",
+    async () => {
+      emu.clock.advance(901_000);
+      return vmm("Guest", "list");
+    },
+  ],
+  [119, "no sid", () => emu.get("entry.cgi", { api: GUEST, version: "1", method: "list" })],
+  [401, "Guest get without guest_id or guest_name", () => vmm("Guest", "get")],
+  [
+    402,
+    "a vdisk larger than the storage's free space",
+    () =>
+      vmm("Guest", "create", {
+        guest_name: "big",
+        storage_name: "Synology - VM Storage 1",
+        vdisks: '[{"create_type":0,"vdisk_size":400000}]',
+      }),
+  ],
+  [
+    403,
+    "a guest name that is taken",
+    () => vmm("Guest", "create", { guest_name: "win10", storage_name: "Synology - VM Storage 1" }),
+  ],
+  [
+    404,
+    "more vdisks than the iSCSI LUN limit leaves",
+    () =>
+      vmm("Guest", "create", {
+        guest_name: "many-disks",
+        storage_name: "Synology - VM Storage 1",
+        vdisks: JSON.stringify(Array.from({ length: 120 }, () => ({ create_type: 0, vdisk_size: 1 }))),
+      }),
+  ],
+  [
+    500,
+    "a change while two of three hosts are offline",
+    async () => {
+      await admin("PATCH", "/hosts/Synology-2", { status: "inaccessible" });
+      return poweron("syno");
+    },
+  ],
+  [
+    501,
+    "a change while the cluster is in incompatible mode",
+    async () => {
+      await admin("PATCH", "/cluster", { cluster_status: "incompatible" });
+      return vmm("Guest", "set", { guest_name: "syno", description: "x" });
+    },
+  ],
+  [
+    600,
+    "a change while the cluster is not ready",
+    async () => {
+      await admin("PATCH", "/cluster", { cluster_status: "not_ready" });
+      return vmm("Guest", "set", { guest_name: "syno", description: "x" });
+    },
+  ],
+  [601, "power-on on an offline host", () => poweron("syno", "Synology-3")],
+  [
+    700,
+    "a guest on a crashed storage",
+    () => vmm("Guest", "create", { guest_name: "x", storage_name: "Synology - VM Storage 2" }),
+  ],
+  [900, "power-on of a guest no host can take (auto-select)", () => poweron("big-memory")],
+  [901, "power-on of a guest whose storage's host is offline", () => poweron("archive")],
+  [902, "power-on with more vCPUs than the host has", () => poweron("many-cpu", "Synology")],
+  [903, "power-on with more memory than the host has free", () => poweron("big-memory", "Synology")],
+  [904, "power-on of a running guest", () => poweron("ubuntu-web")],
+  [
+    905,
+    "a vNIC with another guest's MAC",
+    () =>
+      vmm("Guest", "create", {
+        guest_name: "x",
+        storage_name: "Synology - VM Storage 1",
+        vnics: '[{"network_id":"","mac":"02:11:32:2c:2f:7b"}]',
+      }),
+  ],
+  [
+    906,
+    "a clone of an image that does not exist",
+    () =>
+      vmm("Guest", "create", {
+        guest_name: "x",
+        storage_name: "Synology - VM Storage 1",
+        vdisks: '[{"create_type":1,"image_name":"nope"}]',
+      }),
+  ],
+  [907, "power-off of a guest that is off", () => vmm("Guest.Action", "poweroff", { guest_name: "syno" })],
+  [908, "a CPU reservation larger than the host's threads", () => poweron("db-reserved", "Synology-2")],
+  [909, "a host without the guest's network", () => poweron("lab-router", "Synology-2")],
+  [910, "remote boot from an IDE disk", () => poweron("legacy-ide", "Synology-2")],
+  [911, "remote boot with UEFI", () => poweron("win10", "Synology-2")],
+  [1000, "an unknown task", () => vmm("Task.Info", "get", { task_id: "@administrators/nope" })],
+  [
+    1001,
+    "remote placement without VMM Pro",
+    async () => {
+      await admin("PATCH", "/cluster", { pro_licence: false });
+      return poweron("syno", "Synology-2");
+    },
+  ],
+  [
+    1400,
+    "an image created on a healthy and a crashed storage",
+    async () => {
+      const { task_id } = expectSuccess(
+        await vmm("Guest.Image", "create", {
+          image_name: "img",
+          type: "disk",
+          ds_file_path: "/share/syno.img",
+          storage_names: '["Synology - VM Storage 1","Synology - VM Storage 2"]',
+        }),
+      ) as { task_id: string };
+      emu.clock.advance(10_000);
+      return vmm("Task.Info", "get", { task_id });
+    },
+  ],
+  [
+    1600,
+    "a resize when the HA hosts cannot reserve it",
+    async () => {
+      await admin("PATCH", "/cluster", { ha_enabled: true, ha_reservation_ok: false });
+      return vmm("Guest", "set", { guest_name: "syno", vram_size: "2048" });
+    },
+  ],
+];
+
+describe("every Virtualization error code is reachable by its README recipe", () => {
+  it.each(recipes)("%i: %s", async (code, _what, recipe) => {
+    expectDsmError(await recipe(), code);
+  });
+});
+
+describe("every Auth error code is reachable by its README recipe", () => {
+  it("400: a wrong password", async () => expectDsmError(await login("admin", "wrong"), 400));
+  it("401: a disabled account", async () => expectDsmError(await login("former", "former-pass"), 401));
+  it("402: an account DSM's application privileges deny", async () =>
+    expectDsmError(await login("nologin", "nologin-pass"), 402));
+  it("403: a 2-step account without a code", async () => {
+    const res = await login("otpadmin", "otp-pass");
+    expectDsmError(res, 403);
+    expect(res.body.error?.errors).toMatchObject({ types: [{ type: "otp" }] });
+  });
+  it("404: a 2-step account with a wrong code, while the right one logs in", async () => {
+    const right = totp("JBSWY3DPEHPK3PXP", emu.clock.now());
+    const wrong = right === "000000" ? "111111" : "000000";
+    expectDsmError(await login("otpadmin", "otp-pass", { otp_code: wrong }), 404);
+    expectSuccess(await login("otpadmin", "otp-pass", { otp_code: right }));
+  });
+});
