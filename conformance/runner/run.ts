@@ -74,6 +74,8 @@ export interface RunOptions {
   readonly expectations?: ExpectationFile | null;
   readonly log?: (line: string) => void;
   readonly onExchange?: (exchange: Exchange) => void;
+  /** Told which scenario the following exchanges belong to (undefined: setup or cleanup). */
+  readonly onScenario?: (scenario: Scenario | undefined) => void;
 }
 
 export function expectationsPath(kind: "emulator" | "nas"): string {
@@ -271,12 +273,14 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     };
     let outcome: Outcome = "pass";
     let message: string | undefined;
+    options.onScenario?.(s);
     try {
       await s.run(ctx);
     } catch (err) {
       outcome = err instanceof WaitTimeout ? "indeterminate" : "fail";
       message = describe(err);
     }
+    options.onScenario?.(undefined);
     const undoFailures = await stack.run();
     if (undoFailures.length > 0) {
       cleanupFailures.push(...undoFailures.map((f) => ({ ...f, step: `${s.id}: ${f.step}` })));

@@ -1,0 +1,175 @@
+/**
+ * The kit's command line.
+ *
+ *   run                      the suite against the target (default: a fresh in-process emulator)
+ *   sweep --run-id X [--dry-run]   remove what run X left on a NAS
+ *   record [--source TEXT]   run against a NAS and store a normalised recording
+ *   replay [FILE...]         check the emulator against recordings (default: all of them)
+ *
+ * Exit codes: 0 all good; 1 a failure (scenario, cleanup, residue, inventory change, stale
+ * expectation, replay difference); 2 bad usage or settings; 3 no failure but something
+ * indeterminate (a wait ran out of time).
+ */
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runPrefix } from "./client/ledger";
+import { compareRecordings, loadRecording, Recorder } from "./record/recording";
+import { writeReports } from "./report/write";
+import { type RunResult, runConformance } from "./runner/run";
+import { ALL_SCENARIOS } from "./scenarios/index";
+import { sweep } from "./sweep";
+import { resolveTarget, type TargetConfig, TargetConfigError } from "./target";
+
+const RECORDINGS = fileURLToPath(new URL("../fixtures/recordings/", import.meta.url));
+
+function flag(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i < 0 ? undefined : args[i + 1];
+}
+
+function exitCode(result: RunResult): number {
+  if (!result.ok) return 1;
+  return result.scenarios.some((s) => s.status === "indeterminate") ? 3 : 0;
+}
+
+async function run(config: TargetConfig): Promise<number> {
+  const result = await runConformance({ config, log: (line) => console.log(line) });
+  const files = writeReports(result, config.reportDir);
+  summarise(result);
+  console.log(`reports: ${files.join(", ")}`);
+  return exitCode(result);
+}
+
+function summarise(result: RunResult): void {
+  const counts = new Map<string, number>();
+  for (const s of result.scenarios) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
+  console.log(
+    `${result.ok ? "PASS" : "FAIL"} run ${result.runId} in ${(result.durationMs / 1000).toFixed(1)} s: ` +
+      [...counts].map(([k, v]) => `${v} ${k}`).join(", "),
+  );
+  if (result.setupError !== undefined) console.log(`setup failed: ${result.setupError}`);
+  for (const f of result.cleanupFailures) console.log(`cleanup failed: ${f.step}: ${f.error}`);
+  for (const r of result.residue) console.log(`left behind: ${r}`);
+  for (const c of result.inventoryChanges) console.log(`pre-existing inventory changed: ${c}`);
+  for (const p of result.staleExpectations) console.log(`stale expectation (matches no scenario): ${p}`);
+}
+
+async function record(config: TargetConfig, source: string): Promise<number> {
+  if (config.kind !== "nas") {
+    console.error(
+      "record needs a NAS target (VMM_CONFORMANCE_TARGET=nas): recordings say how real DSM answers",
+    );
+    return 2;
+  }
+  const recorder = new Recorder();
+  const result = await runConformance({
+    config,
+    log: (line) => console.log(line),
+    onExchange: recorder.onExchange,
+    onScenario: recorder.onScenario,
+  });
+  summarise(result);
+  const recording = recorder.recording(result, runPrefix(result.runId), source);
+  mkdirSync(RECORDINGS, { recursive: true });
+  const slug = `${recording.model}-${recording.dsm_version}-${recording.recorded_at}`.replace(
+    /[^A-Za-z0-9.+-]+/g,
+    "_",
+  );
+  const path = join(RECORDINGS, `${slug}.json`);
+  writeFileSync(path, `${JSON.stringify(recording, null, 2)}\n`);
+  console.log(`recording: ${path} (${recording.exchanges.length} exchanges)`);
+  return result.ok ? 0 : 1;
+}
+
+/** Replays recordings against a fresh emulator; answers the differences per file. */
+export async function replay(files: readonly string[], config: TargetConfig): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const file of files) {
+    const recording = loadRecording(file);
+    const recorder = new Recorder();
+    const scenarios = ALL_SCENARIOS.filter((s) => recording.scenarios.includes(s.id));
+    const result = await runConformance({
+      config: { ...config, kind: "emulator" },
+      scenarios,
+      expectations: null,
+      onExchange: recorder.onExchange,
+      onScenario: recorder.onScenario,
+    });
+    const problems = compareRecordings(recording, recorder.exchanges(result.runId, runPrefix(result.runId)));
+    if (result.setupError !== undefined) problems.unshift(`replay could not start: ${result.setupError}`);
+    out.set(file, problems);
+  }
+  return out;
+}
+
+export function recordingFiles(): string[] {
+  try {
+    return readdirSync(RECORDINGS)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => join(RECORDINGS, f));
+  } catch {
+    return [];
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...args] = argv;
+  let config: TargetConfig;
+  try {
+    config = resolveTarget(process.env);
+  } catch (err) {
+    if (err instanceof TargetConfigError) {
+      console.error(err.message);
+      return 2;
+    }
+    throw err;
+  }
+  switch (command) {
+    case "run":
+      return run(config);
+    case "sweep": {
+      const runId = flag(args, "--run-id");
+      if (runId === undefined) {
+        console.error("usage: npm run sweep -- --run-id <id> [--dry-run]");
+        return 2;
+      }
+      const dryRun = args.includes("--dry-run");
+      const result = await sweep(config, runId, dryRun);
+      for (const f of result.found) console.log(`${dryRun ? "would remove" : "found"}: ${f}`);
+      for (const r of result.removed) console.log(`removed: ${r}`);
+      for (const o of result.outsidePrefix)
+        console.log(`names run ${runId} but is outside its prefix, left alone: ${o}`);
+      for (const f of result.failures) console.log(`failed: ${f.step}: ${f.error}`);
+      if (result.found.length === 0) console.log(`nothing of run ${runId} is left`);
+      return result.failures.length === 0 ? 0 : 1;
+    }
+    case "record":
+      return record(config, flag(args, "--source") ?? "nas");
+    case "replay": {
+      const files = args.length > 0 ? args : recordingFiles();
+      let failed = false;
+      for (const [file, problems] of await replay(files, config)) {
+        console.log(`${problems.length === 0 ? "✓" : "✗"} ${file}`);
+        for (const p of problems) console.log(`    ${p}`);
+        failed ||= problems.length > 0;
+      }
+      return failed ? 1 : 0;
+    }
+    default:
+      console.error(
+        "usage: tsx conformance/cli.ts run | sweep --run-id <id> [--dry-run] | record [--source <text>] | replay [file...]",
+      );
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exitCode = 1;
+  },
+);
