@@ -1,6 +1,7 @@
 /**
  * SYNO.DSM.Info getinfo: Python clients call it right after login for model, version and serial.
- * Gaps: temperature is a constant; `time` is the emulator clock in the host's local format.
+ * Gaps: temperature is a constant; `time` is the emulator clock as an RFC 1123 UTC string;
+ * `uptime` counts from when the database was seeded, not from the process start.
  */
 import { z } from "zod";
 import { operation } from "../dsm/registry";

@@ -127,6 +127,17 @@ describe("sessions: 119 without or with an unknown sid, 106 once idle past the t
     expectDsmError(await hostList({ _sid: data.sid }), 119);
   });
 
+  it("logout through the cookie without the session's token succeeds but leaves the session open (CSRF guard)", async () => {
+    const data = loginData(await pythonLogin(emu, ADMIN.account, ADMIN.passwd));
+    const out = await emu.post(
+      "entry.cgi",
+      { api: "SYNO.API.Auth", version: "7", method: "logout" },
+      { headers: { cookie: `id=${data.sid}` } },
+    );
+    expectSuccess(out);
+    expectSuccess(await hostList({ _sid: data.sid }));
+  });
+
   it("logout without a sid succeeds (Python clients send logout&session=webui)", async () => {
     const res = await emu.get("auth.cgi", {
       api: "SYNO.API.Auth",
