@@ -9,7 +9,7 @@ import { z } from "zod";
 import { bool, ref } from "../dsm/codecs";
 import { DsmError } from "../dsm/errors";
 import { type CallContext, operation } from "../dsm/registry";
-import type { GuestRow } from "../store/guests";
+import type { GuestRecord, GuestRow } from "../store/guests";
 import { presentGuest } from "./present";
 
 const vmm = { session: "required", adminOnly: true } as const;
@@ -24,10 +24,25 @@ export function findGuest(ctx: CallContext, p: { guest_id?: string; guest_name?:
   return guest;
 }
 
+/**
+ * The presented list of each records array. The store hands back the same array until the
+ * database changes, so polling clients reuse one presentation; keyed weakly by the store's own
+ * array, it holds nothing once the store has moved on, and emulators never share an entry.
+ */
+const presented = new WeakMap<GuestRecord[], ReturnType<typeof presentGuest>[]>();
+
 export const guestList = operation({
   ...vmm,
   params: z.object({ additional: bool(false) }),
-  handle: (ctx) => ({ guests: ctx.services.store.guests.list().map(presentGuest) }),
+  handle: (ctx) => {
+    const records = ctx.services.store.guests.list();
+    let guests = presented.get(records);
+    if (guests === undefined) {
+      guests = records.map(presentGuest);
+      presented.set(records, guests);
+    }
+    return { guests };
+  },
 });
 
 export const guestGet = operation({
