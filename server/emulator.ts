@@ -11,6 +11,7 @@ import { AdminClient } from "./admin/client";
 import { type App, createApp } from "./app";
 import { type Clock, SwitchableClock } from "./clock";
 import { type Config, configSchema } from "./config";
+import { SERVER_OPTIONS } from "./limits";
 import { type Db, isEmpty, openDatabase } from "./store/db";
 import { type Fixture, loadFixtureFile } from "./store/fixture";
 import { seedFixture } from "./store/seed";
@@ -58,7 +59,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const { db, fixture, baseline } = openState(config, clock, fixtureData);
   const app = createApp({ db, clock, config, log, fixture, baseline });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+    const s = serve(
+      // Header size and slow-client timeouts: see server/limits.ts.
+      { fetch: app.fetch, hostname: config.host, port: config.port, serverOptions: SERVER_OPTIONS },
+      () => resolve(s),
+    );
     s.once("error", reject);
   });
   const { port } = server.address() as AddressInfo;

@@ -11,6 +11,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
+import { requestLimits } from "../limits";
 import { type DsmAnswer, type DsmRequest, dispatch } from "./dispatcher";
 import { dsmResponse, errorBody, successBody } from "./envelope";
 import type { CgiName, DsmAnswerOverride, InterceptedCall, Registry, Services } from "./registry";
@@ -97,6 +98,8 @@ export function webApiRoutes(services: Services, registry: Registry, options: We
     if (transport === undefined) return render(answer);
     return applyTransportFault(c, transport, answer, options.shutdown);
   };
+  // Body size limit (413) before any route reads a body: see server/limits.ts.
+  app.use("/webapi/*", requestLimits());
   for (const cgi of CGIS) {
     app.on(["GET", "POST"], `/webapi/${cgi}`, (c) => handle(c, cgi, undefined));
     app.on(["GET", "POST"], `/webapi/${cgi}/:api`, (c) => handle(c, cgi, c.req.param("api")));
