@@ -111,6 +111,16 @@ describe("malformed requests get DSM's envelope, never HTML or a stack trace", (
     });
   });
 
+  it("a body over the 4 MiB limit answers HTTP 413 with the envelope (code 101)", async () => {
+    const res = await rawRequest(emu.url, "POST", "/webapi/entry.cgi", {
+      body: `${info}&junk=${"x".repeat(5_000_000)}`,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(res.status).toBe(413);
+    expect(res.cacheControl).toBe(NO_CACHE);
+    expect(expectEnvelope(res)).toEqual({ error: { code: 101 }, success: false });
+  });
+
   it("a huge guest_name (8 KB in the query) answers 401, not a fault", async () => {
     const res = await emu.vmm(sid, "Guest", "get", { guest_name: "g".repeat(8_000) });
     expectDsmError(res, 401);

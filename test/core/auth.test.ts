@@ -184,8 +184,8 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
       denied = await startTestEmulator({
         fixtureData: defaultFixtureWith((f) => {
           f.accounts.push({
-            name: "nologin",
-            password: "nologin-pass",
+            name: "denied",
+            password: "denied-pass",
             admin: false,
             disabled: false,
             login_denied: true,
@@ -200,12 +200,12 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
         api: "SYNO.API.Auth",
         version: "3",
         method: "login",
-        account: "nologin",
+        account: "denied",
         passwd,
       });
 
     it("answers 402 (Permission denied) with the right password", async () => {
-      expectDsmError(await login("nologin-pass"), 402);
+      expectDsmError(await login("denied-pass"), 402);
     });
 
     it("answers 400 with a wrong password (the password is checked first)", async () => {

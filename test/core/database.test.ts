@@ -106,6 +106,18 @@ describe("the SQLite file: created and seeded on first start, reused on the next
     }
   });
 
+  it("two emulators in one process share no state (no module-level database)", async () => {
+    const [a, b] = await Promise.all([startTestEmulator(), startTestEmulator()]);
+    try {
+      const sid = await a.login();
+      expectSuccess(await a.vmm(sid, "Host", "list"));
+      expectDsmError(await b.vmm(sid, "Host", "list"), 119);
+      expect(a.db).not.toBe(b.db);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it("migrations run from an empty database up to the current version", () => {
     const db = openDatabase(":memory:");
     try {
