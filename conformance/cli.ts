@@ -10,18 +10,15 @@
  * expectation, replay difference); 2 bad usage or settings; 3 no failure but something
  * indeterminate (a wait ran out of time).
  */
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { runPrefix } from "./client/ledger";
-import { compareRecordings, loadRecording, Recorder } from "./record/recording";
+import { Recorder } from "./record/recording";
+import { RECORDINGS, recordingFiles, replay } from "./record/replay";
 import { writeReports } from "./report/write";
 import { type RunResult, runConformance } from "./runner/run";
-import { ALL_SCENARIOS } from "./scenarios/index";
 import { sweep } from "./sweep";
 import { resolveTarget, type TargetConfig, TargetConfigError } from "./target";
-
-const RECORDINGS = fileURLToPath(new URL("../fixtures/recordings/", import.meta.url));
 
 function flag(args: readonly string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -80,37 +77,6 @@ async function record(config: TargetConfig, source: string): Promise<number> {
   writeFileSync(path, `${JSON.stringify(recording, null, 2)}\n`);
   console.log(`recording: ${path} (${recording.exchanges.length} exchanges)`);
   return result.ok ? 0 : 1;
-}
-
-/** Replays recordings against a fresh emulator; answers the differences per file. */
-export async function replay(files: readonly string[], config: TargetConfig): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  for (const file of files) {
-    const recording = loadRecording(file);
-    const recorder = new Recorder();
-    const scenarios = ALL_SCENARIOS.filter((s) => recording.scenarios.includes(s.id));
-    const result = await runConformance({
-      config: { ...config, kind: "emulator" },
-      scenarios,
-      expectations: null,
-      onExchange: recorder.onExchange,
-      onScenario: recorder.onScenario,
-    });
-    const problems = compareRecordings(recording, recorder.exchanges(result.runId, runPrefix(result.runId)));
-    if (result.setupError !== undefined) problems.unshift(`replay could not start: ${result.setupError}`);
-    out.set(file, problems);
-  }
-  return out;
-}
-
-export function recordingFiles(): string[] {
-  try {
-    return readdirSync(RECORDINGS)
-      .filter((f) => f.endsWith(".json"))
-      .map((f) => join(RECORDINGS, f));
-  } catch {
-    return [];
-  }
 }
 
 async function main(argv: readonly string[]): Promise<number> {
