@@ -14,10 +14,21 @@ export function hashPassword(password: string): string {
   return `scrypt$${N}$${salt.toString("base64")}$${key.toString("base64")}`;
 }
 
+/**
+ * True when `password` matches `stored`. A stored value that is not a well-formed hash of ours
+ * never matches (an empty key would otherwise compare equal to an empty derivation).
+ */
 export function verifyPassword(password: string, stored: string): boolean {
-  const [scheme, n, salt, key] = stored.split("$");
+  const [scheme, n, salt, key, ...rest] = stored.split("$");
   if (scheme !== "scrypt" || n === undefined || salt === undefined || key === undefined) return false;
+  if (rest.length > 0 || !/^\d{1,6}$/.test(n)) return false;
+  const cost = Number(n);
+  // scrypt needs a power of two above 1, and a cost beyond 2^14 would need more than Node's
+  // default memory cap: either is a corrupt row, not a password to try.
+  if (cost < 2 || cost > 2 ** 14 || (cost & (cost - 1)) !== 0) return false;
   const expected = Buffer.from(key, "base64");
-  const actual = scryptSync(password, Buffer.from(salt, "base64"), expected.length, { N: Number(n) });
+  const saltBytes = Buffer.from(salt, "base64");
+  if (expected.length !== KEYLEN || saltBytes.length === 0) return false;
+  const actual = scryptSync(password, saltBytes, KEYLEN, { N: cost });
   return timingSafeEqual(expected, actual);
 }
