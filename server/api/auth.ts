@@ -14,7 +14,7 @@ import { password, text, yesNo } from "../dsm/codecs";
 import { DsmError } from "../dsm/errors";
 import { operation } from "../dsm/registry";
 import { newDeviceToken, newSid, newSynoToken } from "../ids";
-import { verifyPassword } from "../security/password";
+import { hashPassword, verifyPassword } from "../security/password";
 import { verifyTotp } from "../security/totp";
 
 export const login = operation({
@@ -34,8 +34,9 @@ export const login = operation({
   handle: (ctx, p) => {
     const { store } = ctx.services;
     const account = p.account ? store.auth.account(p.account) : undefined;
-    if (account === undefined || !verifyPassword(p.passwd ?? "", account.password_hash))
-      throw new DsmError(400);
+    // An unknown account still pays for one hash check, so timing does not tell which names exist.
+    const hash = account?.password_hash ?? unknownAccountHash();
+    if (!verifyPassword(p.passwd ?? "", hash) || account === undefined) throw new DsmError(400);
     if (account.disabled === 1) throw new DsmError(401);
     // Application privileges are checked before the second factor: DSM does not ask for a code
     // for an account that may not log in anyway.
@@ -81,6 +82,12 @@ export const login = operation({
     };
   },
 });
+
+let dummyHash: string | undefined;
+function unknownAccountHash(): string {
+  dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
+  return dummyHash;
+}
 
 /** Logout always succeeds, also without a session (Python clients send `logout&session=webui`). */
 export const logout = operation({
