@@ -64,7 +64,7 @@ describe("properties", () => {
             }
           },
         ),
-        { numRuns: 200 },
+        { numRuns: 120 },
       );
     });
   });
