@@ -101,7 +101,13 @@ async function main(argv: readonly string[]): Promise<number> {
         return 2;
       }
       const dryRun = args.includes("--dry-run");
-      const result = await sweep(config, runId, dryRun);
+      let result: Awaited<ReturnType<typeof sweep>>;
+      try {
+        result = await sweep(config, runId, dryRun);
+      } catch (err) {
+        console.error(err instanceof Error ? err.message : String(err));
+        return 2;
+      }
       for (const f of result.found) console.log(`${dryRun ? "would remove" : "found"}: ${f}`);
       for (const r of result.removed) console.log(`removed: ${r}`);
       for (const o of result.outsidePrefix)
