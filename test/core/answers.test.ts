@@ -200,6 +200,17 @@ describe("malformed requests get DSM's envelope, never HTML or a stack trace", (
     expect(expectEnvelope(res).success).toBe(false);
   });
 
+  // server/dsm/http.ts reads the multipart body outside its try, so the parse error reaches
+  // app.onError: the answer is 100 and the client's bad body is logged as an "unexpected fault".
+  // The fix (see the core report) is to read an unparseable body as no body parameters.
+  it.fails("a broken multipart body beside complete query parameters is ignored: the query is answered", async () => {
+    const res = await rawRequest(emu.url, "POST", `/webapi/query.cgi?${info}&query=SYNO.API.Auth`, {
+      body: "--x\r\nnot a part",
+      headers: { "content-type": "multipart/form-data; boundary=x" },
+    });
+    expect(expectEnvelope(res).success).toBe(true);
+  });
+
   it("binary garbage as a form body answers the envelope", async () => {
     const res = await rawRequest(emu.url, "POST", "/webapi/entry.cgi", {
       body: Buffer.from([0xff, 0xfe, 0x00, 0x3d, 0x26, 0x80, 0x25]),

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_FIXTURE } from "../../server/config";
+import { startEmulator } from "../../server/emulator";
 import { FixtureError, loadFixtureFile, parseFixture } from "../../server/store/fixture";
-import { type RawFixture, rawDefaultFixture } from "./support";
+import { defaultFixtureWith, type RawFixture, rawDefaultFixture } from "./support";
 
 /** The message parseFixture throws for `fixture`, or "" when it is valid. */
 function problems(fixture: unknown): string {
@@ -199,6 +200,18 @@ describe("fixtures are validated at load, with a message naming the bad field", 
     expect(broken((f) => (f.hosts = []))).toMatch(/hosts: /);
     expect(problems(null)).toMatch(/\(root\): /);
     expect(problems([])).toMatch(/\(root\): /);
+  });
+
+  // server/emulator.ts seeds `fixtureData` without parsing it, so a bad in-process fixture fails
+  // later with SQLite's "UNIQUE constraint failed: accounts.name". Fix proposed in the core
+  // report: run parseFixture on fixtureData in openState.
+  it.fails("startEmulator refuses invalid fixtureData with a FixtureError naming the field", async () => {
+    const fixture = defaultFixtureWith((f) => {
+      f.accounts.push({ name: "admin", password: "x", admin: true, disabled: false, login_denied: false });
+    });
+    await expect(startEmulator({ fixtureData: fixture, log: () => {} })).rejects.toThrow(
+      /accounts\.\d+: name admin is used twice/,
+    );
   });
 
   describe("loadFixtureFile", () => {
