@@ -16,7 +16,8 @@ describe("SYNO.Virtualization.API.Task.Info list, get and clear", () => {
     const res = await emu.vmm(sid, "Guest", "create", {
       guest_name: name,
       storage_name: "Synology - VM Storage 1",
-      vdisks: JSON.stringify([{ create_type: 0, vdisk_size: 1024 }]),
+      // Numbers inside JSON values given as strings, as Python clients send them.
+      vdisks: '[{"create_type":"0","vdisk_size":"1024"}]',
       vnics: JSON.stringify([{ network_id: "" }]),
       auto_clean_task: autoClean,
     });
