@@ -38,7 +38,9 @@ describe("the guide's worked example (chapter 2), verbatim", () => {
       storage_id: "a5428b34-0fdb-456f-8339-f16224e4c860",
       storage_name: "Synology - VM Storage 1",
       vcpu_num: 2,
-      vdisks: [{ controller: 1, unmap: false, vdisk_id: "07342e0e-14eb-4583-aba6-b1448f1bd13b", vdisk_size: 25600 }],
+      vdisks: [
+        { controller: 1, unmap: false, vdisk_id: "07342e0e-14eb-4583-aba6-b1448f1bd13b", vdisk_size: 25600 },
+      ],
       vnics: [
         {
           mac: "02:11:32:2c:2f:7b",
@@ -60,7 +62,12 @@ describe("the guide's worked example (chapter 2), verbatim", () => {
     expectDsmError(noName, 401);
     expect(noName.text).toBe('{"error":{"code":401},"success":false}');
 
-    const logout = await emu.get("auth.cgi", { api: "SYNO.API.Auth", method: "logout", version: "3", _sid: sid });
+    const logout = await emu.get("auth.cgi", {
+      api: "SYNO.API.Auth",
+      method: "logout",
+      version: "3",
+      _sid: sid,
+    });
     expect(logout.text).toBe('{"success":true}');
     const after = await emu.vmm(sid, "Guest", "get", { guest_name: "win10" });
     expectDsmError(after, 119);

@@ -127,7 +127,11 @@ describe("Guest create", () => {
 
   it("answers 404 when the vdisks would pass the system's iSCSI LUN limit", async () => {
     await emu.close();
-    emu = await startTestEmulator({ fixtureData: variant((f) => void (f.system.max_iscsi_luns = 11)) });
+    emu = await startTestEmulator({
+      fixtureData: variant((f) => {
+        f.system.max_iscsi_luns = 11;
+      }),
+    });
     sid = await emu.login();
     // The default fixture holds 9 vdisks: two more fit, a third does not.
     expectDsmError(await create(base("vm-luns", [disk(10), disk(10), disk(10)])), 404);

@@ -91,7 +91,11 @@ describe("Guest delete", () => {
   });
 
   it("frees the guest's vdisks: storage space and LUNs come back", async () => {
-    await start({ fixtureData: variant((f) => void (f.system.max_iscsi_luns = 10)) });
+    await start({
+      fixtureData: variant((f) => {
+        f.system.max_iscsi_luns = 10;
+      }),
+    });
     const before = await storageUsed();
     await createReadyGuest(emu, sid, "tmp");
     expect(await storageUsed()).toBe(Number(before) + 1024);

@@ -63,7 +63,9 @@ describe("Guest.Image create", () => {
     emu.clock.advance(8_000);
     expectDsmError(await task(task_id), 1400);
     const image = (await images()).find((i) => i.image_name === "img-p");
-    expect((image?.storages as { storage_name: string }[]).map((s) => s.storage_name)).toEqual([STORAGE_1]);
+    expect((image?.storages as { storage_name: string }[] | undefined)?.map((s) => s.storage_name)).toEqual([
+      STORAGE_1,
+    ]);
   });
 
   it("ends in 700 when no storage could take a copy, and leaves no image", async () => {

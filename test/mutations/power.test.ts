@@ -115,14 +115,22 @@ describe("Guest.Action poweron refusals (VMM's placement rules)", () => {
   });
 
   it("auto-select places a guest on another host when its own is full (VMM Pro)", async () => {
-    await start(variant((f) => void (f.system.auto_select_host = "storage_host")));
+    await start(
+      variant((f) => {
+        f.system.auto_select_host = "storage_host";
+      }),
+    );
     expectSuccess(await act("poweron", { guest_name: "syno", host_name: "Synology-2" }));
     emu.clock.advance(3_000);
     expect(await statusOf(emu, sid, "syno")).toBe("running");
   });
 
   it("on another host than the storage's without VMM Pro answers 1001", async () => {
-    await start(variant((f) => void (f.system.pro_licence = false)));
+    await start(
+      variant((f) => {
+        f.system.pro_licence = false;
+      }),
+    );
     expectDsmError(await act("poweron", { guest_name: "syno", host_name: "Synology-2" }), 1001);
     expectSuccess(await act("poweron", { guest_name: "syno" }));
   });
@@ -149,7 +157,11 @@ describe("Guest.Action poweron refusals (VMM's placement rules)", () => {
 
 describe("Cluster rules", () => {
   it("more than half of the hosts offline freezes the cluster: every change answers 500, reads still work", async () => {
-    await start(variant((f) => void ((f.hosts[1] ?? { status: "" }).status = "inaccessible")));
+    await start(
+      variant((f) => {
+        for (const h of f.hosts) if (h.host_name === "Synology-2") h.status = "inaccessible";
+      }),
+    );
     expectDsmError(await act("poweron", { guest_name: "syno" }), 500);
     expectDsmError(await emu.vmm(sid, "Guest", "set", { guest_name: "syno", description: "x" }), 500);
     expectDsmError(await emu.vmm(sid, "Guest", "delete", { guest_name: "syno" }), 500);
@@ -157,12 +169,20 @@ describe("Cluster rules", () => {
   });
 
   it("a cluster in incompatible mode answers 501 to changes", async () => {
-    await start(variant((f) => void (f.system.cluster_status = "incompatible")));
+    await start(
+      variant((f) => {
+        f.system.cluster_status = "incompatible";
+      }),
+    );
     expectDsmError(await act("poweron", { guest_name: "syno" }), 501);
   });
 
   it("a cluster that is not ready answers 600 to changes", async () => {
-    await start(variant((f) => void (f.system.cluster_status = "not_ready")));
+    await start(
+      variant((f) => {
+        f.system.cluster_status = "not_ready";
+      }),
+    );
     expectDsmError(await emu.vmm(sid, "Guest", "create", { guest_name: "x" }), 600);
   });
 });
