@@ -1,6 +1,9 @@
 /**
  * SYNO.API.Info, generated from the registry: `query=all`, a comma list of names or name
  * prefixes (`SYNO.Virtualization.`), or no `query` at all (everything).
+ *
+ * By design: an entry ending with a dot is a prefix; any other entry names one API exactly, so
+ * `query=SYNO.Virtualization.API.Guest` does not also answer `Guest.Action` and `Guest.Image`.
  */
 import { z } from "zod";
 import { list } from "../dsm/codecs";
@@ -14,12 +17,14 @@ export function infoOperation(getRegistry: () => Registry) {
       const wanted = query === undefined || query.includes("all") ? undefined : query.filter((q) => q !== "");
       const data: Record<string, ReturnType<typeof describe>> = {};
       for (const [name, api] of Object.entries(getRegistry()) as [string, ApiDefinition<string>][]) {
-        if (wanted === undefined || wanted.some((q) => name.startsWith(q))) data[name] = describe(api);
+        if (wanted === undefined || wanted.some((q) => matches(name, q))) data[name] = describe(api);
       }
       return data;
     },
   });
 }
+
+const matches = (name: string, entry: string) => (entry.endsWith(".") ? name.startsWith(entry) : name === entry);
 
 function describe(api: ApiDefinition<string>) {
   const base = { maxVersion: api.maxVersion, minVersion: api.minVersion, path: api.path };

@@ -68,6 +68,11 @@ describe("SYNO.API.Info query, generated from the registry", () => {
     expect(Object.keys(data).sort()).toEqual(["SYNO.API.Auth", ...VMM_APIS].sort());
   });
 
+  it("a full name answers that API alone, not the APIs whose names extend it", async () => {
+    const data = expectSuccess(await info({ query: "SYNO.Virtualization.API.Guest" }));
+    expect(Object.keys(data)).toEqual(["SYNO.Virtualization.API.Guest"]);
+  });
+
   it("an unknown name is left out, not an error", async () => {
     const data = expectSuccess(await info({ query: "SYNO.FileStation.List,SYNO.API.Auth" }));
     expect(Object.keys(data)).toEqual(["SYNO.API.Auth"]);
