@@ -293,8 +293,8 @@ async function send(
   }
   const target = query === "" ? path : `${path}?${query}`;
   const res = await rawRequest(url, verb, target, body === undefined ? { headers } : { body, headers });
-  // Node refuses a request head over 16 KiB before the app sees it (431, no body): deliberate,
-  // see server/limits.ts; the envelope there needs a clientError handler (see docs/bench.md).
+  // Node refuses a request head over 16 KiB before the app sees it (431): deliberate,
+  // see server/limits.ts.
   if (res.status === 431 && target.length > MAX_HEADER_BYTES - 1024) {
     tally["431 (head over 16 KiB)"] = (tally["431 (head over 16 KiB)"] ?? 0) + 1;
     return undefined;

@@ -1,0 +1,140 @@
+/**
+ * Section 1, the stack's limit: the emulator against a bare Hono app answering the same bytes,
+ * scenario by scenario, in alternating order over several rounds (medians reported), each server
+ * in its own process and autocannon in this one.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { getJson, login, loginQuery, vmm, vmmQuery } from "./client";
+import { type LoadResult, medianResult, runLoad } from "./load";
+import { type Child, spawnEmulator, spawnListening } from "./procs";
+
+export interface StackRow {
+  readonly scenario: string;
+  readonly bytes: number;
+  readonly bare: LoadResult;
+  readonly emulator: LoadResult;
+}
+
+export interface StackOptions {
+  readonly fixture: string;
+  readonly workDir: string;
+  readonly rounds: number;
+  readonly seconds: number;
+  readonly connections: number;
+}
+
+interface Scenario {
+  readonly name: string;
+  /** `api method` of the bare app's answer. */
+  readonly key: string;
+  /** The emulator's answer, captured once; the bare app serves these bytes. */
+  readonly body: string;
+  readonly sequence: (connection: number) => { path: string }[];
+}
+
+/** Guests the power cycle uses, one per connection, so cycles never collide (904/907). */
+const cycleGuest = (connection: number) => `bench-${10 + connection}`;
+
+async function scenarios(emulator: Child, sid: string): Promise<Scenario[]> {
+  const path = (q: URLSearchParams, cgi = "entry.cgi") => `/webapi/${cgi}?${q}`;
+  const list = vmmQuery(sid, "Guest", "list", { additional: "true" });
+  const get = vmmQuery(sid, "Guest", "get", { guest_name: "bench-20" });
+  const hosts = vmmQuery(sid, "Host", "list");
+  const text = async (p: string) => (await getJson(`${emulator.url}${p}`)).text;
+  return [
+    {
+      name: "Guest list additional=true (50 guests)",
+      key: "SYNO.Virtualization.API.Guest list",
+      body: await text(path(list)),
+      sequence: () => [{ path: path(list) }],
+    },
+    {
+      name: "Guest get",
+      key: "SYNO.Virtualization.API.Guest get",
+      body: await text(path(get)),
+      sequence: () => [{ path: path(get) }],
+    },
+    {
+      name: "Host list",
+      key: "SYNO.Virtualization.API.Host list",
+      body: await text(path(hosts)),
+      sequence: () => [{ path: path(hosts) }],
+    },
+    {
+      name: "login (scrypt N=2048)",
+      key: "SYNO.API.Auth login",
+      body: await text(path(loginQuery(), "auth.cgi")),
+      sequence: () => [{ path: path(loginQuery(), "auth.cgi") }],
+    },
+    {
+      name: "poweron + poweroff (instant clock, 2 requests)",
+      key: "SYNO.Virtualization.API.Guest.Action poweron",
+      body: '{"success":true}',
+      sequence: (c) => [
+        { path: path(vmmQuery(sid, "Guest.Action", "poweron", { guest_name: cycleGuest(c) })) },
+        { path: path(vmmQuery(sid, "Guest.Action", "poweroff", { guest_name: cycleGuest(c) })) },
+      ],
+    },
+  ];
+}
+
+/** Powers off whatever a cut-short cycle left running, so the next round starts from the same state. */
+async function settle(url: string, sid: string, connections: number): Promise<void> {
+  for (let c = 0; c < connections; c++)
+    await vmm(url, sid, "Guest.Action", "poweroff", { guest_name: cycleGuest(c) });
+}
+
+export async function benchStack(options: StackOptions, log: (line: string) => void): Promise<StackRow[]> {
+  const emulator = await spawnEmulator({ fixture: options.fixture, db: ":memory:", timeScale: "instant" });
+  let bare: Child | undefined;
+  try {
+    const sid = await login(emulator.url);
+    const list = await scenarios(emulator, sid);
+    const answersFile = join(options.workDir, "bare-answers.json");
+    const answers: Record<string, string> = {};
+    for (const s of list) answers[s.key] = s.body;
+    answers["SYNO.Virtualization.API.Guest.Action poweroff"] = '{"success":true}';
+    writeFileSync(answersFile, JSON.stringify(answers));
+    bare = await spawnListening(process.execPath, ["--import", "tsx", "bench/bare-server.ts", answersFile]);
+
+    const servers = { bare, emulator } as const;
+    const results = new Map<string, { bare: LoadResult[]; emulator: LoadResult[] }>();
+    const run = async (s: Scenario, which: keyof typeof servers, seconds: number) => {
+      const r = await runLoad({
+        url: servers[which].url,
+        seconds,
+        connections: options.connections,
+        sequence: s.sequence,
+      });
+      if (which === "emulator") await settle(emulator.url, sid, options.connections);
+      return r;
+    };
+    // Warm both up (JIT, SQLite page cache) before anything is recorded.
+    for (const s of list) {
+      await run(s, "bare", 1);
+      await run(s, "emulator", 1);
+    }
+    for (let round = 0; round < options.rounds; round++) {
+      for (const s of list) {
+        const order: (keyof typeof servers)[] = round % 2 === 0 ? ["bare", "emulator"] : ["emulator", "bare"];
+        const entry = results.get(s.name) ?? { bare: [], emulator: [] };
+        for (const which of order) entry[which].push(await run(s, which, options.seconds));
+        results.set(s.name, entry);
+        log(`  stack round ${round + 1}/${options.rounds}: ${s.name}`);
+      }
+    }
+    return list.map((s) => {
+      const r = results.get(s.name) ?? { bare: [], emulator: [] };
+      return {
+        scenario: s.name,
+        bytes: Buffer.byteLength(s.body),
+        bare: medianResult(r.bare),
+        emulator: medianResult(r.emulator),
+      };
+    });
+  } finally {
+    await emulator.stop();
+    await bare?.stop();
+  }
+}
