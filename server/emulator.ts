@@ -6,14 +6,16 @@
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { dirname } from "node:path";
+import type { Duplex } from "node:stream";
 import { serve } from "@hono/node-server";
 import { AdminClient } from "./admin/client";
 import { type App, createApp } from "./app";
 import { type Clock, SwitchableClock } from "./clock";
 import { type Config, configSchema } from "./config";
+import { DSM_HEADERS, errorBody } from "./dsm/envelope";
 import { SERVER_OPTIONS } from "./limits";
 import { type Db, isEmpty, openDatabase } from "./store/db";
-import { type Fixture, loadFixtureFile } from "./store/fixture";
+import { type Fixture, loadFixtureFile, parseFixture } from "./store/fixture";
 import { seedFixture } from "./store/seed";
 
 export interface EmulatorOptions extends Partial<Config> {
@@ -45,7 +47,9 @@ export function openState(
   fixtureData?: Fixture,
 ): { db: Db; fixture: Fixture; baseline: Buffer | undefined } {
   if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true });
-  const fixture = fixtureData ?? loadFixtureFile(config.fixture);
+  // An in-process fixture is validated like a file, so a bad one names its field.
+  const fixture =
+    fixtureData === undefined ? loadFixtureFile(config.fixture) : parseFixture(fixtureData, "fixtureData");
   const db = openDatabase(config.db);
   if (!isEmpty(db)) return { db, fixture, baseline: undefined };
   seedFixture(db, fixture, clock.now());
@@ -65,6 +69,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       () => resolve(s),
     );
     s.once("error", reject);
+  });
+  // Node answers requests it cannot parse (headers over the limit, bad request lines) itself,
+  // with a bare status line; DSM clients expect the envelope, so write it here.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) return;
+    const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
+    const body = errorBody(101);
+    const head = Object.entries(DSM_HEADERS)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join("");
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\n${head}` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;

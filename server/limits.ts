@@ -38,6 +38,7 @@ export const SERVER_OPTIONS: ServerOptions = {
 export function requestLimits(maxBytes = MAX_BODY_BYTES): MiddlewareHandler {
   return bodyLimit({
     maxSize: maxBytes,
-    onError: () => dsmResponse(errorBody(101), 413),
+    // The rest of the body is never read: close the connection so no client reuses it mid-body.
+    onError: () => dsmResponse(errorBody(101), 413, new Headers({ Connection: "close" })),
   });
 }

@@ -120,13 +120,18 @@ async function readRequest(c: Context, cgi: CgiName, pathApi: string | undefined
   for (const [k, v] of url.searchParams) params[k] = v;
   if (c.req.method === "POST") {
     const type = c.req.header("content-type") ?? "";
-    // DSM reads form bodies; a body without a content type is read the same way (curl -d does that).
-    if (type === "" || type.startsWith("application/x-www-form-urlencoded")) {
-      const text = await c.req.text();
-      for (const [k, v] of new URLSearchParams(text)) params[k] = v;
-    } else if (type.startsWith("multipart/form-data")) {
-      const form = await c.req.formData();
-      for (const [k, v] of form) if (typeof v === "string") params[k] = v;
+    // A body DSM cannot read is no parameters, not a fault: the query may still be complete.
+    try {
+      // DSM reads form bodies; a body without a content type is read the same way (curl -d does that).
+      if (type === "" || type.startsWith("application/x-www-form-urlencoded")) {
+        const text = await c.req.text();
+        for (const [k, v] of new URLSearchParams(text)) params[k] = v;
+      } else if (type.startsWith("multipart/form-data")) {
+        const form = await c.req.formData();
+        for (const [k, v] of form) if (typeof v === "string") params[k] = v;
+      }
+    } catch {
+      // unreadable body: answered from the query parameters alone
     }
   }
   return {

@@ -205,7 +205,7 @@ describe("fixtures are validated at load, with a message naming the bad field", 
   // server/emulator.ts seeds `fixtureData` without parsing it, so a bad in-process fixture fails
   // later with SQLite's "UNIQUE constraint failed: accounts.name". Fix proposed in the core
   // report: run parseFixture on fixtureData in openState.
-  it.fails("startEmulator refuses invalid fixtureData with a FixtureError naming the field", async () => {
+  it("startEmulator refuses invalid fixtureData with a FixtureError naming the field", async () => {
     const fixture = defaultFixtureWith((f) => {
       f.accounts.push({ name: "admin", password: "x", admin: true, disabled: false, login_denied: false });
     });
