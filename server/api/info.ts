@@ -24,7 +24,8 @@ export function infoOperation(getRegistry: () => Registry) {
   });
 }
 
-const matches = (name: string, entry: string) => (entry.endsWith(".") ? name.startsWith(entry) : name === entry);
+const matches = (name: string, entry: string) =>
+  entry.endsWith(".") ? name.startsWith(entry) : name === entry;
 
 function describe(api: ApiDefinition<string>) {
   const base = { maxVersion: api.maxVersion, minVersion: api.minVersion, path: api.path };
