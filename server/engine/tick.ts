@@ -12,7 +12,7 @@
 import { ChangeMarker } from "../store/changes";
 import { DueStore } from "../store/due";
 import type { Store } from "../store/index";
-import { AUTO_CLEAN_AFTER_MS, taskDueAt } from "../store/tasks";
+import { AUTO_CLEAN_AFTER_MS } from "../store/tasks";
 import { settleTransitions } from "./power";
 import { finishDueTasks } from "./tasks";
 
@@ -28,7 +28,8 @@ export function createTick(store: Store, sessionTimeoutMs: number): (now: number
 
   const apply = (now: number) =>
     store.transaction(() => {
-      finishDueTasks(store, now);
+      const taskEnd = due.nextTaskEnd();
+      if (taskEnd !== null && taskEnd <= now) finishDueTasks(store, now);
       settleTransitions(store, now);
       store.tasks.cleanExpired(now);
       if (now - lastPrune > PRUNE_EVERY_MS) {
@@ -45,10 +46,8 @@ export function createTick(store: Store, sessionTimeoutMs: number): (now: number
     if (transition !== null) wake = Math.min(wake, transition);
     const finished = due.firstFinishedTask();
     if (finished !== null) wake = Math.min(wake, finished + AUTO_CLEAN_AFTER_MS);
-    for (const task of store.tasks.unfinished()) {
-      const at = taskDueAt(task);
-      if (at !== null) wake = Math.min(wake, at);
-    }
+    const taskEnd = due.nextTaskEnd();
+    if (taskEnd !== null) wake = Math.min(wake, taskEnd);
     return wake;
   };
 
