@@ -127,8 +127,8 @@ function scaleTable(s: ScaleResult): string[] {
     "|---|--:|",
     `| ${fmt(c.tasks)} creates sent at once: burst answered in, ms | ${fmt(c.burstMs)} (p99 ${fmt(c.p99Ms)}) |`,
     `| Tasks started | ${fmt(c.finished)} |`,
-    `| Guest list after a change, no task running, ms | ${ms(c.listIdleMs)} |`,
-    `| Guest list after a change, ${fmt(c.tasks)} tasks running, ms | ${ms(c.listBusyMs)} |`,
+    `| Guest list after a change, no task running (50 guests), ms | ${ms(c.listIdleMs)} |`,
+    `| Guest list after a change, ${fmt(c.tasks)} tasks running (${fmt(c.tasks + 50)} guests listed), ms | ${ms(c.listBusyMs)} |`,
     `| Task.Info get with ${fmt(c.tasks)} tasks running, ms | ${ms(c.taskGetMs)} |`,
   );
   return out;
