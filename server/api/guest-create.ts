@@ -15,8 +15,8 @@ import { z } from "zod";
 import { bool, int, json, jsonInt, requiredText, text } from "../dsm/codecs";
 import { DsmError } from "../dsm/errors";
 import { operation } from "../dsm/registry";
-import { WRITABLE_STORAGE } from "../engine/tasks";
-import { newMac, newTaskId, newUuid } from "../ids";
+import { startTask, WRITABLE_STORAGE } from "../engine/tasks";
+import { newMac, newUuid } from "../ids";
 import { storageStatus } from "../store/inventory";
 import type { NewVdisk, NewVnic } from "../store/mutations";
 
@@ -57,7 +57,7 @@ export const guestCreate = operation({
     autorun: int(0, 2),
   }),
   handle: (ctx, p) => {
-    const { store, durations } = ctx.services;
+    const { store } = ctx.services;
     return store.transaction(() => {
       if (!p.storage_id && !p.storage_name) throw new DsmError(401);
       if (store.guests.find({ name: p.guest_name }) !== undefined) throw new DsmError(403);
@@ -133,16 +133,7 @@ export const guestCreate = operation({
         vdisks,
         vnics,
       );
-      const taskId = newTaskId("administrators", "guest");
-      store.tasks.create({
-        task_id: taskId,
-        kind: "guest_create",
-        account: ctx.account?.name ?? "",
-        auto_clean: p.auto_clean_task ? 1 : 0,
-        target_id: guestId,
-        started_at: ctx.now,
-        duration_ms: durations.guestCreate,
-      });
+      const taskId = startTask(ctx, "guest_create", guestId, p.auto_clean_task);
       return { task_id: taskId };
     });
   },

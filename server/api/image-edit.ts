@@ -12,7 +12,8 @@ import { z } from "zod";
 import { bool, json, ref, requiredText } from "../dsm/codecs";
 import { DsmError } from "../dsm/errors";
 import { operation } from "../dsm/registry";
-import { newTaskId, newUuid } from "../ids";
+import { startTask } from "../engine/tasks";
+import { newUuid } from "../ids";
 import { IMAGE_TYPES } from "../store/fixture";
 import type { StorageRow } from "../store/inventory";
 
@@ -31,7 +32,7 @@ export const imageCreate = operation({
     auto_clean_task: bool(true),
   }),
   handle: (ctx, p) => {
-    const { store, durations } = ctx.services;
+    const { store } = ctx.services;
     return store.transaction(() => {
       const refs = p.storage_ids?.length
         ? p.storage_ids.map((id) => ({ id }))
@@ -64,16 +65,7 @@ export const imageCreate = operation({
         },
         [...storages.keys()],
       );
-      const taskId = newTaskId("administrators", "image");
-      store.tasks.create({
-        task_id: taskId,
-        kind: "image_create",
-        account: ctx.account?.name ?? "",
-        auto_clean: p.auto_clean_task ? 1 : 0,
-        target_id: imageId,
-        started_at: ctx.now,
-        duration_ms: durations.imageCreate,
-      });
+      const taskId = startTask(ctx, "image_create", imageId, p.auto_clean_task);
       return { task_id: taskId };
     });
   },

@@ -4,12 +4,30 @@
  * created image becomes ready on the storages that are healthy. Failures land on the task,
  * as DSM does, never on the create call's answer.
  */
+import type { CallContext } from "../dsm/registry";
+import { newTaskId } from "../ids";
 import type { Store } from "../store/index";
 import { storageStatus } from "../store/inventory";
-import { type TaskRow, taskDueAt } from "../store/tasks";
+import { type TaskKind, type TaskRow, taskDueAt } from "../store/tasks";
 
 /** Storage states an image copy can be written to. */
 export const WRITABLE_STORAGE = new Set(["online", "degraded", "provision_warning"]);
+
+/** Starts the task of a non-blocking create, lasting the kind's current duration; answers its id. */
+export function startTask(ctx: CallContext, kind: TaskKind, targetId: string, autoClean: boolean): string {
+  const { store, durations } = ctx.services;
+  const taskId = newTaskId("administrators", kind === "guest_create" ? "guest" : "image");
+  store.tasks.create({
+    task_id: taskId,
+    kind,
+    account: ctx.account?.name ?? "",
+    auto_clean: autoClean ? 1 : 0,
+    target_id: targetId,
+    started_at: ctx.now,
+    duration_ms: kind === "guest_create" ? durations.guestCreate : durations.imageCreate,
+  });
+  return taskId;
+}
 
 export function finishDueTasks(store: Store, now: number): void {
   for (const task of store.tasks.unfinished()) {
