@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const crashSeed = seed("CRASH_SEED");
   const crash = await runCrashCycles(num("CRASH_CYCLES", 200), crashSeed, (line) => log(`  ${line}`));
   log(
-    `crash: ${crash.cycles} cycles, ${crash.acknowledged} acknowledged changes, ${crash.uncertain} in flight at a kill (CRASH_SEED=${crashSeed}): ${crash.problems.length} problems`,
+    `crash: ${crash.cycles} cycles, ${crash.acknowledged} acknowledged changes ${JSON.stringify(crash.byCall)}, ${crash.uncertain} in flight at a kill (CRASH_SEED=${crashSeed}): ${crash.problems.length} problems`,
   );
   problems.push(...crash.problems);
 

@@ -18,6 +18,8 @@ import { fileViolations, readInventory, violations, writeFixture } from "./suppo
 export interface CrashReport {
   cycles: number;
   acknowledged: number;
+  /** Acknowledged calls by `api.method`. */
+  byCall: Record<string, number>;
   uncertain: number;
   problems: string[];
 }
@@ -57,18 +59,21 @@ async function worker(
   r: Rng,
   model: Model,
   inflight: Set<string>,
-  counters: { acknowledged: number },
+  counters: { acknowledged: number; byCall: Record<string, number> },
   problems: string[],
 ): Promise<void> {
   let n = 0;
-  const mine = () => [...model.guests.keys()].filter((name) => name.includes(`-${id}-`));
+  const mine = () => [...model.guests.keys()].filter((name) => name.startsWith(`${id}-`));
   const call = async (name: string, api: string, method: string, params: Record<string, string>) => {
     inflight.add(name);
     const reply = await getJson(`${url}/webapi/entry.cgi?${vmmQuery(sid, api, method, params)}`);
     // Answered: whatever it says is now acknowledged, so the name is certain again.
     inflight.delete(name);
     if (!reply.body.success) problems.push(`${id}: ${api}.${method} ${name} answered ${reply.text}`);
-    else counters.acknowledged++;
+    else {
+      counters.acknowledged++;
+      counters.byCall[`${api}.${method}`] = (counters.byCall[`${api}.${method}`] ?? 0) + 1;
+    }
     return reply.body;
   };
   for (;;) {
@@ -168,7 +173,7 @@ export async function runCrashCycles(
   const { path: fixturePath, fixture } = writeFixture(dir, 12);
   const model: Model = { guests: new Map(), gone: new Set(), images: new Set() };
   const problems: string[] = [];
-  const counters = { acknowledged: 0 };
+  const counters = { acknowledged: 0, byCall: {} as Record<string, number> };
   let uncertainTotal = 0;
   const r = rng(seed);
   const start = () => spawnEmulator({ fixture: fixturePath, db: dbPath, timeScale: "instant" });
@@ -211,5 +216,11 @@ export async function runCrashCycles(
     await emulator.stop("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   }
-  return { cycles, acknowledged: counters.acknowledged, uncertain: uncertainTotal, problems };
+  return {
+    cycles,
+    acknowledged: counters.acknowledged,
+    byCall: counters.byCall,
+    uncertain: uncertainTotal,
+    problems,
+  };
 }
