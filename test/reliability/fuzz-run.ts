@@ -218,7 +218,7 @@ const call = fc.record({
   ),
   mangle: fc.oneof(
     { weight: 30, arbitrary: fc.constant("none") },
-    { weight: 2, arbitrary: fc.constantFrom("bad-percent", "duplicate", "odd-path") },
+    { weight: 2, arbitrary: fc.constantFrom("bad-percent", "duplicate", "odd-path", "broken-multipart") },
     { weight: 1, arbitrary: fc.constant("oversized-body") },
   ),
 });
@@ -283,6 +283,13 @@ async function send(
       query = "";
       break;
     }
+  }
+  if (c.mangle === "broken-multipart") {
+    // A multipart body cut mid-part: the query still carries the call, as DSM would read it.
+    verb = "POST";
+    query = new URLSearchParams(params).toString();
+    headers["content-type"] = "multipart/form-data; boundary=cut";
+    body = '--cut\r\nContent-Disposition: form-data; name="x"\r\n\r\nhalf a val';
   }
   let oversized = false;
   if (c.mangle === "oversized-body") {
