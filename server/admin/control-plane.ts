@@ -85,7 +85,7 @@ export class ControlPlane {
     const { req, answer } = exchange;
     const version = Number(req.params.version);
     this.journal.record({
-      at: new Date(this.#services.clock.now()).toISOString(),
+      atMs: this.#services.clock.now(),
       cgi: req.cgi,
       api: req.params.api || req.pathApi || null,
       method: req.params.method || null,

@@ -44,9 +44,36 @@ export interface UnimplementedCall {
 /** Distinct API/method pairs the summary keeps; a client sending garbage cannot grow it for ever. */
 const MAX_UNIMPLEMENTED = 1000;
 
+/** Longest parameter value kept: 1,000 entries of 4 MiB bodies would otherwise hold 4 GiB. */
+export const MAX_JOURNAL_VALUE = 1024;
+
+/**
+ * What the ring buffer holds: the call as answered. Redaction and the ISO time are applied
+ * when the journal is read, not on every call (a hot path: every DSM call records one).
+ */
+type StoredEntry = Omit<JournalEntry, "at" | "params"> & {
+  atMs: number;
+  params: Readonly<Record<string, string>>;
+};
+
+/** The request's own parameters when every value is short (no copy), else a truncated copy. */
+function bounded(params: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  let long = false;
+  for (const key in params) if ((params[key]?.length ?? 0) > MAX_JOURNAL_VALUE) long = true;
+  if (!long) return params;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params)) {
+    out[key] =
+      value.length > MAX_JOURNAL_VALUE
+        ? `${value.slice(0, MAX_JOURNAL_VALUE)}… (${value.length - MAX_JOURNAL_VALUE} more characters)`
+        : value;
+  }
+  return out;
+}
+
 export class Journal {
   readonly #capacity: number;
-  #entries: JournalEntry[] = [];
+  #entries: StoredEntry[] = [];
   #start = 0;
   #seq = 0;
   readonly #unimplemented = new Map<string, UnimplementedCall>();
@@ -54,8 +81,8 @@ export class Journal {
     this.#capacity = capacity;
   }
 
-  record(entry: Omit<JournalEntry, "seq" | "params"> & { params: Readonly<Record<string, string>> }): void {
-    const full: JournalEntry = { ...entry, seq: ++this.#seq, params: redactParams(entry.params) };
+  record(entry: Omit<StoredEntry, "seq">): void {
+    const full: StoredEntry = { ...entry, seq: ++this.#seq, params: bounded(entry.params) };
     if (this.#entries.length < this.#capacity) this.#entries.push(full);
     else {
       this.#entries[this.#start] = full;
@@ -74,7 +101,12 @@ export class Journal {
         (filter.status === undefined || e.success === (filter.status === "success")) &&
         (filter.code === undefined || e.code === filter.code),
     );
-    return filter.limit === undefined ? kept : kept.slice(Math.max(0, kept.length - filter.limit));
+    const limited = filter.limit === undefined ? kept : kept.slice(Math.max(0, kept.length - filter.limit));
+    return limited.map(({ atMs, params, ...rest }) => ({
+      ...rest,
+      at: new Date(atMs).toISOString(),
+      params: redactParams(params),
+    }));
   }
 
   unimplemented(): UnimplementedCall[] {

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { bool, ref } from "../dsm/codecs";
+import { RawJson } from "../dsm/envelope";
 import { DsmError } from "../dsm/errors";
 import { type CallContext, operation } from "../dsm/registry";
 import type { GuestRecord, GuestRow } from "../store/guests";
@@ -25,23 +26,23 @@ export function findGuest(ctx: CallContext, p: { guest_id?: string; guest_name?:
 }
 
 /**
- * The presented list of each records array. The store hands back the same array until the
- * database changes, so polling clients reuse one presentation; keyed weakly by the store's own
+ * The serialised answer for each records array. The store hands back the same array until the
+ * database changes, so polling clients reuse one serialisation; keyed weakly by the store's own
  * array, it holds nothing once the store has moved on, and emulators never share an entry.
  */
-const presented = new WeakMap<GuestRecord[], ReturnType<typeof presentGuest>[]>();
+const serialised = new WeakMap<GuestRecord[], RawJson>();
 
 export const guestList = operation({
   ...vmm,
   params: z.object({ additional: bool(false) }),
   handle: (ctx) => {
     const records = ctx.services.store.guests.list();
-    let guests = presented.get(records);
-    if (guests === undefined) {
-      guests = records.map(presentGuest);
-      presented.set(records, guests);
+    let answer = serialised.get(records);
+    if (answer === undefined) {
+      answer = new RawJson(JSON.stringify({ guests: records.map(presentGuest) }));
+      serialised.set(records, answer);
     }
-    return { guests };
+    return answer;
   },
 });
 

@@ -4,11 +4,12 @@
  * operation (its parameters fail with 401), and hand back an answer. It knows nothing of HTTP:
  * the HTTP layer (http.ts) gathers the request and renders the answer.
  */
-import type { AccountRow, SessionRow } from "../store/auth";
+import type { SessionRow } from "../store/auth";
 import { clusterRefusal } from "./cluster";
 import { DsmError, type DsmErrorDetail } from "./errors";
 import {
   type CallContext,
+  type CallerAccount,
   type CgiName,
   findApi,
   findMethod,
@@ -57,7 +58,7 @@ export function dispatch(services: Services, registry: Registry, req: DsmRequest
   services.tick(now);
 
   let session: SessionRow | undefined;
-  let account: AccountRow | undefined;
+  let account: CallerAccount | undefined;
   if (operation.session !== "none") {
     const resolved = resolveSession(services, req, now);
     if (typeof resolved === "number") {
@@ -66,7 +67,7 @@ export function dispatch(services: Services, registry: Registry, req: DsmRequest
       session = resolved.session;
       account = resolved.account;
     }
-    if (operation.adminOnly && account !== undefined && account.is_admin !== 1) return fail(105);
+    if (operation.adminOnly && account !== undefined && !account.isAdmin) return fail(105);
   }
 
   const override = services.interceptor?.({
@@ -113,13 +114,14 @@ function resolveSession(
   services: Services,
   req: DsmRequest,
   now: number,
-): { session: SessionRow; account: AccountRow } | 119 | 106 {
+): { session: SessionRow; account: CallerAccount } | 119 | 106 {
   const { store, config } = services;
   const fromParam = req.params._sid;
   const sid = fromParam || req.cookies.id;
   if (!sid) return 119;
-  const session = store.auth.session(sid);
-  if (session === undefined) return 119;
+  const found = store.auth.sessionWithAccount(sid);
+  if (found === undefined) return 119;
+  const { session } = found;
   if (now - session.last_seen > config.sessionTimeout * 1000) {
     store.auth.endSession(sid);
     return 106;
@@ -128,9 +130,7 @@ function resolveSession(
     const token = req.params.SynoToken || req.header("x-syno-token");
     if (token !== session.synotoken) return 119;
   }
-  const account = store.auth.account(session.account);
-  if (account === undefined) return 119;
   // Writing last_seen on every call would turn each read into a write; a second's grain is enough.
   if (now - session.last_seen >= 1000) store.auth.touch(sid, now);
-  return { session, account };
+  return { session, account: { name: session.account, isAdmin: found.isAdmin } };
 }

@@ -8,12 +8,13 @@
  * plane's verdict is taken at the dispatcher's interceptor point (after the session check, so
  * rules can match on the account), and this layer then delays, drops or garbles the exchange.
  */
+
+import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { getCookie } from "hono/cookie";
 import { requestLimits } from "../limits";
 import { type DsmAnswer, type DsmRequest, dispatch } from "./dispatcher";
-import { dsmResponse, errorBody, successBody } from "./envelope";
+import { dsmResponse, errorBody, RawJson, successBody } from "./envelope";
 import type { CgiName, DsmAnswerOverride, InterceptedCall, Registry, Services } from "./registry";
 
 const CGIS: readonly CgiName[] = ["query.cgi", "auth.cgi", "entry.cgi"];
@@ -108,18 +109,35 @@ export function webApiRoutes(services: Services, registry: Registry, options: We
 }
 
 export function render(answer: DsmAnswer): Response {
+  if (answer.success && answer.data instanceof RawJson && answer.cookies.length === 0) {
+    return dsmResponse(answer.data.envelopeBytes);
+  }
+  const body = answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
+  if (answer.cookies.length === 0) return dsmResponse(body);
   const headers = new Headers();
   for (const cookie of answer.cookies) headers.append("Set-Cookie", cookie);
-  const body = answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
   return dsmResponse(body, 200, headers);
+}
+
+/**
+ * A request header. Under @hono/node-server the raw Node headers are read directly: touching
+ * `c.req.header()` builds a whole `Headers` object on each call, a measurable share of a
+ * small answer's cost. Socket-less (`app.fetch`) calls have no Node request and use Hono's.
+ */
+function headerOf(c: Context, name: string): string | undefined {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming === undefined) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
 }
 
 async function readRequest(c: Context, cgi: CgiName, pathApi: string | undefined): Promise<DsmRequest> {
   const params: Record<string, string> = {};
-  const url = new URL(c.req.url);
-  for (const [k, v] of url.searchParams) params[k] = v;
+  const href = c.req.url;
+  const q = href.indexOf("?");
+  if (q >= 0) for (const [k, v] of new URLSearchParams(href.slice(q + 1))) params[k] = v;
   if (c.req.method === "POST") {
-    const type = c.req.header("content-type") ?? "";
+    const type = headerOf(c, "content-type") ?? "";
     // A body DSM cannot read is no parameters, not a fault: the query may still be complete.
     try {
       // DSM reads form bodies; a body without a content type is read the same way (curl -d does that).
@@ -138,9 +156,28 @@ async function readRequest(c: Context, cgi: CgiName, pathApi: string | undefined
     cgi,
     pathApi,
     params,
-    cookies: getCookie(c),
-    header: (name) => c.req.header(name),
+    cookies: parseCookies(headerOf(c, "cookie")),
+    header: (name) => headerOf(c, name.toLowerCase()),
   };
+}
+
+/** `a=1; b=2` to `{a: "1", b: "2"}`; a malformed pair is skipped, as browsers and DSM do. */
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!header) return out;
+  for (const pair of header.split(";")) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) continue;
+    const name = pair.slice(0, eq).trim();
+    let value = pair.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    try {
+      out[name] = decodeURIComponent(value);
+    } catch {
+      out[name] = value;
+    }
+  }
+  return out;
 }
 
 async function applyTransportFault(

@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import type { Clock } from "../clock";
 import type { Config, Durations } from "../config";
-import type { AccountRow, SessionRow } from "../store/auth";
+import type { SessionRow } from "../store/auth";
 import type { Store } from "../store/index";
 import { DsmError, type DsmErrorCode } from "./errors";
 
@@ -57,6 +57,12 @@ export interface DsmAnswerOverride {
   readonly errors?: Record<string, unknown> | unknown[];
 }
 
+/** The account behind a call's session: what handlers may know of it (never its secrets). */
+export interface CallerAccount {
+  readonly name: string;
+  readonly isAdmin: boolean;
+}
+
 export interface CallContext {
   readonly services: Services;
   readonly now: number;
@@ -69,7 +75,7 @@ export interface CallContext {
   readonly cookies: Readonly<Record<string, string>>;
   /** Set when the operation needs or accepts a session and one was given. */
   readonly session: SessionRow | undefined;
-  readonly account: AccountRow | undefined;
+  readonly account: CallerAccount | undefined;
   setCookie(name: string, value: string): void;
 }
 

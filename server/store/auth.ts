@@ -23,6 +23,7 @@ export class AuthStore {
   readonly #account;
   readonly #insertSession;
   readonly #session;
+  readonly #sessionWithAccount;
   readonly #touch;
   readonly #deleteSession;
   readonly #pruneSessions;
@@ -35,6 +36,10 @@ export class AuthStore {
        VALUES (@sid, @account, @session_name, @synotoken, @created_at, @last_seen)`,
     );
     this.#session = db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE sid = ?");
+    this.#sessionWithAccount = db.prepare<[string], SessionRow & { a_is_admin: number }>(
+      `SELECT s.*, a.is_admin AS a_is_admin
+       FROM sessions s JOIN accounts a ON a.name = s.account WHERE s.sid = ?`,
+    );
     this.#touch = db.prepare("UPDATE sessions SET last_seen = ? WHERE sid = ?");
     this.#deleteSession = db.prepare("DELETE FROM sessions WHERE sid = ?");
     this.#pruneSessions = db.prepare("DELETE FROM sessions WHERE last_seen < ?");
@@ -53,6 +58,13 @@ export class AuthStore {
   }
   session(sid: string): SessionRow | undefined {
     return this.#session.get(sid);
+  }
+  /** A session with what the dispatcher needs of its account, in one read (every call does it). */
+  sessionWithAccount(sid: string): { session: SessionRow; isAdmin: boolean } | undefined {
+    const row = this.#sessionWithAccount.get(sid);
+    if (row === undefined) return undefined;
+    const { a_is_admin, ...session } = row;
+    return { session, isAdmin: a_is_admin === 1 };
   }
   touch(sid: string, now: number): void {
     this.#touch.run(now, sid);
