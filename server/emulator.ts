@@ -73,14 +73,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // Node answers requests it cannot parse (headers over the limit, bad request lines) itself,
   // with a bare status line; DSM clients expect the envelope, so write it here.
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
-    if (!socket.writable) return;
-    const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status =
+      err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+    const reason = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" }[
+      status
+    ];
     const body = errorBody(101);
     const head = Object.entries(DSM_HEADERS)
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join("");
     socket.end(
-      `HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\n${head}` +
+      `HTTP/1.1 ${status} ${reason}\r\n${head}` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });

@@ -19,6 +19,12 @@ import { finishDueTasks } from "./tasks";
 /** Sessions idle this long after their timeout are forgotten (they would answer 119 anyway). */
 const SESSION_RETENTION_MS = 24 * 3600_000;
 const PRUNE_EVERY_MS = 60_000;
+/**
+ * History caps, so a client looping create/delete or login under a frozen clock cannot grow the
+ * database for ever: the oldest finished tasks and the longest-idle sessions go first.
+ */
+export const MAX_FINISHED_TASKS = 10_000;
+export const MAX_SESSIONS = 10_000;
 
 export function createTick(store: Store, sessionTimeoutMs: number): (now: number) => void {
   let lastPrune = Number.NEGATIVE_INFINITY;
@@ -34,6 +40,8 @@ export function createTick(store: Store, sessionTimeoutMs: number): (now: number
       store.tasks.cleanExpired(now);
       if (now - lastPrune > PRUNE_EVERY_MS) {
         store.auth.pruneSessions(now - sessionTimeoutMs - SESSION_RETENTION_MS);
+        store.auth.capSessions(MAX_SESSIONS);
+        store.tasks.capFinished(MAX_FINISHED_TASKS);
         lastPrune = now;
       }
     });

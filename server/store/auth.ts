@@ -27,6 +27,7 @@ export class AuthStore {
   readonly #touch;
   readonly #deleteSession;
   readonly #pruneSessions;
+  readonly #capSessions;
   readonly #insertDevice;
   readonly #device;
   constructor(db: Db) {
@@ -43,6 +44,9 @@ export class AuthStore {
     this.#touch = db.prepare("UPDATE sessions SET last_seen = ? WHERE sid = ?");
     this.#deleteSession = db.prepare("DELETE FROM sessions WHERE sid = ?");
     this.#pruneSessions = db.prepare("DELETE FROM sessions WHERE last_seen < ?");
+    this.#capSessions = db.prepare(
+      "DELETE FROM sessions WHERE sid IN (SELECT sid FROM sessions ORDER BY last_seen DESC LIMIT -1 OFFSET ?)",
+    );
     this.#insertDevice = db.prepare(
       "INSERT INTO device_tokens (did, account, device_name, created_at) VALUES (?, ?, ?, ?)",
     );
@@ -75,6 +79,10 @@ export class AuthStore {
   /** Forgets sessions idle since before `before` (long expired: they would answer 119 anyway). */
   pruneSessions(before: number): void {
     this.#pruneSessions.run(before);
+  }
+  /** Keeps the `max` most recently used sessions. */
+  capSessions(max: number): void {
+    this.#capSessions.run(max);
   }
   addDeviceToken(did: string, account: string, deviceName: string, now: number): void {
     this.#insertDevice.run(did, account, deviceName, now);

@@ -167,4 +167,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX tasks_unfinished ON tasks(started_at) WHERE finished_at IS NULL;
   CREATE INDEX tasks_finished ON tasks(finished_at) WHERE finished_at IS NOT NULL;
   `,
+  // 2: lookups that grew with the inventory: each insert's MAX(seq), and a storage's used space.
+  `
+  CREATE INDEX guests_seq ON guests(seq);
+  CREATE INDEX guests_storage ON guests(storage_id);
+  CREATE INDEX images_seq ON images(seq);
+  CREATE INDEX tasks_seq ON tasks(seq);
+  CREATE INDEX image_storages_storage ON image_storages(storage_id);
+  `,
 ];

@@ -51,6 +51,7 @@ export class TaskStore {
   readonly #finish;
   readonly #expired;
   readonly #setFault;
+  readonly #capFinished;
   constructor(db: Db) {
     this.#insert = db.prepare(
       `INSERT INTO tasks (task_id, kind, account, auto_clean, target_id, started_at, duration_ms, finished_at,
@@ -66,6 +67,10 @@ export class TaskStore {
       "UPDATE tasks SET finished_at = ?, status = ?, error_code = ? WHERE task_id = ? AND finished_at IS NULL",
     );
     this.#expired = db.prepare("DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at <= ?");
+    this.#capFinished = db.prepare(
+      `DELETE FROM tasks WHERE task_id IN (SELECT task_id FROM tasks WHERE finished_at IS NOT NULL
+        ORDER BY finished_at DESC, seq DESC LIMIT -1 OFFSET ?)`,
+    );
     this.#setFault = db.prepare(
       `UPDATE tasks SET fail_at_progress = ?, fail_code = ?, stuck_at_progress = ?
        WHERE task_id = ? AND finished_at IS NULL`,
@@ -98,6 +103,10 @@ export class TaskStore {
   /** Removes the finished tasks DSM would have cleaned by `now`. */
   cleanExpired(now: number): void {
     this.#expired.run(now - AUTO_CLEAN_AFTER_MS);
+  }
+  /** Keeps the `max` most recently finished tasks (running ones are never dropped). */
+  capFinished(max: number): void {
+    this.#capFinished.run(max);
   }
   /** Makes a running task fail with `code` at `failAt` percent, or stay stuck at `stuckAt`. */
   setFault(
