@@ -2,6 +2,7 @@
  * Shared test helpers: an emulator on port 0 with in-memory state and a virtual clock, a
  * minimal WebAPI caller over real HTTP, and `expectDsmError`.
  */
+import { request as httpRequest } from "node:http";
 import { expect } from "vitest";
 import { VirtualClock } from "../server/clock";
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "../server/emulator";
@@ -84,4 +85,41 @@ export function expectSuccess(res: DsmReply): Record<string, unknown> {
   expect(res.status).toBe(200);
   expect(res.body.success, res.text).toBe(true);
   return res.body.data ?? {};
+}
+
+export interface RawAnswer {
+  status: number;
+  contentType: string | undefined;
+  cacheControl: string | undefined;
+  text: string;
+}
+
+/** One HTTP exchange with nothing normalised (method, path and body bytes exactly as given). */
+export function rawRequest(
+  base: string,
+  method: string,
+  path: string,
+  options: { body?: string | Buffer; headers?: Record<string, string> } = {},
+): Promise<RawAnswer> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method, path, headers: options.headers ?? {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: res.headers["content-type"],
+            cacheControl: res.headers["cache-control"],
+            text: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+      },
+    );
+    req.on("error", reject);
+    if (options.body !== undefined) req.write(options.body);
+    req.end();
+  });
 }

@@ -17,6 +17,7 @@
 import type { DsmAnswer } from "../dsm/dispatcher";
 import type { FaultVerdict } from "../dsm/http";
 import type { InterceptedCall } from "../dsm/registry";
+import { mulberry32 } from "../random";
 import type { FaultRuleInput } from "./schemas";
 
 export interface FaultRule extends FaultRuleInput {
@@ -162,16 +163,4 @@ function taskIdOf(answer: DsmAnswer): string | undefined {
   if (!answer.success || typeof answer.data !== "object" || answer.data === null) return undefined;
   const id: unknown = (answer.data as { task_id?: unknown }).task_id;
   return typeof id === "string" ? id : undefined;
-}
-
-/** A small, fast, seedable PRNG (mulberry32): the same seed draws the same sequence. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -3,11 +3,10 @@
  * reading, raw HTTP for requests `fetch` would refuse or normalise, and fixture variants.
  */
 import { readFileSync } from "node:fs";
-import { request } from "node:http";
 import { expect } from "vitest";
 import { DEFAULT_FIXTURE } from "../../server/config";
 import { type Fixture, loadFixtureFile } from "../../server/store/fixture";
-import { type DsmReply, expectSuccess, type TestEmulator } from "../helpers";
+import { type DsmReply, expectSuccess, type RawAnswer, type TestEmulator } from "../helpers";
 
 export const ADMIN = { account: "admin", passwd: "synology" } as const;
 export const VIEWER = { account: "viewer", passwd: "viewer-pass" } as const;
@@ -88,43 +87,6 @@ export function call(
   return emu.get("entry.cgi", { api, version, method, _sid: sid, ...params });
 }
 
-export interface RawAnswer {
-  readonly status: number;
-  readonly contentType: string | undefined;
-  readonly cacheControl: string | undefined;
-  readonly text: string;
-}
-
-/** A request sent byte for byte (no URL normalisation, any method) with node:http. */
-export function rawRequest(
-  baseUrl: string,
-  method: string,
-  path: string,
-  options: { body?: string | Buffer; headers?: Record<string, string> } = {},
-): Promise<RawAnswer> {
-  const url = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: url.hostname, port: url.port, method, path, headers: options.headers ?? {} },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            contentType: res.headers["content-type"],
-            cacheControl: res.headers["cache-control"],
-            text: Buffer.concat(chunks).toString("utf8"),
-          }),
-        );
-      },
-    );
-    req.on("error", reject);
-    if (options.body !== undefined) req.write(options.body);
-    req.end();
-  });
-}
-
 /** Asserts a raw answer is DSM's JSON envelope (never HTML, never a stack trace). */
 export function expectEnvelope(res: RawAnswer): { success: boolean; error?: { code: number } } {
   expect(res.contentType).toBe('application/json; charset="UTF-8"');
@@ -160,3 +122,5 @@ export interface RawFixture {
     vnics: Record<string, unknown>[];
   })[];
 }
+
+export { type RawAnswer, rawRequest } from "../helpers";

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { type Envelope, getJson, login, vmmQuery } from "../../bench/client";
 import { BENCH_NETWORK_ID, BENCH_STORAGE_ID } from "../../bench/fixtures";
 import { type Child, sleep, spawnEmulator } from "../../bench/procs";
+import { mulberry32 } from "../../server/random";
 import { fileViolations, readInventory, violations, writeFixture } from "./support";
 
 export interface CrashReport {
@@ -37,17 +38,8 @@ interface Model {
 
 type Rng = () => number;
 
-/** A small seeded PRNG (mulberry32), so a failing run can be replayed from its seed. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG, so a failing run can be replayed from its seed. */
+export const rng = (seed: number): Rng => mulberry32(seed);
 
 const pick = <T>(r: Rng, list: readonly T[]): T | undefined => list[Math.floor(r() * list.length)];
 

@@ -5,7 +5,6 @@
  * over-committed, nothing is stuck, and the database file is sound.
  */
 import { writeFileSync } from "node:fs";
-import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { login, vmm } from "../../bench/client";
@@ -176,37 +175,4 @@ export function fileViolations(path: string): string[] {
   return out;
 }
 
-export interface RawAnswer {
-  status: number;
-  contentType: string | undefined;
-  text: string;
-}
-
-/** One HTTP exchange with nothing normalised (method, path and body bytes exactly as given). */
-export function rawRequest(
-  base: string,
-  method: string,
-  path: string,
-  options: { body?: string | Buffer; headers?: Record<string, string> } = {},
-): Promise<RawAnswer> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: url.hostname, port: url.port, method, path, headers: options.headers ?? {} },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            contentType: res.headers["content-type"],
-            text: Buffer.concat(chunks).toString("utf8"),
-          }),
-        );
-      },
-    );
-    req.on("error", reject);
-    if (options.body !== undefined) req.write(options.body);
-    req.end();
-  });
-}
+export { type RawAnswer, rawRequest } from "../helpers";
