@@ -3,6 +3,9 @@
  * type its answers; the shape scenarios use them strictly (an unknown key is a difference worth
  * knowing about, in either direction). Keys that the guide says appear only in some states are
  * optional (host CPU/RAM figures and storage sizes are absent while the host is missing).
+ *
+ * By design these restate the guide instead of importing the emulator's own lists (fixture.ts):
+ * the kit judges the emulator, so a mistake in the emulator's enums must not be copied here.
  */
 import { z } from "zod";
 
