@@ -68,6 +68,20 @@ export const shapeScenarios = [
     },
   }),
   scenario({
+    id: "shape.guest.list-python-bool",
+    title: "Guest list with additional=False (how Python's requests writes a bool) is answered",
+    covers: [[API.guest, "list"]],
+    tier: "readonly",
+    async run({ dsm }) {
+      // synology-api sends this with every list; the emulator reads True/False as booleans.
+      expectShape(
+        guestList,
+        await dsm.call(API.guest, "list", { additional: "False" }),
+        "Guest list (additional=False)",
+      );
+    },
+  }),
+  scenario({
     id: "shape.guest.list-additional",
     title: "Guest list with additional=true keeps the guide's shape",
     covers: [[API.guest, "list"]],

@@ -89,8 +89,10 @@ export const password = () => raw;
 function readBool(v: Raw): boolean | undefined | null {
   if (v === undefined || v === "") return undefined;
   const value = unquote(v);
-  if (value === "true") return true;
-  if (value === "false") return false;
+  // Client quirk: Python's requests writes a bool as `True`/`False` (synology-api sends
+  // `additional=False` with every Guest list), so those two spellings are read as well.
+  if (value === "true" || value === "True") return true;
+  if (value === "false" || value === "False") return false;
   return null;
 }
 

@@ -46,7 +46,14 @@ describe("parameter codecs: how DSM reads WebAPI strings", () => {
       expect(read(bool(true), "")).toEqual({ ok: true, value: true });
     });
 
-    it.each(["yes", "no", "1", "0", "TRUE", "True", "on", "[true]"])(
+    it.each([
+      ["True", true],
+      ["False", false],
+    ])("Python's %j (requests' spelling of a bool) reads as %j", (raw, expected) => {
+      expect(read(bool(!expected), raw)).toEqual({ ok: true, value: expected });
+    });
+
+    it.each(["yes", "no", "1", "0", "TRUE", "FALSE", "on", "[true]"])(
       "%j is refused (401 over HTTP)",
       (raw) => {
         expect(read(bool(false), raw)).toEqual({ ok: false });
