@@ -170,3 +170,12 @@ describe("the Python Home Assistant library (py-synologydsm-api)", () => {
     );
   });
 });
+
+describe("older integrations", () => {
+  it("Home Assistant's old Synology integration queries SYNO.API.Info with method=Query", async () => {
+    const info = expectSuccess(
+      await emu.get("query.cgi", { api: "SYNO.API.Info", version: "1", method: "Query", query: "SYNO." }),
+    );
+    expect(info["SYNO.API.Auth"]).toEqual({ maxVersion: 7, minVersion: 1, path: "entry.cgi" });
+  });
+});

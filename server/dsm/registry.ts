@@ -132,6 +132,14 @@ export function findApi(registry: Registry, name: string): ApiDefinition<string>
   return Object.hasOwn(registry, name) ? registry[name as ApiName] : undefined;
 }
 
+/**
+ * The operation for `method`. Client quirk: Home Assistant's old Synology integration queries
+ * `method=Query` and DSM answers it, so a method whose name differs only in case is found too.
+ */
 export function findMethod(api: ApiDefinition<string>, method: string): Operation | undefined {
-  return Object.hasOwn(api.methods, method) ? (api.methods as Record<string, Operation>)[method] : undefined;
+  const methods = api.methods as Record<string, Operation>;
+  if (Object.hasOwn(methods, method)) return methods[method];
+  const lower = method.toLowerCase();
+  const name = Object.keys(methods).find((m) => m.toLowerCase() === lower);
+  return name === undefined ? undefined : methods[name];
 }
