@@ -7,15 +7,14 @@
  * finished state has been read; every finished task is removed a minute after it finished.
  */
 import { z } from "zod";
-import { ref } from "../dsm/codecs";
+import { taskParams } from "../dsm/codecs";
 import { DsmError, type DsmErrorCode, isKnownCode } from "../dsm/errors";
 import { type CallContext, operation } from "../dsm/registry";
 import { type TaskRow, taskProgress } from "../store/tasks";
 
 const vmm = { session: "required", adminOnly: true } as const;
 
-/** Both names of the parameter: `task_id` (guide, Go client) and `taskid` (Python client). */
-const taskRef = z.object({ task_id: ref(), taskid: ref() }).transform((p) => p.task_id ?? p.taskid);
+const taskRef = taskParams();
 
 function findTask(ctx: CallContext, id: string | undefined): TaskRow {
   if (id === undefined) throw new DsmError(401);

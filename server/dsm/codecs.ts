@@ -163,7 +163,7 @@ export const list = () =>
   raw.transform((v) => (v === undefined || v === "" ? undefined : splitEscapedList(v)));
 
 /** The task id under either of its names: `task_id` (guide, Go client) or `taskid` (Python client). */
-export function taskIdOf(params: Readonly<Record<string, string>>): string | undefined {
+export function taskIdOf(params: Readonly<Record<string, string | undefined>>): string | undefined {
   // An empty `task_id=` is absent (empty-means-absent), so `taskid` is read after it.
   for (const value of [params.task_id, params.taskid]) {
     const id = value === undefined ? "" : unquote(value);
@@ -171,3 +171,6 @@ export function taskIdOf(params: Readonly<Record<string, string>>): string | und
   }
   return undefined;
 }
+
+/** The parameters of a call naming one task (Task.Info get/clear): its id under either name. */
+export const taskParams = () => z.object({ task_id: raw, taskid: raw }).transform((p) => taskIdOf(p));
