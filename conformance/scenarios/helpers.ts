@@ -1,7 +1,7 @@
 /** Building blocks the scenarios share: creating an owned guest or image and waiting for it. */
 import type { LedgerEntry } from "../client/ledger";
 import type { TaskState } from "../client/shapes";
-import type { VnicSpec } from "../client/vmm";
+import { VMM_APIS, type VnicSpec } from "../client/vmm";
 import { check } from "../runner/check";
 import { removeGuest, removeImage } from "../runner/cleanup";
 import type { ScenarioContext } from "../runner/scenario";
@@ -10,13 +10,7 @@ export const API = {
   info: "SYNO.API.Info",
   auth: "SYNO.API.Auth",
   dsm: "SYNO.DSM.Info",
-  task: "SYNO.Virtualization.API.Task.Info",
-  network: "SYNO.Virtualization.API.Network",
-  storage: "SYNO.Virtualization.API.Storage",
-  host: "SYNO.Virtualization.API.Host",
-  guest: "SYNO.Virtualization.API.Guest",
-  action: "SYNO.Virtualization.API.Guest.Action",
-  image: "SYNO.Virtualization.API.Guest.Image",
+  ...VMM_APIS,
 } as const;
 
 /** The smallest guest DSM accepts well: one 1 GB empty disk, one unconnected NIC. */
