@@ -10,6 +10,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../server/config";
 import { benchColdStart, type ColdStartRow } from "./cold-start";
+import { benchControlPlane, type ControlPlaneTiming } from "./control-plane";
 import { writeSyntheticFixture } from "./fixtures";
 import { fmt } from "./load";
 import { benchScale, type ScaleResult } from "./scale";
@@ -26,6 +27,7 @@ const settings = quick
       sizes: [10, 1_000, 10_000],
       creates: 200,
       concurrent: 1_000,
+      controlRuns: 50,
     }
   : {
       rounds: 3,
@@ -35,6 +37,7 @@ const settings = quick
       sizes: [10, 1_000, 10_000],
       creates: 1_000,
       concurrent: 1_000,
+      controlRuns: 200,
     };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -134,6 +137,19 @@ function scaleTable(s: ScaleResult): string[] {
   return out;
 }
 
+function controlPlaneTable(t: ControlPlaneTiming): string[] {
+  return [
+    "## 5. The control plane between tests: reset and snapshot restore",
+    "",
+    `Default fixture, median of ${fmt(t.runs)} calls after 20 warm-up calls.`,
+    "",
+    "| Operation | In-process, ms | Over HTTP (keep-alive), ms |",
+    "|---|--:|--:|",
+    `| reset | ${ms(t.resetInProcessMs)} | ${ms(t.resetHttpMs)} |`,
+    `| snapshot restore | ${ms(t.restoreInProcessMs)} | ${ms(t.restoreHttpMs)} |`,
+  ];
+}
+
 function targets(stack: StackRow[], wm: WireMockRow | undefined, s: ScaleResult): string[] {
   const list = stack[0];
   const big = s.lists.at(-1);
@@ -164,14 +180,16 @@ async function main(): Promise<void> {
   const started = Date.now();
   try {
     const fixture = writeSyntheticFixture(workDir, 50);
-    log("1/4 the stack's limit");
+    log("1/5 the stack's limit");
     const stack = await benchStack({ fixture, workDir, ...settings }, log);
-    log("2/4 WireMock");
+    log("2/5 WireMock");
     const wm = await benchWireMock({ fixture, workDir, ...settings }, log);
-    log("3/4 cold start");
+    log("3/5 cold start");
     const cold = await benchColdStart({ fixture, workDir, runs: settings.coldRuns }, log);
-    log("4/4 scale");
+    log("4/5 scale");
     const scale = await benchScale({ workDir, ...settings }, log);
+    log("5/5 control plane");
+    const controlPlane = await benchControlPlane(settings.controlRuns);
     let commit = "unknown";
     try {
       commit = execSync("git rev-parse --short HEAD", { cwd: PROJECT_ROOT, encoding: "utf8" }).trim();
@@ -193,6 +211,8 @@ async function main(): Promise<void> {
       ...coldTable(cold),
       "",
       ...scaleTable(scale),
+      "",
+      ...controlPlaneTable(controlPlane),
       "",
       ...targets(stack, wm, scale),
       "",
