@@ -32,16 +32,6 @@ const poweron = (guest: string, host?: string) =>
     host === undefined ? { guest_name: guest } : { guest_name: guest, host_name: host },
   );
 
-/** A state change through the control plane, as the README recipe says. */
-async function admin(method: string, path: string, body?: unknown): Promise<void> {
-  const res = await fetch(`${emu.url}/__admin${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.status, await res.clone().text()).toBeLessThan(300);
-}
-
 const login = (account: string, passwd: string, extra: Record<string, string> = {}) =>
   emu.get("auth.cgi", {
     api: "SYNO.API.Auth",
@@ -102,7 +92,7 @@ const recipes: [number, string, () => Promise<DsmReply>][] = [
     500,
     "a change while two of three hosts are offline",
     async () => {
-      await admin("PATCH", "/hosts/Synology-2", { status: "inaccessible" });
+      await emu.admin.updateHost("Synology-2", { status: "inaccessible" });
       return poweron("syno");
     },
   ],
@@ -110,7 +100,7 @@ const recipes: [number, string, () => Promise<DsmReply>][] = [
     501,
     "a change while the cluster is in incompatible mode",
     async () => {
-      await admin("PATCH", "/cluster", { cluster_status: "incompatible" });
+      await emu.admin.updateCluster({ cluster_status: "incompatible" });
       return vmm("Guest", "set", { guest_name: "syno", description: "x" });
     },
   ],
@@ -118,7 +108,7 @@ const recipes: [number, string, () => Promise<DsmReply>][] = [
     600,
     "a change while the cluster is not ready",
     async () => {
-      await admin("PATCH", "/cluster", { cluster_status: "not_ready" });
+      await emu.admin.updateCluster({ cluster_status: "not_ready" });
       return vmm("Guest", "set", { guest_name: "syno", description: "x" });
     },
   ],
@@ -163,7 +153,7 @@ const recipes: [number, string, () => Promise<DsmReply>][] = [
     1001,
     "remote placement without VMM Pro",
     async () => {
-      await admin("PATCH", "/cluster", { pro_licence: false });
+      await emu.admin.updateCluster({ pro_licence: false });
       return poweron("syno", "Synology-2");
     },
   ],
@@ -187,7 +177,7 @@ const recipes: [number, string, () => Promise<DsmReply>][] = [
     1600,
     "a resize when the HA hosts cannot reserve it",
     async () => {
-      await admin("PATCH", "/cluster", { ha_enabled: true, ha_reservation_ok: false });
+      await emu.admin.updateCluster({ ha_enabled: true, ha_reservation_ok: false });
       return vmm("Guest", "set", { guest_name: "syno", vram_size: "2048" });
     },
   ],

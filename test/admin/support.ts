@@ -1,7 +1,8 @@
 /** Helpers for the control-plane tests: raw admin calls (to see statuses) and a guest-create call. */
 import type { TestEmulator } from "../helpers";
+import { STORAGE_1 } from "../mutations/support";
 
-export const STORAGE_1 = "Synology - VM Storage 1";
+export { STORAGE_1 };
 export const HOST_1 = "Synology";
 export const HOST_2 = "Synology-2";
 export const GUEST_API = "SYNO.Virtualization.API.Guest";
