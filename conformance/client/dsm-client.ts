@@ -62,6 +62,7 @@ export class DsmClient {
   readonly #transport: Transport;
   readonly #onExchange: ((exchange: Exchange) => void) | undefined;
   #apis: ApiInfo = {};
+  #closed = false;
   #sid: string | undefined;
   #synotoken: string | undefined;
   /** Every password, sid and token this client handled, for report redaction. */
@@ -201,7 +202,10 @@ export class DsmClient {
     return envelope;
   }
 
+  /** Releases the connection pool; closing again does nothing. */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     await this.#transport.close();
   }
 }

@@ -267,7 +267,12 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
       accounts: setup.accounts,
       imageSourcePath: setup.imageSourcePath,
       defer: (label, undo) => stack.push(label, undo),
-      newClient: () => dsm.sibling(),
+      newClient: () => {
+        // Closed with the scenario's other undo steps, so a failing scenario leaks no pool.
+        const client = dsm.sibling();
+        stack.push("close a scenario's client", () => client.close());
+        return client;
+      },
       placement: placementOf,
       note: (text) => notes.push(text),
     };

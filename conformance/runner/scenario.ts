@@ -46,7 +46,7 @@ export interface ScenarioContext {
   readonly imageSourcePath: string | undefined;
   /** Runs after the scenario, newest first, even when it failed. */
   defer(label: string, undo: () => Promise<unknown>): void;
-  /** A client with its own session (not logged in), sharing this run's guard and ledger. */
+  /** A client with its own session (not logged in), sharing this run's guard and ledger; the runner closes it. */
   newClient(): DsmClient;
   /** Where the run creates its guests: a healthy storage and a network on its host. */
   placement(): Promise<{ storage: Storage; network: Network | undefined }>;

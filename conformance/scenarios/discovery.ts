@@ -68,7 +68,6 @@ export const discoveryScenarios = [
         [119, 106],
         "a call with a logged-out sid",
       );
-      await client.close();
     },
   }),
   scenario({
@@ -100,7 +99,6 @@ export const discoveryScenarios = [
         { api: API.auth, method: "logout", version: 1, _sid: login.sid },
         { withSession: false },
       );
-      await client.close();
     },
   }),
   scenario({
@@ -130,7 +128,6 @@ export const discoveryScenarios = [
         { cgi: "auth.cgi", withSession: false },
       );
       check(out.success, "logout should succeed");
-      await client.close();
     },
   }),
   scenario({
@@ -145,7 +142,6 @@ export const discoveryScenarios = [
         { withSession: false },
       );
       check(env.success, `expected success, got ${JSON.stringify(env)}`);
-      await client.close();
     },
   }),
   scenario({
@@ -161,7 +157,6 @@ export const discoveryScenarios = [
         400,
         "login of an unknown account",
       );
-      await client.close();
     },
   }),
   scenario({
@@ -175,7 +170,6 @@ export const discoveryScenarios = [
       check(creds !== undefined, "no disabled account");
       const client = ctx.newClient();
       await expectCode(client.login(creds.account, creds.password), 401, "login of a disabled account");
-      await client.close();
     },
   }),
   scenario({
@@ -200,7 +194,6 @@ export const discoveryScenarios = [
         await client.logout();
         ctx.note("a valid code from the shared secret logs in");
       }
-      await client.close();
     },
   }),
   scenario({
@@ -214,7 +207,6 @@ export const discoveryScenarios = [
       check(creds !== undefined, "no 2-step account");
       const client = ctx.newClient();
       await expectCode(client.login(creds.account, creds.password, "000000"), 404, "login with a wrong code");
-      await client.close();
     },
   }),
   scenario({

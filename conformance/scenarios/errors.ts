@@ -75,7 +75,6 @@ export const errorScenarios = [
       await client.login(creds.account, creds.password);
       await expectCode(client.call(API.guest, "list", {}), 105, "Guest list as a non-admin");
       await client.logout();
-      await client.close();
     },
   }),
   scenario({
