@@ -17,18 +17,12 @@ export const DSM_HEADERS: Readonly<Record<string, string>> = {
  * serialising a large list again on every poll was a third of the cost of answering it.
  */
 export class RawJson {
-  #envelope: string | undefined;
-  #bytes: Uint8Array | undefined;
+  #envelope: Uint8Array | undefined;
   constructor(readonly text: string) {}
-  /** The whole success answer around it, built once. */
-  get envelope(): string {
-    this.#envelope ??= `{"data":${this.text},"success":true}`;
+  /** The whole success answer around it, UTF-8 encoded once: the server writes it as it is. */
+  get envelope(): Uint8Array {
+    this.#envelope ??= Buffer.from(`{"data":${this.text},"success":true}`, "utf8");
     return this.#envelope;
-  }
-  /** The same, UTF-8 encoded once: the server then writes it without encoding it again. */
-  get envelopeBytes(): Uint8Array {
-    this.#bytes ??= Buffer.from(this.envelope, "utf8");
-    return this.#bytes;
   }
   /** For anything that serialises an answer itself (it then gets the same JSON). */
   toJSON(): unknown {
@@ -36,7 +30,7 @@ export class RawJson {
   }
 }
 
-export function successBody(data: unknown): string {
+export function successBody(data: unknown): string | Uint8Array {
   if (data === undefined) return '{"success":true}';
   if (data instanceof RawJson) return data.envelope;
   return `{"data":${JSON.stringify(data)},"success":true}`;

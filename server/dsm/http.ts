@@ -14,7 +14,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { requestLimits } from "../limits";
 import { type DsmAnswer, type DsmRequest, dispatch } from "./dispatcher";
-import { dsmResponse, errorBody, RawJson, successBody } from "./envelope";
+import { dsmResponse, errorBody, successBody } from "./envelope";
 import type { CgiName, DsmAnswerOverride, InterceptedCall, Registry, Services } from "./registry";
 
 const CGIS: readonly CgiName[] = ["query.cgi", "auth.cgi", "entry.cgi"];
@@ -109,9 +109,6 @@ export function webApiRoutes(services: Services, registry: Registry, options: We
 }
 
 export function render(answer: DsmAnswer): Response {
-  if (answer.success && answer.data instanceof RawJson && answer.cookies.length === 0) {
-    return dsmResponse(answer.data.envelopeBytes);
-  }
   const body = answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
   if (answer.cookies.length === 0) return dsmResponse(body);
   const headers = new Headers();
