@@ -22,7 +22,6 @@ export interface SessionRow {
 export class AuthStore {
   readonly #account;
   readonly #insertSession;
-  readonly #session;
   readonly #sessionWithAccount;
   readonly #touch;
   readonly #deleteSession;
@@ -36,7 +35,6 @@ export class AuthStore {
       `INSERT INTO sessions (sid, account, session_name, synotoken, created_at, last_seen)
        VALUES (@sid, @account, @session_name, @synotoken, @created_at, @last_seen)`,
     );
-    this.#session = db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE sid = ?");
     this.#sessionWithAccount = db.prepare<[string], SessionRow & { a_is_admin: number }>(
       `SELECT s.*, a.is_admin AS a_is_admin
        FROM sessions s JOIN accounts a ON a.name = s.account WHERE s.sid = ?`,
@@ -59,9 +57,6 @@ export class AuthStore {
   }
   createSession(row: SessionRow): void {
     this.#insertSession.run(row);
-  }
-  session(sid: string): SessionRow | undefined {
-    return this.#session.get(sid);
   }
   /** A session with what the dispatcher needs of its account, in one read (every call does it). */
   sessionWithAccount(sid: string): { session: SessionRow; isAdmin: boolean } | undefined {
