@@ -5,7 +5,7 @@
  * the run's prefix is left. The result says, per scenario and for the run, what happened.
  */
 import { fileURLToPath } from "node:url";
-import { AdminClient } from "../admin";
+import { AdminClient } from "../../server/admin/client";
 import { DsmClient } from "../client/dsm-client";
 import { Ledger, newRunId } from "../client/ledger";
 import { SafetyGuard, type Tier } from "../client/safety";
@@ -110,17 +110,18 @@ async function prepareTarget(config: TargetConfig): Promise<Setup> {
   }
   const kit = await startKitEmulator(config.emulatorFixture);
   const admin = new AdminClient(kit.url);
-  const hasControlPlane = await admin.available();
+  // An emulator started with --admin false has no control plane: its emulator-only scenarios skip.
+  const hasControlPlane = await admin.clock().then(
+    () => true,
+    () => false,
+  );
   return {
     url: kit.url,
     admin: hasControlPlane ? admin : undefined,
     waiter: new Waiter(config.wait, kit.time),
     accounts: { admin: config.admin, ...kit.accounts },
     imageSourcePath: config.imageSourcePath ?? kit.imageSourcePath,
-    close: async () => {
-      await admin.close();
-      await kit.close();
-    },
+    close: () => kit.close(),
   };
 }
 

@@ -4,7 +4,7 @@
  * against the emulator (it drives the control plane), and what optional target features it
  * needs; the runner decides from these, before running it, whether it runs at all.
  */
-import type { AdminClient } from "../admin";
+import type { AdminClient } from "../../server/admin/client";
 import type { DsmClient } from "../client/dsm-client";
 import type { Ledger } from "../client/ledger";
 import type { Tier } from "../client/safety";

@@ -89,8 +89,10 @@ export const emulatorOnlyScenarios: Scenario[] = [
           "a third host is needed to take one offline without freezing",
         );
         target = other;
-        await admin(ctx).setHost(other.host_id, "inaccessible");
-        ctx.defer(`bring host ${other.host_name} back`, () => admin(ctx).setHost(other.host_id, "running"));
+        await admin(ctx).updateHost(other.host_id, { status: "inaccessible" });
+        ctx.defer(`bring host ${other.host_name} back`, () =>
+          admin(ctx).updateHost(other.host_id, { status: "running" }),
+        );
       }
       const down = target;
       await expectCode(
@@ -118,8 +120,10 @@ export const emulatorOnlyScenarios: Scenario[] = [
       for (const h of all) {
         if (offline * 2 > all.length) break;
         if (h.status !== "running" || h.host_id === storage.host_id) continue;
-        await admin(ctx).setHost(h.host_id, "inaccessible");
-        ctx.defer(`bring host ${h.host_name} back`, () => admin(ctx).setHost(h.host_id, "running"));
+        await admin(ctx).updateHost(h.host_id, { status: "inaccessible" });
+        ctx.defer(`bring host ${h.host_name} back`, () =>
+          admin(ctx).updateHost(h.host_id, { status: "running" }),
+        );
         offline++;
       }
       check(offline * 2 > all.length, "could not take more than half of the hosts offline");
@@ -152,8 +156,8 @@ export const emulatorOnlyScenarios: Scenario[] = [
       needs: ["controlPlane"],
       async run(ctx) {
         const g = await createGuest(ctx, `cluster-${code}`);
-        await admin(ctx).setCluster({ cluster_status: status });
-        ctx.defer("cluster back to normal", () => admin(ctx).setCluster({ cluster_status: "normal" }));
+        await admin(ctx).updateCluster({ cluster_status: status });
+        ctx.defer("cluster back to normal", () => admin(ctx).updateCluster({ cluster_status: "normal" }));
         await expectCode(
           ctx.vmm.setGuest({ guest_id: g.id }, { vcpu_num: 2 }),
           code,
@@ -175,8 +179,8 @@ export const emulatorOnlyScenarios: Scenario[] = [
       const g = await createGuest(ctx, "no-pro");
       const { other } = await hosts(ctx);
       check(other !== undefined, "a second running host is needed");
-      await admin(ctx).setCluster({ pro_licence: false });
-      ctx.defer("Pro licence back", () => admin(ctx).setCluster({ pro_licence: true }));
+      await admin(ctx).updateCluster({ pro_licence: false });
+      ctx.defer("Pro licence back", () => admin(ctx).updateCluster({ pro_licence: true }));
       await expectCode(
         ctx.vmm.powerOn({ guest_id: g.id }, { host_id: other.host_id }),
         1001,
@@ -193,9 +197,9 @@ export const emulatorOnlyScenarios: Scenario[] = [
     needs: ["controlPlane"],
     async run(ctx) {
       const { storage } = await ctx.placement();
-      await admin(ctx).setStorage(storage.storage_id, "crashed");
+      await admin(ctx).updateStorage(storage.storage_id, { status: "crashed" });
       ctx.defer(`storage ${storage.storage_name} back online`, () =>
-        admin(ctx).setStorage(storage.storage_id, "online"),
+        admin(ctx).updateStorage(storage.storage_id, { status: "online" }),
       );
       const create = ctx.vmm.createGuest({
         guest_name: ctx.ledger.name("crashed-storage"),
@@ -223,9 +227,9 @@ export const emulatorOnlyScenarios: Scenario[] = [
         (s) => s.storage_id !== storage.storage_id && s.status === "online",
       );
       check(second !== undefined, "a second online storage is needed");
-      await admin(ctx).setStorage(second.storage_id, "crashed");
+      await admin(ctx).updateStorage(second.storage_id, { status: "crashed" });
       ctx.defer(`storage ${second.storage_name} back online`, () =>
-        admin(ctx).setStorage(second.storage_id, "online"),
+        admin(ctx).updateStorage(second.storage_id, { status: "online" }),
       );
       const name = ctx.ledger.name("partial");
       const taskId = await ctx.vmm.createImage({
@@ -254,8 +258,8 @@ export const emulatorOnlyScenarios: Scenario[] = [
     async run(ctx) {
       const state = (await admin(ctx).state()) as { system?: { max_iscsi_luns?: number } };
       const before = state.system?.max_iscsi_luns ?? 128;
-      await admin(ctx).setCluster({ max_iscsi_luns: 0 });
-      ctx.defer("LUN limit back", () => admin(ctx).setCluster({ max_iscsi_luns: before }));
+      await admin(ctx).updateCluster({ max_iscsi_luns: 0 });
+      ctx.defer("LUN limit back", () => admin(ctx).updateCluster({ max_iscsi_luns: before }));
       const { storage } = await ctx.placement();
       const create = ctx.vmm.createGuest({
         guest_name: ctx.ledger.name("lun-limit"),
@@ -275,9 +279,9 @@ export const emulatorOnlyScenarios: Scenario[] = [
     needs: ["controlPlane"],
     async run(ctx) {
       const g = await createGuest(ctx, "ha");
-      await admin(ctx).setCluster({ ha_enabled: true, ha_reservation_ok: false });
+      await admin(ctx).updateCluster({ ha_enabled: true, ha_reservation_ok: false });
       ctx.defer("HA settings back", () =>
-        admin(ctx).setCluster({ ha_enabled: false, ha_reservation_ok: true }),
+        admin(ctx).updateCluster({ ha_enabled: false, ha_reservation_ok: true }),
       );
       await expectCode(
         ctx.vmm.setGuest({ guest_id: g.id }, { vcpu_num: 2, vram_size: 2048 }),
