@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_FIXTURE } from "../server/config";
-import { type Fixture, loadFixtureFile } from "../server/store/fixture";
+import { type Fixture, loadFixtureFile } from "../server/fixture";
 
 /** The storage every generated guest lives on (the default fixture's first storage). */
 export const BENCH_STORAGE_ID = "a5428b34-0fdb-456f-8339-f16224e4c860";

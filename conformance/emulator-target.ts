@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { SwitchableClock } from "../server/clock";
 import { startEmulator } from "../server/emulator";
-import { type Fixture, loadFixtureFile } from "../server/store/fixture";
+import { type Fixture, loadFixtureFile } from "../server/fixture";
 import type { Credentials } from "./target";
 import type { TimeDriver } from "./wait";
 

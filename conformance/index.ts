@@ -4,7 +4,7 @@
  * library can use `DsmClient` + `VmmApi` against the emulator or a NAS, or run the suite.
  */
 export { DsmClient, type DsmClientOptions, type DsmEnvelope, escapeValue } from "./client/dsm-client";
-export { AUTH_ERROR_TEXT, DsmApiError, DsmTransportError, VMM_ERROR_TEXT } from "./client/errors";
+export { DsmApiError, DsmTransportError } from "./client/errors";
 export { Ledger, type LedgerEntry, newRunId, runPrefix } from "./client/ledger";
 export { PROBE_MARKER, SafetyGuard, SafetyRefusal, type Tier } from "./client/safety";
 export type { Guest, Host, Image, Network, Storage, TaskState } from "./client/shapes";

@@ -1,13 +1,12 @@
 /**
- * The composition root: builds the store, clock, tick, registry and control plane into one
- * Hono app. No module-level state: every call gets its own emulator, so tests can run many
- * side by side.
+ * The composition root: builds the store, the pace of work, the tick, the dispatcher's
+ * environment and the control plane into one Hono app. No module-level state: every call gets
+ * its own emulator, so tests can run many side by side.
  *
  * Socket-less use (Hono's own testing style):
  *
- *   const db = openDatabase(":memory:");
- *   seedFixture(db, loadFixtureFile(DEFAULT_FIXTURE), clock.now());
- *   const app = createApp({ db, clock, config: configSchema.parse({ db: ":memory:" }) });
+ *   const config = configSchema.parse({ db: ":memory:" });
+ *   const app = createApp({ ...openState(config, clock), clock, config });
  *   const res = await app.fetch(new Request("http://emulator/webapi/query.cgi?api=SYNO.API.Info&version=1&method=query"));
  *   await app.fetch(new Request("http://emulator/__admin/reset", { method: "POST" }));
  */
@@ -15,32 +14,36 @@ import { Hono } from "hono";
 import { ControlPlane } from "./admin/control-plane";
 import { redactParams } from "./admin/redact";
 import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
-import { registry } from "./api/registry";
+import { OPERATIONS } from "./api/index";
 import type { Clock } from "./clock";
-import { type Config, durationsFor } from "./config";
+import type { Config } from "./config";
+import type { DispatchEnv } from "./dsm/dispatcher";
 import { dsmResponse, errorBody } from "./dsm/envelope";
 import { type Exchange, webApiRoutes } from "./dsm/http";
-import type { Services } from "./dsm/registry";
-import { createTick } from "./engine/tick";
+import type { Fixture } from "./fixture";
+import { Pace } from "./model/pace";
+import { Tick } from "./model/tick";
 import type { Db } from "./store/db";
-import type { Fixture } from "./store/fixture";
 import { Store } from "./store/index";
 
 export interface AppOptions {
   readonly db: Db;
+  /** The store over `db`, when the caller already built one (startEmulator does). */
+  readonly store?: Store | undefined;
   readonly clock: Clock;
   readonly config: Config;
   /** Where faults and request lines go (default: stderr). */
-  readonly log?: (line: string) => void;
+  readonly log?: ((line: string) => void) | undefined;
   /** The fixture the control plane's reset returns to (default: the file `config.fixture` names). */
-  readonly fixture?: Fixture;
+  readonly fixture?: Fixture | undefined;
   /** An image (`db.serialize()`) of the database just seeded from `fixture`, so reset need not re-seed. */
-  readonly baseline?: Buffer;
+  readonly baseline?: Buffer | undefined;
 }
 
 export interface App {
   readonly hono: Hono;
-  readonly services: Services;
+  readonly store: Store;
+  readonly env: DispatchEnv;
   /** The control plane, also served over HTTP under `/__admin` unless `config.admin` is false. */
   readonly controlPlane: ControlPlane;
   /** A `fetch` handler, for socket-less use (`app.fetch(new Request(...))`). */
@@ -49,18 +52,17 @@ export interface App {
 
 export function createApp(options: AppOptions): App {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const { config } = options;
-  const store = new Store(options.db);
-  const services: Services = {
-    store,
-    clock: options.clock,
-    config,
-    tick: createTick(store, config.sessionTimeout * 1000),
-    durations: durationsFor(config.timeScale),
-  };
+  const { config, clock } = options;
+  const store = options.store ?? new Store(options.db);
+  const pace = new Pace(config.timeScale);
+  const tick = new Tick(store, config.sessionTimeout * 1000);
+  const env: DispatchEnv = { store, clock, config, pace, tick, operations: OPERATIONS };
   const controlPlane = new ControlPlane({
-    services,
-    db: options.db,
+    store,
+    clock,
+    config,
+    pace,
+    tick,
     fixture: options.fixture,
     baseline: options.baseline,
   });
@@ -72,10 +74,10 @@ export function createApp(options: AppOptions): App {
   if (config.admin) hono.route(ADMIN_PREFIX, adminRoutes(controlPlane, config.adminToken, log));
   hono.route(
     "/",
-    webApiRoutes(services, registry, {
+    webApiRoutes(env, {
       log,
       onAnswer,
-      faults: controlPlane.faultHook,
+      hooks: { verdict: (call) => controlPlane.faults.verdict(call) },
       shutdown: controlPlane.shutdownSignal,
     }),
   );
@@ -86,7 +88,7 @@ export function createApp(options: AppOptions): App {
     return dsmResponse(errorBody(100), 200);
   });
   // The env carries Node's socket (@hono/node-server), which the reset fault rule destroys.
-  return { hono, services, controlPlane, fetch: (request, env) => hono.fetch(request, env) };
+  return { hono, store, env, controlPlane, fetch: (request, e) => hono.fetch(request, e) };
 }
 
 /** One line per DSM call, secrets redacted: `entry.cgi SYNO.X.get v1 {...} -> error 401 (0.4 ms) [fault f1]`. */

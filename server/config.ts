@@ -89,21 +89,3 @@ export function usage(): string {
   const rows = Object.entries(OPTIONS).map(([k, v]) => `  --${kebab(k)} <value>   (env ${v})`);
   return `usage: npm start -- [options]\n${rows.join("\n")}`;
 }
-
-/** Durations of simulated work at realtime scale (DSM takes a few seconds for each). */
-export const REALTIME_DURATIONS_MS = {
-  guestCreate: 5_000,
-  imageCreate: 8_000,
-  boot: 3_000,
-  shutdown: 3_000,
-} as const;
-
-export type Durations = { -readonly [K in keyof typeof REALTIME_DURATIONS_MS]: number };
-
-export function durationsFor(scale: Config["timeScale"]): Durations {
-  const factor = scale === "instant" ? Number.POSITIVE_INFINITY : scale === "realtime" ? 1 : scale;
-  const out = {} as Durations;
-  for (const [k, v] of Object.entries(REALTIME_DURATIONS_MS))
-    out[k as keyof Durations] = Math.round(v / factor);
-  return out;
-}

@@ -13,10 +13,10 @@ import { type App, createApp } from "./app";
 import { type Clock, SwitchableClock } from "./clock";
 import { type Config, configSchema } from "./config";
 import { DSM_HEADERS, errorBody } from "./dsm/envelope";
-import { SERVER_OPTIONS } from "./limits";
-import { type Db, isEmpty, openDatabase } from "./store/db";
-import { type Fixture, loadFixtureFile, parseFixture } from "./store/fixture";
-import { seedFixture } from "./store/seed";
+import { SERVER_OPTIONS } from "./dsm/limits";
+import { type Fixture, loadFixtureFile, parseFixture } from "./fixture";
+import { type Db, openDatabase } from "./store/db";
+import { Store } from "./store/index";
 
 export interface EmulatorOptions extends Partial<Config> {
   /** A clock to drive time (tests pass a VirtualClock); default: real time, switchable later. */
@@ -45,23 +45,24 @@ export function openState(
   config: Config,
   clock: Clock,
   fixtureData?: Fixture,
-): { db: Db; fixture: Fixture; baseline: Buffer | undefined } {
+): { db: Db; store: Store; fixture: Fixture; baseline: Buffer | undefined } {
   if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true });
   // An in-process fixture is validated like a file, so a bad one names its field.
   const fixture =
     fixtureData === undefined ? loadFixtureFile(config.fixture) : parseFixture(fixtureData, "fixtureData");
   const db = openDatabase(config.db);
-  if (!isEmpty(db)) return { db, fixture, baseline: undefined };
-  seedFixture(db, fixture, clock.now());
-  return { db, fixture, baseline: db.serialize() };
+  const store = new Store(db);
+  if (!store.isEmpty()) return { db, store, fixture, baseline: undefined };
+  store.seed(fixture, clock.now());
+  return { db, store, fixture, baseline: db.serialize() };
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const { clock: givenClock, fixtureData, log, ...rest } = options;
   const config = configSchema.parse({ port: 0, db: ":memory:", ...rest });
   const clock = givenClock ?? new SwitchableClock("real");
-  const { db, fixture, baseline } = openState(config, clock, fixtureData);
-  const app = createApp({ db, clock, config, log, fixture, baseline });
+  const { db, store, fixture, baseline } = openState(config, clock, fixtureData);
+  const app = createApp({ db, store, clock, config, log, fixture, baseline });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve(
       // Header size and slow-client timeouts: see server/limits.ts.

@@ -14,7 +14,7 @@ export const newDeviceToken = (): string => randomBytes(24).toString("base64url"
 export const newUuid = (): string => randomUUID();
 
 /** `@<group>/virtualization_api_<kind>_create<16 hex>` as in the guide. */
-export function newTaskId(group: "administrators" | "users", kind: "guest" | "image"): string {
+export function newTaskId(group: "administrators" | "users", kind: string): string {
   return `@${group}/virtualization_api_${kind}_create${randomBytes(8).toString("hex").toUpperCase()}`;
 }
 

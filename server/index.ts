@@ -1,4 +1,6 @@
 /** The package's public surface: start an emulator in-process, or build its app for socket-less tests. */
+
+export { AUTH_ERRORS, COMMON_ERRORS, ERROR_TABLES, VMM_ERRORS } from "../spec/errors";
 export {
   AdminCallError,
   AdminClient,
@@ -21,9 +23,9 @@ export {
 export { type App, type AppOptions, createApp } from "./app";
 export { type Clock, realClock, SwitchableClock, VirtualClock } from "./clock";
 export { type Config, configSchema, DEFAULT_FIXTURE } from "./config";
-export { AUTH_ERRORS, DsmError, VMM_ERRORS } from "./dsm/errors";
-export { type EmulatorOptions, type RunningEmulator, startEmulator } from "./emulator";
+export { DsmError } from "./dsm/errors";
+export { type EmulatorOptions, openState, type RunningEmulator, startEmulator } from "./emulator";
+export { type Fixture, loadFixtureFile, parseFixture } from "./fixture";
 export { totp } from "./security/totp";
 export { openDatabase } from "./store/db";
-export { type Fixture, loadFixtureFile, parseFixture } from "./store/fixture";
-export { seedFixture } from "./store/seed";
+export { Store } from "./store/index";

@@ -4,15 +4,8 @@
  * failure (`DsmTransportError`: refused connection, TLS pin mismatch, non-200, not JSON), and a
  * call the safety guard refused before anything was sent (`SafetyRefusal`, see safety.ts).
  */
-import { AUTH_ERRORS, VMM_ERRORS } from "../../server/dsm/errors";
-
-/**
- * The guide's code tables (and the common codes clients know beyond them), shared with the
- * emulator: they only word a failure, they never judge whether an answer is right.
- */
-export const VMM_ERROR_TEXT: Readonly<Record<number, string>> = VMM_ERRORS;
-/** SYNO.API.Auth's own table: 400-404 mean something else there. */
-export const AUTH_ERROR_TEXT: Readonly<Record<number, string>> = AUTH_ERRORS;
+import { apiSpec } from "../../spec/apis";
+import { errorText } from "../../spec/errors";
 
 export type DsmErrorDetail = Record<string, unknown> | unknown[];
 
@@ -25,8 +18,9 @@ export class DsmApiError extends Error {
     readonly code: number,
     readonly errors?: DsmErrorDetail,
   ) {
-    const table = api === "SYNO.API.Auth" ? AUTH_ERROR_TEXT : VMM_ERROR_TEXT;
-    super(`${api}.${method} failed with DSM error ${code} (${table[code] ?? "unknown code"})`);
+    // The spec's tables only word a failure here; they never judge whether an answer is right.
+    const text = errorText(apiSpec(api)?.errors ?? "vmm", code);
+    super(`${api}.${method} failed with DSM error ${code} (${text ?? "unknown code"})`);
   }
 }
 

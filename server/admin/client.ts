@@ -4,10 +4,10 @@
  * `startEmulator` hands one back as `admin`; other processes can build their own from a URL.
  */
 import type { z } from "zod";
-import type { fixtureSchema } from "../store/fixture";
+import type { fixtureSchema } from "../fixture";
 import type { GuestRecord } from "../store/guests";
 import type { HostRow, StorageRow } from "../store/inventory";
-import type { ClockState } from "./control-plane";
+import type { ClockState, PowerAction } from "./control-plane";
 import type { FaultRule } from "./faults";
 import type { JournalEntry, JournalFilter, UnimplementedCall } from "./journal";
 import type {
@@ -20,7 +20,7 @@ import type {
 } from "./schemas";
 import type { StateDump } from "./state";
 
-export type { ClockState, FaultRule, JournalEntry, JournalFilter, StateDump, UnimplementedCall };
+export type { ClockState, FaultRule, JournalEntry, JournalFilter, PowerAction, StateDump, UnimplementedCall };
 export type FixtureInput = z.input<typeof fixtureSchema>;
 export type FaultRuleSpec = z.input<typeof faultRule>;
 export type HostChanges = z.input<typeof hostChanges>;
@@ -100,6 +100,10 @@ export class AdminClient {
   }
   crashGuest(ref: string): Promise<GuestRecord> {
     return this.#call("POST", `/guests/${encodeURIComponent(ref)}/crash`);
+  }
+  /** Powers a guest as the DSM call would; a refusal throws (409) naming the DSM code. */
+  powerGuest(ref: string, action: PowerAction): Promise<GuestRecord> {
+    return this.#call("POST", `/guests/${encodeURIComponent(ref)}/power`, { action });
   }
 
   addFault(rule: FaultRuleSpec): Promise<FaultRule> {

@@ -2,17 +2,23 @@
  * The control plane: everything a test needs to put the emulated NAS into a state or provoke
  * an answer, without restarting it. One instance per app (no module state), built by the
  * composition root; the HTTP routes (routes.ts) are a thin JSON face over these methods.
+ * Changes go through the model and the store like DSM calls do, each in one transaction.
  */
-import { SwitchableClock } from "../clock";
-import { type Config, durationsFor } from "../config";
-import type { Exchange, FaultHook } from "../dsm/http";
-import type { Services } from "../dsm/registry";
-import { AdminStore, type ClusterChanges, type HostChanges, type StorageChanges } from "../store/admin";
-import type { Db } from "../store/db";
+import { PUBLIC_REFUSALS } from "../api/public/codes";
+import { type Clock, SwitchableClock } from "../clock";
+import type { Config } from "../config";
+import type { Exchange } from "../dsm/http";
+import { type Fixture, loadFixtureFile, parseFixture } from "../fixture";
+import type { ModelContext } from "../model/context";
+import type { Pace, TimeScale } from "../model/pace";
+import { crash, powerOff, powerOn, shutdown } from "../model/power";
+import { Refusal } from "../model/refusal";
+import type { Tick } from "../model/tick";
 import { openDatabase } from "../store/db";
-import { type Fixture, loadFixtureFile, parseFixture } from "../store/fixture";
-import { seedFixture } from "../store/seed";
-import { SnapshotStore } from "../store/snapshots";
+import type { GuestRecord } from "../store/guests";
+import { Store } from "../store/index";
+import type { HostChanges, StorageChanges } from "../store/inventory";
+import type { ClusterChanges } from "../store/system";
 import { FaultRules } from "./faults";
 import { Journal } from "./journal";
 import { dumpState } from "./state";
@@ -29,43 +35,40 @@ export class AdminError extends Error {
 }
 
 export interface ControlPlaneOptions {
-  readonly services: Services;
-  readonly db: Db;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly config: Config;
+  readonly pace: Pace;
+  readonly tick: Tick;
   /** The fixture reset returns to; default: the file named by `config.fixture`, read when first needed. */
-  readonly fixture?: Fixture;
+  readonly fixture?: Fixture | undefined;
   /** An image of the database just after it was seeded from `fixture` (spares re-seeding it). */
-  readonly baseline?: Buffer;
+  readonly baseline?: Buffer | undefined;
 }
 
 export interface ClockState {
   mode: "real" | "virtual";
   now: number;
   iso: string;
-  time_scale: Config["timeScale"];
+  time_scale: TimeScale;
 }
+
+export type PowerAction = "poweron" | "poweroff" | "shutdown";
 
 export class ControlPlane {
   readonly journal: Journal;
   readonly faults = new FaultRules();
-  readonly #services: Services;
-  readonly #db: Db;
-  readonly #store: AdminStore;
-  readonly #images: SnapshotStore;
+  readonly #o: ControlPlaneOptions;
   readonly #snapshots = new Map<string, { image: Buffer; created_at: string }>();
   readonly #shutdown = new AbortController();
   #fixture: Fixture | undefined;
   #baseline: Buffer | undefined;
-  #timeScale: Config["timeScale"];
 
   constructor(options: ControlPlaneOptions) {
-    this.#services = options.services;
-    this.#db = options.db;
-    this.#store = new AdminStore(options.db);
-    this.#images = new SnapshotStore(options.db);
+    this.#o = options;
     this.#fixture = options.fixture;
     this.#baseline = options.baseline;
-    this.#timeScale = options.services.config.timeScale;
-    this.journal = new Journal(options.services.config.journalSize);
+    this.journal = new Journal(options.config.journalSize);
   }
 
   /** Aborted by `shutdown()`: lets go of answers held by delay and hang rules. */
@@ -76,16 +79,13 @@ export class ControlPlane {
     this.#shutdown.abort();
   }
 
-  /** The hook the HTTP layer consults for every DSM call. */
-  readonly faultHook: FaultHook = (call) =>
-    this.faults.verdict(call, (taskId, fault) => this.#services.store.tasks.setFault(taskId, fault));
-
-  /** Records one answered DSM call in the journal. */
+  /** Records one answered DSM call in the journal (and tells the fault rules what it answered). */
   record(exchange: Exchange): void {
     const { req, answer } = exchange;
+    if (exchange.faultRule !== undefined) this.faults.answered(exchange.faultRule, answer);
     const version = Number(req.params.version);
     this.journal.record({
-      atMs: this.#services.clock.now(),
+      atMs: this.#o.clock.now(),
       cgi: req.cgi,
       api: req.params.api || req.pathApi || null,
       method: req.params.method || null,
@@ -102,13 +102,12 @@ export class ControlPlane {
   // --- state -------------------------------------------------------------------------------
 
   state() {
-    this.#tick();
-    return dumpState(this.#services, this.#store);
+    return this.#change(() => dumpState(this.#o.store, this.#o.clock.now()));
   }
 
   /** Back to the loaded fixture: every change, session and task is gone. */
   reset(options: { faults?: boolean; journal?: boolean } = {}): void {
-    this.#images.restore(this.#baselineImage());
+    this.#o.store.snapshots.restore(this.#baselineImage());
     if (options.faults === true) this.faults.clear();
     if (options.journal === true) this.journal.clear();
   }
@@ -122,13 +121,13 @@ export class ControlPlane {
       throw new AdminError(400, (err as Error).message);
     }
     try {
-      seedFixture(this.#db, fixture, this.#services.clock.now());
+      this.#o.store.seed(fixture, this.#o.clock.now());
     } catch (err) {
       // The schema cannot see every constraint (an id used twice); the transaction rolled back.
       throw new AdminError(400, `the fixture cannot be loaded: ${(err as Error).message}`);
     }
     this.#fixture = fixture;
-    this.#baseline = this.#images.capture();
+    this.#baseline = this.#o.store.snapshots.capture();
   }
 
   snapshots(): { name: string; created_at: string }[] {
@@ -136,13 +135,13 @@ export class ControlPlane {
   }
   createSnapshot(name: string): { name: string; created_at: string } {
     if (this.#snapshots.has(name)) throw new AdminError(409, `snapshot ${name} already exists`);
-    this.#tick();
-    const created_at = new Date(this.#services.clock.now()).toISOString();
-    this.#snapshots.set(name, { image: this.#images.capture(), created_at });
+    this.#o.tick.run(this.#o.clock.now());
+    const created_at = new Date(this.#o.clock.now()).toISOString();
+    this.#snapshots.set(name, { image: this.#o.store.snapshots.capture(), created_at });
     return { name, created_at };
   }
   restoreSnapshot(name: string): void {
-    this.#images.restore(this.#snapshot(name).image);
+    this.#o.store.snapshots.restore(this.#snapshot(name).image);
   }
   deleteSnapshot(name: string): void {
     this.#snapshot(name);
@@ -152,43 +151,60 @@ export class ControlPlane {
   // --- out-of-band changes -----------------------------------------------------------------
 
   updateHost(ref: string, changes: HostChanges) {
-    const hostId = this.#store.hostId(ref);
+    const { inventory } = this.#o.store;
+    const hostId = inventory.hostIdOf(ref);
     if (hostId === undefined) throw new AdminError(404, `no host with id or name ${ref}`);
-    this.#store.updateHost(hostId, changes);
-    return this.#services.store.inventory.host({ id: hostId });
+    return this.#change(() => {
+      inventory.updateHost(hostId, changes);
+      return inventory.host({ id: hostId });
+    });
   }
   updateStorage(ref: string, changes: StorageChanges) {
-    const storageId = this.#store.storageId(ref);
+    const { inventory } = this.#o.store;
+    const storageId = inventory.storageIdOf(ref);
     if (storageId === undefined) throw new AdminError(404, `no storage with id or name ${ref}`);
-    this.#store.updateStorage(storageId, changes);
-    return this.#services.store.inventory.storage({ id: storageId });
+    return this.#change(() => {
+      inventory.updateStorage(storageId, changes);
+      return inventory.storage({ id: storageId });
+    });
   }
   updateCluster(changes: ClusterChanges) {
-    this.#store.updateCluster(changes);
+    this.#change(() => this.#o.store.system.updateCluster(changes));
     return this.state().system;
   }
-  crashGuest(ref: string) {
-    this.#tick();
-    const guest = this.#store.guest(ref);
-    if (guest === undefined) throw new AdminError(404, `no guest with id or name ${ref}`);
-    // A guest still being created belongs to its task; crashing it would orphan the task.
-    if (guest.status === "creating") throw new AdminError(409, `guest ${ref} is still being created`);
-    this.#store.crashGuest(guest.guest_id);
-    const row = this.#services.store.guests.find({ id: guest.guest_id });
-    return row === undefined ? undefined : this.#services.store.guests.record(row);
+  crashGuest(ref: string): GuestRecord {
+    return this.#onGuest(ref, (ctx, guest) => {
+      // A guest still being created belongs to its task; crashing it would orphan the task.
+      if (guest.status === "creating") throw new AdminError(409, `guest ${ref} is still being created`);
+      crash(ctx, guest);
+    });
+  }
+  /** Powers a guest on, off or down as the DSM call would (same checks, same transitions). */
+  powerGuest(ref: string, action: PowerAction): GuestRecord {
+    return this.#onGuest(ref, (ctx, guest) => {
+      try {
+        if (action === "poweron") powerOn(ctx, guest, undefined);
+        else if (action === "poweroff") powerOff(ctx, guest);
+        else shutdown(ctx, guest);
+      } catch (err) {
+        if (!(err instanceof Refusal)) throw err;
+        const code = PUBLIC_REFUSALS[err.reason];
+        throw new AdminError(409, `${action} of ${ref} refused: ${err.reason} (DSM code ${code})`);
+      }
+    });
   }
 
   // --- clock -------------------------------------------------------------------------------
 
   clock(): ClockState {
-    const { clock } = this.#services;
+    const { clock } = this.#o;
     const now = clock.now();
     const mode = clock instanceof SwitchableClock ? clock.mode : hasAdvance(clock) ? "virtual" : "real";
-    return { mode, now, iso: new Date(now).toISOString(), time_scale: this.#timeScale };
+    return { mode, now, iso: new Date(now).toISOString(), time_scale: this.#o.pace.scale };
   }
 
-  setClock(changes: { mode?: "real" | "virtual"; time_scale?: Config["timeScale"] }): ClockState {
-    const { clock } = this.#services;
+  setClock(changes: { mode?: "real" | "virtual"; time_scale?: TimeScale }): ClockState {
+    const { clock } = this.#o;
     // Checked before anything changes, so a refused call leaves the time scale alone too.
     if (
       changes.mode !== undefined &&
@@ -204,26 +220,47 @@ export class ControlPlane {
       if (changes.mode === "virtual") clock.useVirtual();
       else if (changes.mode === "real") clock.useReal();
     }
-    if (changes.time_scale !== undefined) {
-      this.#timeScale = changes.time_scale;
-      Object.assign(this.#services.durations, durationsFor(changes.time_scale));
-    }
-    this.#tick();
+    if (changes.time_scale !== undefined) this.#o.pace.set(changes.time_scale);
+    this.#o.tick.run(clock.now());
     return this.clock();
   }
 
   advanceClock(ms: number): ClockState {
-    const { clock } = this.#services;
+    const { clock } = this.#o;
     if (!hasAdvance(clock)) throw new AdminError(400, "this emulator's clock cannot be advanced");
     clock.advance(ms);
-    this.#tick();
+    this.#o.tick.run(clock.now());
     return this.clock();
   }
 
   // -----------------------------------------------------------------------------------------
 
-  #tick(): void {
-    this.#services.tick(this.#services.clock.now());
+  /** Runs `fn` after the tick, in one transaction, as a DSM call's change runs. */
+  #change<T>(fn: () => T): T {
+    const { store, tick, clock } = this.#o;
+    try {
+      return store.immediate(() => {
+        tick.apply(clock.now());
+        return fn();
+      });
+    } finally {
+      tick.settle();
+    }
+  }
+
+  #onGuest(
+    ref: string,
+    act: (ctx: ModelContext, guest: NonNullable<ReturnType<Store["guests"]["find"]>>) => void,
+  ) {
+    const { store, clock, pace } = this.#o;
+    return this.#change(() => {
+      const guest = store.guests.findByIdOrName(ref);
+      if (guest === undefined) throw new AdminError(404, `no guest with id or name ${ref}`);
+      act({ store, now: clock.now(), pace, account: undefined, taskFault: undefined }, guest);
+      const row = store.guests.find({ id: guest.guest_id });
+      if (row === undefined) throw new AdminError(404, `guest ${ref} is gone`);
+      return store.guests.record(row);
+    });
   }
 
   #snapshot(name: string): { image: Buffer; created_at: string } {
@@ -235,10 +272,10 @@ export class ControlPlane {
   /** The image reset restores; built once by seeding a scratch database when none was given. */
   #baselineImage(): Buffer {
     if (this.#baseline !== undefined) return this.#baseline;
-    const fixture = this.#fixture ?? loadFixtureFile(this.#services.config.fixture);
+    const fixture = this.#fixture ?? loadFixtureFile(this.#o.config.fixture);
     const scratch = openDatabase(":memory:");
     try {
-      seedFixture(scratch, fixture, this.#services.clock.now());
+      new Store(scratch).seed(fixture, this.#o.clock.now());
       this.#fixture = fixture;
       this.#baseline = scratch.serialize();
       return this.#baseline;

@@ -14,9 +14,7 @@
  *   PRNG seeded with `seed`, so a run is repeatable.
  * - A task rule counts as acting only when the call did start a task.
  */
-import type { DsmAnswer } from "../dsm/dispatcher";
-import type { FaultVerdict } from "../dsm/http";
-import type { InterceptedCall } from "../dsm/registry";
+import type { DsmAnswer, FaultVerdict, InterceptedCall } from "../dsm/dispatcher";
 import { mulberry32 } from "../random";
 import type { FaultRuleInput } from "./schemas";
 
@@ -47,12 +45,6 @@ const TARGET_PARAMS = [
   "network_name",
 ] as const;
 
-/** Arms a task so that it fails or sticks at a progress; false when there is no such running task. */
-export type ArmTask = (
-  taskId: string,
-  fault: { failAt: number | null; code: number | null; stuckAt: number | null },
-) => boolean;
-
 export class FaultRules {
   #rules: FaultRule[] = [];
   #next = 1;
@@ -79,7 +71,7 @@ export class FaultRules {
   }
 
   /** The verdict for one call, or undefined when no rule acts on it. */
-  verdict(call: InterceptedCall, armTask: ArmTask): FaultVerdict | undefined {
+  verdict(call: InterceptedCall): FaultVerdict | undefined {
     for (const rule of this.#rules) {
       if (!matches(rule, call)) continue;
       rule.matched++;
@@ -87,12 +79,24 @@ export class FaultRules {
       if (rule.times !== undefined && rule.acted >= rule.times) continue;
       const draw = this.#random.get(rule.id);
       if (draw !== undefined && rule.probability !== undefined && draw() >= rule.probability) continue;
-      return this.#act(rule, armTask);
+      return this.#act(rule);
     }
     return undefined;
   }
 
-  #act(rule: FaultRule, armTask: ArmTask): FaultVerdict {
+  /** Told what a call its verdict shaped answered: a task rule acts only if a task was started. */
+  answered(ruleId: string, answer: DsmAnswer): void {
+    const rule = this.#rules.find((r) => r.id === ruleId);
+    const type = rule?.action.type;
+    if (
+      rule !== undefined &&
+      (type === "task_fail" || type === "task_stuck") &&
+      taskIdOf(answer) !== undefined
+    )
+      rule.acted++;
+  }
+
+  #act(rule: FaultRule): FaultVerdict {
     const { action } = rule;
     const ruleId = rule.id;
     switch (action.type) {
@@ -119,13 +123,7 @@ export class FaultRules {
           action.type === "task_fail"
             ? { failAt: action.at_progress, code: action.code ?? 402, stuckAt: null }
             : { failAt: null, code: null, stuckAt: action.at_progress };
-        return {
-          ruleId,
-          after: (answer: DsmAnswer) => {
-            const taskId = taskIdOf(answer);
-            if (taskId !== undefined && armTask(taskId, fault)) rule.acted++;
-          },
-        };
+        return { ruleId, taskFault: fault };
       }
     }
   }

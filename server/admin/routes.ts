@@ -17,6 +17,7 @@ import {
   faultRule,
   hostChanges,
   journalQuery,
+  powerChange,
   resetOptions,
   snapshotCreate,
   snapshotName,
@@ -81,6 +82,10 @@ export function adminRoutes(
   );
   app.patch("/cluster", async (c) => c.json(plane.updateCluster(await body(c, clusterChanges))));
   app.post("/guests/:ref/crash", (c) => c.json(plane.crashGuest(c.req.param("ref"))));
+  app.post("/guests/:ref/power", async (c) => {
+    const { action } = await body(c, powerChange);
+    return c.json(plane.powerGuest(c.req.param("ref"), action));
+  });
 
   app.get("/faults", (c) => c.json({ faults: plane.faults.list() }));
   app.post("/faults", async (c) => c.json(plane.faults.add(await body(c, faultRule)), 201));

@@ -4,7 +4,7 @@
  * derived from the same schemas.
  */
 import { z } from "zod";
-import { AUTO_SELECT, CLUSTER_STATUSES, HOST_STATUSES, STORAGE_STATUSES } from "../store/fixture";
+import { AUTO_SELECT, CLUSTER_STATUSES, HOST_STATUSES, STORAGE_STATUSES } from "../model/status";
 
 const count = z.number().int().min(0);
 const positive = z.number().int().positive();
@@ -30,6 +30,8 @@ export const clusterChanges = z.strictObject({
   max_iscsi_luns: count.optional(),
   auto_select_host: z.enum(AUTO_SELECT).optional(),
 });
+
+export const powerChange = z.strictObject({ action: z.enum(["poweron", "poweroff", "shutdown"]) });
 
 export const resetOptions = z.strictObject({
   /** Also remove every fault rule. */

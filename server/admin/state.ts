@@ -4,15 +4,12 @@
  * space, a task's progress at the current instant). Secrets (password hashes, OTP secrets,
  * sids) are never part of it: accounts say only whether they need an OTP, sessions are counted.
  */
-import type { Services } from "../dsm/registry";
-import type { AdminStore } from "../store/admin";
-import { taskProgress } from "../store/tasks";
+import { taskProgress } from "../model/tasks";
+import type { Store } from "../store/index";
 
-export function dumpState(services: Services, admin: AdminStore) {
-  const { store, clock } = services;
-  const now = clock.now();
+export function dumpState(store: Store, now: number) {
   const system = store.system.get();
-  const networkHosts = admin.networkHosts();
+  const networkHosts = store.inventory.networkHosts();
   return {
     system: {
       ...system,
@@ -20,13 +17,13 @@ export function dumpState(services: Services, admin: AdminStore) {
       ha_enabled: system.ha_enabled === 1,
       ha_reservation_ok: system.ha_reservation_ok === 1,
     },
-    accounts: admin.accounts(),
+    accounts: store.accounts.summaries(),
     hosts: store.inventory.hosts(),
     storages: store.inventory.storages(),
     networks: store.inventory
       .networks()
       .map((n) => ({ ...n, host_ids: networkHosts.get(n.network_id) ?? [] })),
-    shares: admin.shares(),
+    shares: store.images.shares(),
     images: store.images.list().map(({ copies, ...image }) => ({
       ...image,
       storages: copies.map((c) => ({
@@ -36,8 +33,8 @@ export function dumpState(services: Services, admin: AdminStore) {
       })),
     })),
     guests: store.guests.list(),
-    tasks: admin.tasks().map((t) => ({ ...t, progress: taskProgress(t, now) })),
-    sessions: admin.sessionCount(),
+    tasks: store.tasks.all().map((t) => ({ ...t, progress: taskProgress(t, now) })),
+    sessions: store.accounts.sessionCount(),
   };
 }
 

@@ -12,14 +12,12 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { password, text, yesNo } from "../dsm/codecs";
 import { DsmError } from "../dsm/errors";
-import { operation } from "../dsm/registry";
+import { type ApiOperations, op } from "../dsm/operation";
 import { newDeviceToken, newSid, newSynoToken } from "../ids";
 import { hashPassword, verifyPassword } from "../security/password";
 import { verifyTotp } from "../security/totp";
 
-export const login = operation({
-  session: "none",
-  badParamCode: 400,
+const login = op({
   params: z.object({
     account: text(),
     passwd: password(),
@@ -31,9 +29,9 @@ export const login = operation({
     device_name: text(),
     device_id: text(),
   }),
-  handle: (ctx, p) => {
-    const { store } = ctx.services;
-    const account = p.account ? store.auth.account(p.account) : undefined;
+  run: (ctx, p) => {
+    const { store } = ctx;
+    const account = p.account ? store.accounts.account(p.account) : undefined;
     // An unknown account still pays for one hash check, so timing does not tell which names exist.
     const hash = account?.password_hash ?? unknownAccountHash();
     if (!verifyPassword(p.passwd ?? "", hash) || account === undefined) throw new DsmError(400);
@@ -42,7 +40,7 @@ export const login = operation({
     // for an account that may not log in anyway.
     if (account.login_denied === 1) throw new DsmError(402);
     if (account.otp_secret !== null) {
-      const trusted = p.device_id ? store.auth.isTrustedDevice(p.device_id, account.name) : false;
+      const trusted = p.device_id ? store.accounts.isTrustedDevice(p.device_id, account.name) : false;
       if (!trusted) {
         if (!p.otp_code) {
           // DSM's detail: a token for the follow-up request and the kinds of second factor.
@@ -53,7 +51,7 @@ export const login = operation({
     }
     const sid = newSid();
     const synotoken = p.enable_syno_token ? newSynoToken() : null;
-    store.auth.createSession({
+    store.accounts.createSession({
       sid,
       account: account.name,
       session_name: p.session || "webui",
@@ -64,7 +62,7 @@ export const login = operation({
     let did: string | undefined;
     if (p.enable_device_token) {
       did = newDeviceToken();
-      store.auth.addDeviceToken(did, account.name, p.device_name || "", ctx.now);
+      store.accounts.addDeviceToken(did, account.name, p.device_name || "", ctx.now);
     }
     if (p.format !== "sid") {
       ctx.setCookie("id", sid);
@@ -90,11 +88,11 @@ function unknownAccountHash(): string {
 }
 
 /** Logout always succeeds, also without a session (Python clients send `logout&session=webui`). */
-export const logout = operation({
-  session: "optional",
+const logout = op({
   params: z.object({}),
-  handle: (ctx) => {
-    if (ctx.session !== undefined) ctx.services.store.auth.endSession(ctx.session.sid);
-    return undefined;
+  run: (ctx) => {
+    if (ctx.session !== undefined) ctx.store.accounts.endSession(ctx.session.sid);
   },
 });
+
+export const authApi: ApiOperations<"SYNO.API.Auth"> = { methods: { login, logout } };

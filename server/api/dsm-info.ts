@@ -4,13 +4,12 @@
  * `uptime` counts from when the database was seeded, not from the process start.
  */
 import { z } from "zod";
-import { operation } from "../dsm/registry";
+import { type ApiOperations, op } from "../dsm/operation";
 
-export const getinfo = operation({
-  session: "required",
+const getinfo = op({
   params: z.object({}),
-  handle: (ctx) => {
-    const s = ctx.services.store.system.get();
+  run: (ctx) => {
+    const s = ctx.store.system.get();
     const build = String(s.dsm_build);
     return {
       codepage: "enu",
@@ -26,3 +25,5 @@ export const getinfo = operation({
     };
   },
 });
+
+export const dsmInfoApi: ApiOperations<"SYNO.DSM.Info"> = { methods: { getinfo } };

@@ -4,40 +4,27 @@
  * Anything the dispatcher did not expect is logged and answered as DSM error 100, never as a
  * stack trace or an HTML page.
  *
- * Fault injection hooks in here because some faults are not DSM answers at all: the control
- * plane's verdict is taken at the dispatcher's interceptor point (after the session check, so
- * rules can match on the account), and this layer then delays, drops or garbles the exchange.
+ * Fault injection is an explicit hooks argument of the dispatcher: the control plane's verdict
+ * is taken after the session check (so rules can match on the account), and this layer then
+ * delays, drops or garbles the exchange when the verdict says so.
  */
 
 import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { requestLimits } from "../limits";
-import { type DsmAnswer, type DsmRequest, dispatch } from "./dispatcher";
+import type { Cgi } from "../../spec/apis";
+import {
+  type DispatchEnv,
+  type DispatchHooks,
+  type DsmAnswer,
+  type DsmRequest,
+  dispatch,
+  type TransportFault,
+} from "./dispatcher";
 import { dsmResponse, errorBody, successBody } from "./envelope";
-import type { CgiName, DsmAnswerOverride, InterceptedCall, Registry, Services } from "./registry";
+import { requestLimits } from "./limits";
 
-const CGIS: readonly CgiName[] = ["query.cgi", "auth.cgi", "entry.cgi"];
-
-export type TransportFault =
-  | { readonly type: "delay"; readonly ms: number }
-  | { readonly type: "reset" }
-  | { readonly type: "hang" }
-  | { readonly type: "malformed" };
-
-/** What a fault rule does to one call. */
-export interface FaultVerdict {
-  readonly ruleId: string;
-  /** Answer this DSM error instead of running the operation. */
-  readonly error?: DsmAnswerOverride;
-  /** Do not run the operation (a transport fault standing for a request DSM never saw). */
-  readonly skip?: boolean;
-  readonly transport?: TransportFault;
-  /** Called with the operation's answer (task faults arm the task a create call started). */
-  readonly after?: (answer: DsmAnswer) => void;
-}
-
-export type FaultHook = (call: InterceptedCall) => FaultVerdict | undefined;
+const CGIS: readonly Cgi[] = ["query.cgi", "auth.cgi", "entry.cgi"];
 
 /** One answered call, for the journal and the request log. */
 export interface Exchange {
@@ -52,36 +39,20 @@ export interface WebApiOptions {
   readonly log: (line: string) => void;
   /** Called with every answer (before any transport fault acts), for the journal and request log. */
   readonly onAnswer?: (exchange: Exchange) => void;
-  readonly faults?: FaultHook;
+  readonly hooks?: DispatchHooks;
   /** Aborted when the emulator closes: answers held back by a delay or a hang are let go. */
   readonly shutdown?: AbortSignal;
 }
 
-export function webApiRoutes(services: Services, registry: Registry, options: WebApiOptions): Hono {
+export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
   const app = new Hono();
-  const { faults } = options;
-  const handle = async (c: Context, cgi: CgiName, pathApi: string | undefined) => {
+  const handle = async (c: Context, cgi: Cgi, pathApi: string | undefined) => {
     const started = performance.now();
     const req = await readRequest(c, cgi, pathApi);
-    let verdict: FaultVerdict | undefined;
-    // A per-call copy whose interceptor captures the verdict: nothing is shared between calls.
-    const scoped: Services =
-      faults === undefined
-        ? services
-        : {
-            ...services,
-            interceptor: (call) => {
-              verdict = faults(call);
-              if (verdict?.error !== undefined) return verdict.error;
-              // The code is never sent: the transport fault replaces the whole answer.
-              if (verdict?.skip === true) return { code: 100 };
-              return services.interceptor?.(call);
-            },
-          };
     let answer: DsmAnswer;
+    let verdict: ReturnType<typeof dispatch>["verdict"];
     try {
-      answer = dispatch(scoped, registry, req);
-      if (answer.success) verdict?.after?.(answer);
+      ({ answer, verdict } = dispatch(env, req, options.hooks));
     } catch (err) {
       options.log(
         `unexpected fault in ${req.params.api ?? "?"}.${req.params.method ?? "?"}: ${describe(err)}`,
@@ -128,7 +99,7 @@ function headerOf(c: Context, name: string): string | undefined {
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
-async function readRequest(c: Context, cgi: CgiName, pathApi: string | undefined): Promise<DsmRequest> {
+async function readRequest(c: Context, cgi: Cgi, pathApi: string | undefined): Promise<DsmRequest> {
   const params: Record<string, string> = {};
   const href = c.req.url;
   const q = href.indexOf("?");

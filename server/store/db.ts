@@ -44,8 +44,3 @@ export function migrate(db: Db): void {
     }
   })();
 }
-
-/** True when the database has never been seeded from a fixture. */
-export function isEmpty(db: Db): boolean {
-  return (db.prepare("SELECT COUNT(*) AS n FROM system").get() as { n: number }).n === 0;
-}

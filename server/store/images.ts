@@ -1,5 +1,6 @@
-/** Images and their copies on storages. */
+/** Images, their copies on storages, and the shared folders whose files images are made from. */
 import type { Db } from "./db";
+import { unique } from "./errors";
 
 export interface ImageRow {
   image_id: string;
@@ -23,6 +24,13 @@ export interface ImageRecord extends ImageRow {
   copies: ImageCopyRow[];
 }
 
+export type NewImage = Omit<ImageRow, "state">;
+
+export interface ShareSummary {
+  name: string;
+  files: { path: string; size: number }[];
+}
+
 const COPY = `SELECT x.image_id, x.storage_id, s.storage_name, s.status AS storage_status, h.status AS host_status,
     x.state
   FROM image_storages x JOIN storages s ON s.storage_id = x.storage_id JOIN hosts h ON h.host_id = s.host_id`;
@@ -35,7 +43,13 @@ export class ImageStore {
   readonly #copiesOf;
   readonly #share;
   readonly #file;
-  readonly #usedByCreating;
+  readonly #insert;
+  readonly #insertCopy;
+  readonly #setCopyState;
+  readonly #setState;
+  readonly #delete;
+  readonly #shares;
+  readonly #shareFiles;
   constructor(db: Db) {
     this.#all = db.prepare<[], ImageRow>("SELECT * FROM images ORDER BY seq");
     this.#byId = db.prepare<[string], ImageRow>("SELECT * FROM images WHERE image_id = ?");
@@ -46,9 +60,22 @@ export class ImageStore {
     this.#file = db.prepare<[string], { path: string; size: number }>(
       "SELECT path, size FROM share_files WHERE path = ?",
     );
-    this.#usedByCreating = db.prepare<[string], { n: number }>(
-      `SELECT 1 AS n FROM vdisks d JOIN guests g ON g.guest_id = d.guest_id
-       WHERE d.image_id = ? AND g.status = 'creating' LIMIT 1`,
+    this.#insert = db.prepare(
+      `INSERT INTO images (image_id, image_name, type, size, ds_file_path, state, seq)
+       VALUES (@image_id, @image_name, @type, @size, @ds_file_path, 'creating',
+        (SELECT COALESCE(MAX(seq), 0) + 1 FROM images))`,
+    );
+    this.#insertCopy = db.prepare(
+      "INSERT INTO image_storages (image_id, storage_id, state) VALUES (?, ?, 'creating')",
+    );
+    this.#setCopyState = db.prepare(
+      "UPDATE image_storages SET state = ? WHERE image_id = ? AND storage_id = ?",
+    );
+    this.#setState = db.prepare("UPDATE images SET state = ? WHERE image_id = ?");
+    this.#delete = db.prepare("DELETE FROM images WHERE image_id = ?");
+    this.#shares = db.prepare<[], { name: string }>("SELECT name FROM shares ORDER BY name");
+    this.#shareFiles = db.prepare<[], { share: string; path: string; size: number }>(
+      "SELECT share, path, size FROM share_files ORDER BY path",
     );
   }
   shareExists(name: string): boolean {
@@ -57,10 +84,6 @@ export class ImageStore {
   /** A file on a shared folder, by its full path (`/share/syno.img`). */
   shareFile(path: string): { path: string; size: number } | undefined {
     return this.#file.get(path);
-  }
-  /** True while a guest being created clones this image. */
-  usedByCreatingGuest(imageId: string): boolean {
-    return this.#usedByCreating.get(imageId) !== undefined;
   }
   list(): ImageRecord[] {
     const copies = new Map<string, ImageCopyRow[]>();
@@ -71,12 +94,33 @@ export class ImageStore {
     }
     return this.#all.all().map((im) => ({ ...im, copies: copies.get(im.image_id) ?? [] }));
   }
-  find(ref: { id?: string; name?: string }): ImageRow | undefined {
+  find(ref: { id?: string | undefined; name?: string | undefined }): ImageRow | undefined {
     if (ref.id !== undefined) return this.#byId.get(ref.id);
     if (ref.name !== undefined) return this.#byName.get(ref.name);
     return undefined;
   }
   record(row: ImageRow): ImageRecord {
     return { ...row, copies: this.#copiesOf.all(row.image_id) };
+  }
+  /** Inserts an image being created with a copy on each storage; a taken name throws UniqueConflict. */
+  insert(image: NewImage, storageIds: readonly string[]): void {
+    unique(["images.image_name"], () => this.#insert.run(image));
+    for (const s of storageIds) this.#insertCopy.run(image.image_id, s);
+  }
+  setCopyState(imageId: string, storageId: string, state: "ready" | "failed"): void {
+    this.#setCopyState.run(state, imageId, storageId);
+  }
+  setState(imageId: string, state: "creating" | "ready"): void {
+    this.#setState.run(state, imageId);
+  }
+  delete(imageId: string): boolean {
+    return this.#delete.run(imageId).changes > 0;
+  }
+  shares(): ShareSummary[] {
+    const files = this.#shareFiles.all();
+    return this.#shares.all().map(({ name }) => ({
+      name,
+      files: files.filter((f) => f.share === name).map(({ path, size }) => ({ path, size })),
+    }));
   }
 }

@@ -1,7 +1,10 @@
 /**
- * Hosts, storages and networks, with the figures DSM derives from the guests:
- * a host's free CPU threads and RAM count every guest placed on it (booting, running,
- * shutting down); a storage's used space counts its vdisks and image copies.
+ * Hosts, storages and networks (and which host has which network), with the figures DSM
+ * derives from the guests: a host's used CPU threads and RAM count every guest placed on it
+ * (booting, running, shutting down); a storage's used space counts its vdisks and image copies.
+ *
+ * By design: a control-plane change touches one row and leaves the derived figures to the
+ * queries that compute them, so the DSM answers follow without further work.
  */
 import type { Db } from "./db";
 
@@ -33,8 +36,21 @@ export interface NetworkRow {
   network_name: string;
 }
 
-/** A host DSM cannot reach: its figures are not reported and nothing can run there. */
-export const isHostOffline = (status: string): boolean => status === "inaccessible";
+export interface HostChanges {
+  status?: string;
+  total_cpu_core?: number;
+  total_ram_size?: number;
+  other_ram_used?: number;
+}
+
+export interface StorageChanges {
+  status?: string;
+  size?: number;
+  other_used?: number;
+}
+
+/** Absent fields become NULL, which COALESCE turns into "keep the current value". */
+const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
 
 const HOSTS = `
   SELECT h.host_id, h.host_name, h.status, h.total_cpu_core, h.total_ram_size, h.other_ram_used,
@@ -62,7 +78,11 @@ export class InventoryStore {
   readonly #networkById;
   readonly #networkByName;
   readonly #hostHasNetwork;
-  readonly #luns;
+  readonly #hostIdByRef;
+  readonly #storageIdByRef;
+  readonly #networkHosts;
+  readonly #updateHost;
+  readonly #updateStorage;
   constructor(db: Db) {
     this.#hosts = db.prepare<[], HostRow>(`${HOSTS} GROUP BY h.host_id ORDER BY h.seq`);
     this.#hostById = db.prepare<[string], HostRow>(`${HOSTS} WHERE h.host_id = ? GROUP BY h.host_id`);
@@ -80,12 +100,39 @@ export class InventoryStore {
     this.#hostHasNetwork = db.prepare<[string, string], { n: number }>(
       "SELECT 1 AS n FROM host_networks WHERE host_id = ? AND network_id = ?",
     );
-    this.#luns = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM vdisks");
+    // Ids win over names, as DSM's own `*_id` / `*_name` pairs do.
+    this.#hostIdByRef = db
+      .prepare<[string, string], string>(
+        "SELECT host_id FROM hosts WHERE host_id = ? UNION ALL SELECT host_id FROM hosts WHERE host_name = ? LIMIT 1",
+      )
+      .pluck();
+    this.#storageIdByRef = db
+      .prepare<[string, string], string>(
+        `SELECT storage_id FROM storages WHERE storage_id = ?
+         UNION ALL SELECT storage_id FROM storages WHERE storage_name = ? LIMIT 1`,
+      )
+      .pluck();
+    this.#networkHosts = db.prepare<[], { network_id: string; host_id: string }>(
+      `SELECT x.network_id, x.host_id FROM host_networks x JOIN hosts h ON h.host_id = x.host_id
+       ORDER BY h.seq`,
+    );
+    this.#updateHost = db.prepare(
+      `UPDATE hosts SET status = COALESCE(@status, status),
+        total_cpu_core = COALESCE(@total_cpu_core, total_cpu_core),
+        total_ram_size = COALESCE(@total_ram_size, total_ram_size),
+        other_ram_used = COALESCE(@other_ram_used, other_ram_used)
+       WHERE host_id = @host_id`,
+    );
+    this.#updateStorage = db.prepare(
+      `UPDATE storages SET status = COALESCE(@status, status), size = COALESCE(@size, size),
+        other_used = COALESCE(@other_used, other_used)
+       WHERE storage_id = @storage_id`,
+    );
   }
   hosts(): HostRow[] {
     return this.#hosts.all();
   }
-  host(ref: { id?: string; name?: string }): HostRow | undefined {
+  host(ref: { id?: string | undefined; name?: string | undefined }): HostRow | undefined {
     if (ref.id !== undefined) return this.#hostById.get(ref.id);
     if (ref.name !== undefined) return this.#hostByName.get(ref.name);
     return undefined;
@@ -93,7 +140,7 @@ export class InventoryStore {
   storages(): StorageRow[] {
     return this.#storages.all();
   }
-  storage(ref: { id?: string; name?: string }): StorageRow | undefined {
+  storage(ref: { id?: string | undefined; name?: string | undefined }): StorageRow | undefined {
     if (ref.id !== undefined) return this.#storageById.get(ref.id);
     if (ref.name !== undefined) return this.#storageByName.get(ref.name);
     return undefined;
@@ -101,7 +148,7 @@ export class InventoryStore {
   networks(): NetworkRow[] {
     return this.#networks.all();
   }
-  network(ref: { id?: string; name?: string }): NetworkRow | undefined {
+  network(ref: { id?: string | undefined; name?: string | undefined }): NetworkRow | undefined {
     if (ref.id !== undefined) return this.#networkById.get(ref.id);
     if (ref.name !== undefined) return this.#networkByName.get(ref.name);
     return undefined;
@@ -109,11 +156,38 @@ export class InventoryStore {
   hostHasNetwork(hostId: string, networkId: string): boolean {
     return this.#hostHasNetwork.get(hostId, networkId) !== undefined;
   }
-  /** iSCSI LUNs in use: one per vdisk. */
-  lunsInUse(): number {
-    return this.#luns.get()?.n ?? 0;
+  /** A host by a value that is either its id or its name (the control plane's `:ref`). */
+  hostIdOf(ref: string): string | undefined {
+    return this.#hostIdByRef.get(ref, ref);
+  }
+  storageIdOf(ref: string): string | undefined {
+    return this.#storageIdByRef.get(ref, ref);
+  }
+  /** Network id → the hosts that have it, in host order. */
+  networkHosts(): Map<string, string[]> {
+    const map = new Map<string, string[]>();
+    for (const { network_id, host_id } of this.#networkHosts.all()) {
+      const list = map.get(network_id);
+      if (list === undefined) map.set(network_id, [host_id]);
+      else list.push(host_id);
+    }
+    return map;
+  }
+  updateHost(hostId: string, c: HostChanges): void {
+    this.#updateHost.run({
+      host_id: hostId,
+      status: orNull(c.status),
+      total_cpu_core: orNull(c.total_cpu_core),
+      total_ram_size: orNull(c.total_ram_size),
+      other_ram_used: orNull(c.other_ram_used),
+    });
+  }
+  updateStorage(storageId: string, c: StorageChanges): void {
+    this.#updateStorage.run({
+      storage_id: storageId,
+      status: orNull(c.status),
+      size: orNull(c.size),
+      other_used: orNull(c.other_used),
+    });
   }
 }
-
-/** The status DSM shows for a storage: a storage whose host is unreachable is missing. */
-export const storageStatus = (s: StorageRow): string => (isHostOffline(s.host_status) ? "missing" : s.status);

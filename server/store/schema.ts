@@ -175,4 +175,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX tasks_seq ON tasks(seq);
   CREATE INDEX image_storages_storage ON image_storages(storage_id);
   `,
+  // 3: a task that fails for a reason of the model (not a fault rule's code) records the reason;
+  // each dialect answers its own code for it.
+  `
+  ALTER TABLE tasks ADD COLUMN error_reason TEXT;
+  `,
 ];

@@ -1,7 +1,8 @@
 /** Writing a fixture into a database: everything replaced, in one transaction. */
+
+import type { Fixture } from "../fixture";
 import { hashPassword } from "../security/password";
 import type { Db } from "./db";
-import type { Fixture } from "./fixture";
 
 const TABLES_IN_DELETE_ORDER = [
   "tasks",

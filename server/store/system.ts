@@ -17,14 +17,47 @@ export interface SystemRow {
   boot_started_at: number;
 }
 
+export interface ClusterChanges {
+  cluster_status?: string;
+  pro_licence?: boolean;
+  ha_enabled?: boolean;
+  ha_reservation_ok?: boolean;
+  max_iscsi_luns?: number;
+  auto_select_host?: string;
+}
+
+const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+const bit = (v: boolean | undefined): number | null => (v === undefined ? null : v ? 1 : 0);
+
 export class SystemStore {
   readonly #get;
+  readonly #update;
   constructor(db: Db) {
     this.#get = db.prepare<[], SystemRow>("SELECT * FROM system WHERE id = 1");
+    // Absent fields become NULL, which COALESCE turns into "keep the current value".
+    this.#update = db.prepare(
+      `UPDATE system SET cluster_status = COALESCE(@cluster_status, cluster_status),
+        pro_licence = COALESCE(@pro_licence, pro_licence),
+        ha_enabled = COALESCE(@ha_enabled, ha_enabled),
+        ha_reservation_ok = COALESCE(@ha_reservation_ok, ha_reservation_ok),
+        max_iscsi_luns = COALESCE(@max_iscsi_luns, max_iscsi_luns),
+        auto_select_host = COALESCE(@auto_select_host, auto_select_host)
+       WHERE id = 1`,
+    );
   }
   get(): SystemRow {
     const row = this.#get.get();
     if (row === undefined) throw new Error("the database was never seeded from a fixture");
     return row;
+  }
+  updateCluster(c: ClusterChanges): void {
+    this.#update.run({
+      cluster_status: orNull(c.cluster_status),
+      pro_licence: bit(c.pro_licence),
+      ha_enabled: bit(c.ha_enabled),
+      ha_reservation_ok: bit(c.ha_reservation_ok),
+      max_iscsi_luns: orNull(c.max_iscsi_luns),
+      auto_select_host: orNull(c.auto_select_host),
+    });
   }
 }

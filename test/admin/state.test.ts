@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AdminCallError } from "../../server/admin/client";
 import { DEFAULT_FIXTURE } from "../../server/config";
-import { loadFixtureFile } from "../../server/store/fixture";
+import { loadFixtureFile } from "../../server/fixture";
 import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
 import { adminCall, createGuest } from "./support";
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registry } from "../../server/api/registry";
+import { APIS } from "../../spec/apis";
 import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
 
-const ALL_APIS = Object.keys(registry).sort();
+const ALL_APIS = Object.keys(APIS).sort();
 const VMM_APIS = ALL_APIS.filter((name) => name.startsWith("SYNO.Virtualization."));
 
-describe("SYNO.API.Info query, generated from the registry", () => {
+describe("SYNO.API.Info query, generated from the spec", () => {
   let emu: TestEmulator;
   beforeAll(async () => {
     emu = await startTestEmulator();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_FIXTURE } from "../../server/config";
 import { startEmulator } from "../../server/emulator";
-import { FixtureError, loadFixtureFile, parseFixture } from "../../server/store/fixture";
+import { FixtureError, loadFixtureFile, parseFixture } from "../../server/fixture";
 import { defaultFixtureWith, type RawFixture, rawDefaultFixture } from "./support";
 
 /** The message parseFixture throws for `fixture`, or "" when it is valid. */

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import { DEFAULT_FIXTURE } from "../../server/config";
-import { type Fixture, loadFixtureFile } from "../../server/store/fixture";
+import { type Fixture, loadFixtureFile } from "../../server/fixture";
 import { type DsmReply, expectSuccess, type RawAnswer, type TestEmulator } from "../helpers";
 
 export const ADMIN = { account: "admin", passwd: "synology" } as const;

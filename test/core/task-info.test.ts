@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { REALTIME_DURATIONS_MS } from "../../server/config";
+import { TASK_KINDS } from "../../server/model/tasks";
 import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
 
 describe("SYNO.Virtualization.API.Task.Info list, get and clear", () => {
@@ -46,10 +46,10 @@ describe("SYNO.Virtualization.API.Task.Info list, get and clear", () => {
       finish: false,
       task_info: { auto_clean_task: false, guest_id: expect.any(String), progress: 0, status: "create" },
     });
-    emu.clock.advance(REALTIME_DURATIONS_MS.guestCreate / 2);
+    emu.clock.advance(TASK_KINDS.guest_create.realtimeMs / 2);
     const half = expectSuccess(await task("get", { task_id: id })) as { task_info: { progress: number } };
     expect(half.task_info.progress).toBe(50);
-    emu.clock.advance(REALTIME_DURATIONS_MS.guestCreate / 2);
+    emu.clock.advance(TASK_KINDS.guest_create.realtimeMs / 2);
     const done = expectSuccess(await task("get", { task_id: id })) as {
       finish: boolean;
       task_info: { progress: number; guest_id: string };
@@ -93,14 +93,14 @@ describe("SYNO.Virtualization.API.Task.Info list, get and clear", () => {
 
   it("auto_clean_task=true: the finished state is answered once, then the task is gone (1000)", async () => {
     const id = await createGuest("t-auto", "true");
-    emu.clock.advance(REALTIME_DURATIONS_MS.guestCreate);
+    emu.clock.advance(TASK_KINDS.guest_create.realtimeMs);
     expect(expectSuccess(await task("get", { task_id: id })).finish).toBe(true);
     expectDsmError(await task("get", { task_id: id }), 1000);
   });
 
   it("a finished task is cleaned on its own a minute after it finished", async () => {
     const id = await createGuest("t-minute", "false");
-    emu.clock.advance(REALTIME_DURATIONS_MS.guestCreate + 59_000);
+    emu.clock.advance(TASK_KINDS.guest_create.realtimeMs + 59_000);
     expect(expectSuccess(await task("get", { task_id: id })).finish).toBe(true);
     emu.clock.advance(2_000);
     expectDsmError(await task("get", { task_id: id }), 1000);

@@ -18,7 +18,7 @@ describe("History caps keep a looping client from growing the database for ever"
     const c = await emu.login();
     emu.clock.advance(5_000);
     expectSuccess(await emu.vmm(a, "Network", "list")); // a is now the most recently used
-    emu.app.services.store.auth.capSessions(2);
+    emu.app.store.accounts.capSessions(2);
     expectSuccess(await emu.vmm(a, "Network", "list"));
     expectSuccess(await emu.vmm(c, "Network", "list"));
     expectDsmError(await emu.vmm(b, "Network", "list"), 119);
@@ -43,7 +43,7 @@ describe("History caps keep a looping client from growing the database for ever"
     emu.clock.advance(5_000);
     const running = await create("h3");
     expectSuccess(await emu.vmm(sid, "Task.Info", "list")); // the tick finishes h1 and h2
-    emu.app.services.store.tasks.capFinished(1);
+    emu.app.store.tasks.capFinished(1);
     expect(expectSuccess(await emu.vmm(sid, "Task.Info", "list")).task_ids).toEqual([second, running]);
     expectDsmError(await emu.vmm(sid, "Task.Info", "get", { task_id: first }), 1000);
   });

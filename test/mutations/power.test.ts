@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Fixture } from "../../server/store/fixture";
+import type { Fixture } from "../../server/fixture";
 import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
 import { statusOf, variant } from "./support";
 

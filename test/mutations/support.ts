@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import { DEFAULT_FIXTURE } from "../../server/config";
-import { type Fixture, parseFixture } from "../../server/store/fixture";
+import { type Fixture, parseFixture } from "../../server/fixture";
 import { expectSuccess, type TestEmulator } from "../helpers";
 
 export const STORAGE_1 = "Synology - VM Storage 1";

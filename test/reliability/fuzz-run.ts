@@ -14,10 +14,10 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { login } from "../../bench/client";
 import { BENCH_NETWORK_ID, BENCH_STORAGE_ID } from "../../bench/fixtures";
-import { registry } from "../../server/api/registry";
-import { isKnownCode } from "../../server/dsm/errors";
+import { MAX_BODY_BYTES, MAX_HEADER_BYTES } from "../../server/dsm/limits";
 import { startEmulator } from "../../server/emulator";
-import { MAX_BODY_BYTES, MAX_HEADER_BYTES } from "../../server/limits";
+import { APIS } from "../../spec/apis";
+import { isKnownCode } from "../../spec/errors";
 import { rawRequest, readInventory, violations, writeFixture } from "./support";
 
 export interface FuzzReport {
@@ -26,8 +26,8 @@ export interface FuzzReport {
   problems: string[];
 }
 
-const APIS = Object.keys(registry);
-const METHODS = [...new Set(Object.values(registry).flatMap((a) => Object.keys(a.methods)))];
+const API_NAMES = Object.keys(APIS);
+const METHODS = [...new Set(Object.values(APIS).flatMap((a) => Object.keys(a.methods)))];
 const PARAMS = [
   "guest_name",
   "guest_id",
@@ -135,8 +135,8 @@ const value = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 1000, max: 6000 }).map((n) => "x".repeat(n)) },
 );
 
-/** Every API and method the registry serves, on the CGI it advertises. */
-const PAIRS = Object.entries(registry).flatMap(([api, def]) =>
+/** Every API and method the spec lists, on the CGI it advertises. */
+const PAIRS = Object.entries(APIS).flatMap(([api, def]) =>
   Object.keys(def.methods).map((method) => ({ api, method, cgi: def.path as string })),
 );
 
@@ -145,7 +145,7 @@ const target = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({
-      api: fc.oneof(fc.constantFrom(...APIS), fc.string()),
+      api: fc.oneof(fc.constantFrom(...API_NAMES), fc.string()),
       method: fc.oneof(fc.constantFrom(...METHODS), fc.string()),
       cgi: fc.constantFrom("entry.cgi", "auth.cgi", "query.cgi"),
     }),

@@ -5,7 +5,7 @@
  */
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES, SERVER_OPTIONS } from "../../server/limits";
+import { MAX_BODY_BYTES, SERVER_OPTIONS } from "../../server/dsm/limits";
 import { expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
 import { rawRequest } from "./support";
 

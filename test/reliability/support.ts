@@ -9,8 +9,9 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { login, vmm } from "../../bench/client";
 import { syntheticFixture } from "../../bench/fixtures";
-import { isKnownCode } from "../../server/dsm/errors";
-import type { Fixture } from "../../server/store/fixture";
+import type { Fixture } from "../../server/fixture";
+import { REASONS } from "../../server/model/refusal";
+import { isKnownCode } from "../../spec/errors";
 
 export interface GuestView {
   guest_id: string;
@@ -156,17 +157,28 @@ export function fileViolations(path: string): string[] {
     const tasks = db
       .prepare<
         [],
-        { task_id: string; status: string; finished_at: number | null; error_code: number | null }
-      >("SELECT task_id, status, finished_at, error_code FROM tasks")
+        {
+          task_id: string;
+          status: string;
+          finished_at: number | null;
+          error_code: number | null;
+          error_reason: string | null;
+        }
+      >("SELECT task_id, status, finished_at, error_code, error_reason FROM tasks")
       .all();
+    const reasons: ReadonlySet<string> = new Set(REASONS);
     for (const t of tasks) {
-      const running = t.finished_at === null && t.status === "create" && t.error_code === null;
-      const done = t.finished_at !== null && t.status === "create" && t.error_code === null;
+      const clean = t.error_code === null && t.error_reason === null;
+      const running = t.finished_at === null && t.status === "create" && clean;
+      const done = t.finished_at !== null && t.status === "create" && clean;
+      // A failure is a fault rule's known code or one of the model's reasons, never both.
       const failed =
-        t.finished_at !== null && t.status === "failed" && t.error_code !== null && isKnownCode(t.error_code);
-      // A finished create with a partial-success code (1400) keeps status "create".
-      const partial = t.finished_at !== null && t.status === "create" && t.error_code === 1400;
-      if (!running && !done && !failed && !partial)
+        t.finished_at !== null &&
+        t.status === "failed" &&
+        (t.error_code === null
+          ? t.error_reason !== null && reasons.has(t.error_reason)
+          : t.error_reason === null && isKnownCode(t.error_code));
+      if (!running && !done && !failed)
         out.push(`task ${t.task_id} in no defined state: ${JSON.stringify(t)}`);
     }
   } finally {

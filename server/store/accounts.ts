@@ -19,7 +19,15 @@ export interface SessionRow {
   last_seen: number;
 }
 
-export class AuthStore {
+export interface AccountSummary {
+  name: string;
+  is_admin: boolean;
+  disabled: boolean;
+  /** Whether the account needs a 2-step verification code (the secret itself is never shown). */
+  otp: boolean;
+}
+
+export class AccountStore {
   readonly #account;
   readonly #insertSession;
   readonly #sessionWithAccount;
@@ -29,6 +37,8 @@ export class AuthStore {
   readonly #capSessions;
   readonly #insertDevice;
   readonly #device;
+  readonly #summaries;
+  readonly #sessionCount;
   constructor(db: Db) {
     this.#account = db.prepare<[string], AccountRow>("SELECT * FROM accounts WHERE name = ?");
     this.#insertSession = db.prepare(
@@ -51,6 +61,10 @@ export class AuthStore {
     this.#device = db.prepare<[string, string], { did: string }>(
       "SELECT did FROM device_tokens WHERE did = ? AND account = ?",
     );
+    this.#summaries = db.prepare<[], { name: string; is_admin: number; disabled: number; otp: number }>(
+      "SELECT name, is_admin, disabled, otp_secret IS NOT NULL AS otp FROM accounts ORDER BY name",
+    );
+    this.#sessionCount = db.prepare<[], number>("SELECT COUNT(*) FROM sessions").pluck();
   }
   account(name: string): AccountRow | undefined {
     return this.#account.get(name);
@@ -84,5 +98,17 @@ export class AuthStore {
   }
   isTrustedDevice(did: string, account: string): boolean {
     return this.#device.get(did, account) !== undefined;
+  }
+  /** Every account without its secrets. */
+  summaries(): AccountSummary[] {
+    return this.#summaries.all().map((a) => ({
+      name: a.name,
+      is_admin: a.is_admin === 1,
+      disabled: a.disabled === 1,
+      otp: a.otp === 1,
+    }));
+  }
+  sessionCount(): number {
+    return this.#sessionCount.get() ?? 0;
   }
 }

@@ -1,10 +1,13 @@
 /**
- * Store rows to the JSON objects of the guide, key for key and type for type. Keys are written
- * in the guide's (alphabetical) order, as DSM's JSON writer emits them.
+ * The public dialect's presenter: the model's records to the JSON objects of the guide, key for
+ * key and type for type, in the guide's units (MB, which is the model's MiB). Keys are written in
+ * the guide's (alphabetical) order, as DSM's JSON writer emits them.
  */
-import type { GuestRecord } from "../store/guests";
-import type { ImageRecord } from "../store/images";
-import { type HostRow, isHostOffline, type StorageRow, storageStatus } from "../store/inventory";
+import { freeCpu, freeRam } from "../../model/placement";
+import { isHostOffline, storageStatus } from "../../model/status";
+import type { GuestRecord } from "../../store/guests";
+import type { ImageRecord } from "../../store/images";
+import type { HostRow, StorageRow } from "../../store/inventory";
 
 export function presentGuest(g: GuestRecord) {
   return {
@@ -40,8 +43,8 @@ export function presentHost(h: HostRow) {
     return { host_id: h.host_id, host_name: h.host_name, status: h.status };
   }
   return {
-    free_cpu_core: h.total_cpu_core - h.used_cpu,
-    free_ram_size: h.total_ram_size - h.other_ram_used - h.used_ram,
+    free_cpu_core: freeCpu(h),
+    free_ram_size: freeRam(h),
     host_id: h.host_id,
     host_name: h.host_name,
     status: h.status,

@@ -5,39 +5,17 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import {
+  AUTO_SELECT,
+  CLUSTER_STATUSES,
+  FIXTURE_GUEST_STATUSES,
+  HOST_STATUSES,
+  IMAGE_TYPES,
+  STORAGE_STATUSES,
+} from "./model/status";
 
 const id = z.string().min(1);
 const mb = z.number().int().min(0);
-
-export const HOST_STATUSES = ["running", "inaccessible", "network_warn", "control_unavail"] as const;
-export const STORAGE_STATUSES = [
-  "online",
-  "missing",
-  "unavailable",
-  "degraded",
-  "crashed",
-  "full",
-  "provision_warning",
-] as const;
-export const GUEST_STATUSES = [
-  "running",
-  "shutdown",
-  "inaccessible",
-  "booting",
-  "shutting_down",
-  "moving",
-  "stor_migrating",
-  "creating",
-  "importing",
-  "preparing",
-  "ha_standby",
-  "unknown",
-  "crashed",
-  "undefined",
-] as const;
-export const IMAGE_TYPES = ["disk", "vdsm", "iso"] as const;
-export const CLUSTER_STATUSES = ["normal", "incompatible", "not_ready"] as const;
-export const AUTO_SELECT = ["most_free_memory", "storage_host", "first"] as const;
 
 const system = z.strictObject({
   model: z.string().min(1),
@@ -130,7 +108,7 @@ const guest = z.strictObject({
   guest_name: z.string().min(1),
   description: z.string().default(""),
   autorun: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
-  status: z.enum(["running", "shutdown", "crashed", "inaccessible"]).default("shutdown"),
+  status: z.enum(FIXTURE_GUEST_STATUSES).default("shutdown"),
   storage_id: id,
   /** Required when status is running: where it runs. */
   host_id: id.optional(),

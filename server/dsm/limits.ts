@@ -20,7 +20,7 @@
 import type { ServerOptions } from "node:http";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { dsmResponse, errorBody } from "./dsm/envelope";
+import { dsmResponse, errorBody } from "./envelope";
 
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const MAX_HEADER_BYTES = 16 * 1024;

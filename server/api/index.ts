@@ -1,0 +1,28 @@
+/**
+ * The operation table: one entry per API of the spec, one file per API. Adding an API or a
+ * method to spec/apis.ts makes this table fail to compile until its row exists.
+ */
+import type { OperationTable } from "../dsm/operation";
+import { authApi } from "./auth";
+import { dsmInfoApi } from "./dsm-info";
+import { infoApi } from "./info";
+import { guestApi } from "./public/guest";
+import { guestActionApi } from "./public/guest-action";
+import { guestImageApi } from "./public/guest-image";
+import { hostApi } from "./public/host";
+import { networkApi } from "./public/network";
+import { storageApi } from "./public/storage";
+import { taskInfoApi } from "./public/task-info";
+
+export const OPERATIONS: OperationTable = {
+  "SYNO.API.Info": infoApi,
+  "SYNO.API.Auth": authApi,
+  "SYNO.DSM.Info": dsmInfoApi,
+  "SYNO.Virtualization.API.Task.Info": taskInfoApi,
+  "SYNO.Virtualization.API.Network": networkApi,
+  "SYNO.Virtualization.API.Storage": storageApi,
+  "SYNO.Virtualization.API.Host": hostApi,
+  "SYNO.Virtualization.API.Guest": guestApi,
+  "SYNO.Virtualization.API.Guest.Action": guestActionApi,
+  "SYNO.Virtualization.API.Guest.Image": guestImageApi,
+};

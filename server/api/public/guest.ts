@@ -1,0 +1,136 @@
+/**
+ * SYNO.Virtualization.API.Guest: `list`, `get`, `create` (non-blocking), `set`, `delete`.
+ *
+ * Gaps: `additional` is accepted and changes nothing: the guide's examples show `vdisks` and
+ * `vnics` without it, so they are always present; what more DSM adds with it is not documented.
+ * Client quirks: numbers inside `vdisks`/`vnics` may be strings (`"vdisk_size":"10240"`);
+ * `network_id: ""` means a vNIC that is not connected.
+ * By design: `create` also accepts `vcpu_num` (default 1), `vram_size` (default 1024 MB),
+ * `description` and `autorun` (the guide does not list them; the Terraform provider sends
+ * them), and `controller`/`model`/`unmap` inside vdisks/vnics. On a cluster with HA whose hosts
+ * cannot reserve an edit's new figures, the edit stays applied and 1600 answers (guide).
+ */
+import { z } from "zod";
+import { bool, int, json, jsonInt, ref, requiredText, text } from "../../dsm/codecs";
+import { RawJson } from "../../dsm/envelope";
+import { ErrorAnswer } from "../../dsm/errors";
+import { type ApiOperations, op } from "../../dsm/operation";
+import { createGuest, deleteGuest, editGuest, findGuest, type VnicSpec } from "../../model/guests";
+import type { GuestRecord } from "../../store/guests";
+import { PUBLIC_REFUSALS } from "./codes";
+import { guestRef, refOf } from "./params";
+import { presentGuest } from "./present";
+
+const idText = z.union([z.string(), z.number()]).transform(String);
+
+const vdiskSpec = z.object({
+  create_type: jsonInt(0, 1),
+  vdisk_size: jsonInt(1, 64 * 1024 * 1024).optional(),
+  image_id: idText.optional(),
+  image_name: idText.optional(),
+  controller: jsonInt(1, 3).optional(),
+  unmap: z.boolean().optional(),
+});
+
+const vnicSpec = z.object({
+  mac: z.string().optional(),
+  network_id: idText.optional(),
+  network_name: idText.optional(),
+  model: jsonInt(1, 3).optional(),
+});
+
+/** `network_id` wins over `network_name`; an empty one of the two asks for no network at all. */
+function networkOf(v: z.output<typeof vnicSpec>): VnicSpec["network"] {
+  const wanted = v.network_id !== undefined ? { id: v.network_id } : { name: v.network_name };
+  return (wanted.id ?? wanted.name) === "" ? null : wanted;
+}
+
+/**
+ * The serialised answer for each records array. The store hands back the same array until the
+ * database changes, so polling clients reuse one serialisation; keyed weakly by the store's own
+ * array, it holds nothing once the store has moved on, and emulators never share an entry.
+ */
+const serialised = new WeakMap<GuestRecord[], RawJson>();
+
+export const guestApi: ApiOperations<"SYNO.Virtualization.API.Guest"> = {
+  refusals: PUBLIC_REFUSALS,
+  methods: {
+    list: op({
+      params: z.object({ additional: bool(false) }),
+      run: (ctx) => {
+        const records = ctx.store.guests.list();
+        let answer = serialised.get(records);
+        if (answer === undefined) {
+          answer = new RawJson(JSON.stringify({ guests: records.map(presentGuest) }));
+          serialised.set(records, answer);
+        }
+        return answer;
+      },
+    }),
+    get: op({
+      params: z.object({ additional: bool(false), ...guestRef }),
+      run: (ctx, p) =>
+        presentGuest(ctx.store.guests.record(findGuest(ctx.store, refOf(p.guest_id, p.guest_name)))),
+    }),
+    create: op({
+      params: z.object({
+        guest_name: requiredText(),
+        storage_id: text(),
+        storage_name: text(),
+        vdisks: json(z.array(vdiskSpec).max(512)),
+        vnics: json(z.array(vnicSpec).max(64)),
+        auto_clean_task: bool(true),
+        vcpu_num: int(1, 256),
+        vram_size: int(1, 1024 * 1024),
+        description: text(),
+        autorun: int(0, 2),
+      }),
+      run: (ctx, p) => ({
+        task_id: createGuest(ctx, {
+          name: p.guest_name,
+          // An empty id is absent; an id wins over a name.
+          storage: p.storage_id ? { id: p.storage_id } : { name: p.storage_name || undefined },
+          vdisks: (p.vdisks ?? []).map((d) => ({
+            controller: d.controller,
+            unmap: d.unmap,
+            size: d.vdisk_size,
+            ...(d.create_type === 1
+              ? { from: "image" as const, image: d.image_id ? { id: d.image_id } : { name: d.image_name } }
+              : { from: "empty" as const }),
+          })),
+          vnics: (p.vnics ?? []).map((v) => ({ network: networkOf(v), mac: v.mac, model: v.model })),
+          vcpus: p.vcpu_num ?? 1,
+          memory: p.vram_size ?? 1024,
+          description: p.description ?? "",
+          autorun: p.autorun ?? 0,
+          autoCleanTask: p.auto_clean_task,
+        }),
+      }),
+    }),
+    set: op({
+      params: z.object({
+        ...guestRef,
+        new_guest_name: ref(),
+        description: text(),
+        autorun: int(0, 2),
+        vcpu_num: int(1, 256),
+        vram_size: int(1, 1024 * 1024),
+      }),
+      run: (ctx, p) => {
+        const guest = findGuest(ctx.store, refOf(p.guest_id, p.guest_name));
+        const { haFailed } = editGuest(ctx, guest, {
+          guest_name: p.new_guest_name,
+          description: p.description,
+          autorun: p.autorun,
+          vcpu_num: p.vcpu_num,
+          vram_size: p.vram_size,
+        });
+        return haFailed ? new ErrorAnswer(PUBLIC_REFUSALS.ha_reservation) : undefined;
+      },
+    }),
+    delete: op({
+      params: z.object(guestRef),
+      run: (ctx, p) => deleteGuest(ctx, findGuest(ctx.store, refOf(p.guest_id, p.guest_name))),
+    }),
+  },
+};

@@ -1,0 +1,69 @@
+/**
+ * Images: made from a file on a shared folder (a task), listed once ready, deleted when
+ * nothing depends on them. An unknown shared folder is a bad parameter; a missing file fails
+ * the operation; an unknown storage is invalid; a storage without room for the file fails the
+ * operation. Whether each copy succeeds is decided when the task ends (see TASK_KINDS).
+ */
+import { newUuid } from "../ids";
+import { UniqueConflict } from "../store/errors";
+import type { ImageRow } from "../store/images";
+import type { StorageRow } from "../store/inventory";
+import { hasRef, type ModelContext, type Ref } from "./context";
+import { refuse } from "./refusal";
+import type { ImageType } from "./status";
+import { startTask } from "./tasks";
+
+export interface ImageSpec {
+  readonly name: string;
+  readonly type: ImageType;
+  /** A path on a shared folder, `/share/file.img`. */
+  readonly path: string;
+  readonly storages: readonly Ref[];
+  readonly autoCleanTask: boolean;
+}
+
+export function findImage(ctx: ModelContext, ref: Ref): ImageRow {
+  if (!hasRef(ref)) refuse("bad_parameter");
+  const image = ctx.store.images.find(ref);
+  if (image === undefined) refuse("not_found");
+  return image;
+}
+
+/** Checks everything, inserts the image as being created on each storage, starts its task. */
+export function createImage(ctx: ModelContext, spec: ImageSpec): string {
+  const { store } = ctx;
+  if (spec.storages.length === 0) refuse("bad_parameter");
+  const share = /^\/([^/]+)\/./.exec(spec.path)?.[1];
+  if (share === undefined || !store.images.shareExists(share)) refuse("bad_parameter");
+  const file = store.images.shareFile(spec.path);
+  if (file === undefined) refuse("file_missing");
+  if (store.images.find({ name: spec.name }) !== undefined) refuse("name_taken");
+
+  const storages = new Map<string, StorageRow>();
+  for (const ref of spec.storages) {
+    const storage = store.inventory.storage(ref);
+    if (storage === undefined) refuse("storage_invalid");
+    storages.set(storage.storage_id, storage);
+  }
+  for (const storage of storages.values()) {
+    if (file.size > storage.size - storage.used) refuse("no_space");
+  }
+
+  const imageId = newUuid();
+  try {
+    store.images.insert(
+      { image_id: imageId, image_name: spec.name, type: spec.type, size: file.size, ds_file_path: file.path },
+      [...storages.keys()],
+    );
+  } catch (err) {
+    if (err instanceof UniqueConflict) refuse("name_taken");
+    throw err;
+  }
+  return startTask(ctx, "image_create", imageId, spec.autoCleanTask);
+}
+
+/** Refuses an image being created, or cloned by a guest being created. */
+export function deleteImage(ctx: ModelContext, image: ImageRow): void {
+  if (image.state !== "ready" || ctx.store.guests.cloningImage(image.image_id)) refuse("image_in_use");
+  ctx.store.images.delete(image.image_id);
+}

@@ -1,0 +1,219 @@
+/**
+ * The API surface as data: every DSM API the emulator serves, where, at which versions, in
+ * which dialect, and for each method whether it changes state, whether it starts a task and
+ * how dangerous it is to call on a real NAS. This is the one list of APIs:
+ * - the emulator's operation table is typed from it (a method here without a handler, or a
+ *   handler without a method here, does not compile), and SYNO.API.Info is generated from it;
+ * - the conformance kit's safety guard and ledger classify every call with it;
+ * - the tests check the README's coverage and error tables against it.
+ *
+ * Dialects: `dsm` is DSM's own core (discovery, login, DSM.Info); `public` is the guide's
+ * `SYNO.Virtualization.API.*`; `internal` is the web UI's `SYNO.Virtualization.*`, which the
+ * guide does not document (see ../shared/spec/dsm7-clients.md in the project's history).
+ */
+import type { ErrorFamily } from "./errors";
+
+export type Cgi = "query.cgi" | "auth.cgi" | "entry.cgi";
+export type Dialect = "dsm" | "public" | "internal";
+export type SessionRule = "none" | "optional" | "required";
+export type ResourceKind = "guest" | "image";
+
+/** How one dialect names one kind of object in its parameters and answers. */
+export interface ResourceNaming {
+  readonly kind: ResourceKind;
+  readonly idParam: string;
+  readonly nameParam: string;
+  /** The parameter that renames it, where the dialect has one. */
+  readonly renameParam?: string;
+  /** The key of a list answer holding the objects, and their id and name keys. */
+  readonly listKey: string;
+  readonly itemId: string;
+  readonly itemName: string;
+}
+
+/**
+ * How dangerous a call is on a real NAS: `read` changes nothing a user owns (lists, gets,
+ * discovery, login); `creates` makes a new object named by `resource.nameParam`; `changes`
+ * alters or removes an existing object; `task` alters a task record.
+ */
+export type Safety =
+  | { readonly class: "read" }
+  | { readonly class: "creates"; readonly resource: ResourceNaming }
+  | { readonly class: "changes"; readonly resource: ResourceNaming }
+  | { readonly class: "task" };
+
+export interface MethodSpec {
+  readonly session: SessionRule;
+  /** Changes any state (sessions and tasks included): never run for a HEAD request. */
+  readonly changes: boolean;
+  /** The kind of task it starts (its answer is `{task_id}`). */
+  readonly task?: string;
+  readonly safety: Safety;
+}
+
+export interface ApiSpec {
+  readonly dialect: Dialect;
+  /** Where SYNO.API.Info tells clients to call it. */
+  readonly path: Cgi;
+  /** Every CGI that answers it. */
+  readonly servedOn: readonly Cgi[];
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  readonly requestFormat?: "JSON";
+  readonly errors: ErrorFamily;
+  /** Administrators only: other accounts get 105. */
+  readonly admin: boolean;
+  readonly methods: { readonly [method: string]: MethodSpec };
+}
+
+export const PUBLIC_GUEST = {
+  kind: "guest",
+  idParam: "guest_id",
+  nameParam: "guest_name",
+  renameParam: "new_guest_name",
+  listKey: "guests",
+  itemId: "guest_id",
+  itemName: "guest_name",
+} as const satisfies ResourceNaming;
+
+export const PUBLIC_IMAGE = {
+  kind: "image",
+  idParam: "image_id",
+  nameParam: "image_name",
+  listKey: "images",
+  itemId: "image_id",
+  itemName: "image_name",
+} as const satisfies ResourceNaming;
+
+const READ = { session: "required", changes: false, safety: { class: "read" } } as const;
+const changesGuest = {
+  session: "required",
+  changes: true,
+  safety: { class: "changes", resource: PUBLIC_GUEST },
+} as const;
+
+const PUBLIC_VMM = {
+  dialect: "public",
+  path: "entry.cgi",
+  servedOn: ["entry.cgi"],
+  minVersion: 1,
+  maxVersion: 1,
+  requestFormat: "JSON",
+  errors: "vmm",
+  admin: true,
+} as const;
+
+export const APIS = {
+  "SYNO.API.Info": {
+    dialect: "dsm",
+    // DSM 6 path; DSM 7 answers it on entry.cgi too.
+    path: "query.cgi",
+    servedOn: ["query.cgi", "entry.cgi"],
+    minVersion: 1,
+    maxVersion: 1,
+    errors: "common",
+    admin: false,
+    methods: { query: { session: "none", changes: false, safety: { class: "read" } } },
+  },
+  "SYNO.API.Auth": {
+    dialect: "dsm",
+    // DSM 7 advertises entry.cgi up to version 7 and still serves auth.cgi for older clients.
+    path: "entry.cgi",
+    servedOn: ["auth.cgi", "entry.cgi"],
+    minVersion: 1,
+    maxVersion: 7,
+    errors: "auth",
+    admin: false,
+    methods: {
+      login: { session: "none", changes: true, safety: { class: "read" } },
+      logout: { session: "optional", changes: true, safety: { class: "read" } },
+    },
+  },
+  "SYNO.DSM.Info": {
+    dialect: "dsm",
+    path: "entry.cgi",
+    servedOn: ["entry.cgi"],
+    minVersion: 1,
+    maxVersion: 2,
+    errors: "common",
+    admin: false,
+    methods: { getinfo: READ },
+  },
+  "SYNO.Virtualization.API.Task.Info": {
+    ...PUBLIC_VMM,
+    methods: {
+      list: READ,
+      get: READ,
+      clear: { session: "required", changes: true, safety: { class: "task" } },
+    },
+  },
+  "SYNO.Virtualization.API.Network": { ...PUBLIC_VMM, methods: { list: READ } },
+  "SYNO.Virtualization.API.Storage": { ...PUBLIC_VMM, methods: { list: READ } },
+  "SYNO.Virtualization.API.Host": { ...PUBLIC_VMM, methods: { list: READ } },
+  "SYNO.Virtualization.API.Guest": {
+    ...PUBLIC_VMM,
+    methods: {
+      list: READ,
+      get: READ,
+      create: {
+        session: "required",
+        changes: true,
+        task: "guest_create",
+        safety: { class: "creates", resource: PUBLIC_GUEST },
+      },
+      set: changesGuest,
+      delete: changesGuest,
+    },
+  },
+  "SYNO.Virtualization.API.Guest.Action": {
+    ...PUBLIC_VMM,
+    methods: { poweron: changesGuest, poweroff: changesGuest, shutdown: changesGuest },
+  },
+  "SYNO.Virtualization.API.Guest.Image": {
+    ...PUBLIC_VMM,
+    methods: {
+      list: READ,
+      create: {
+        session: "required",
+        changes: true,
+        task: "image_create",
+        safety: { class: "creates", resource: PUBLIC_IMAGE },
+      },
+      delete: { session: "required", changes: true, safety: { class: "changes", resource: PUBLIC_IMAGE } },
+    },
+  },
+} as const satisfies Readonly<Record<string, ApiSpec>>;
+
+export type Apis = typeof APIS;
+export type ApiName = keyof Apis;
+export type MethodOf<A extends ApiName> = keyof Apis[A]["methods"] & string;
+
+/** Every task kind some method starts. */
+export type TaskKind = {
+  [A in ApiName]: {
+    [M in MethodOf<A>]: Apis[A]["methods"][M] extends { readonly task: infer T extends string } ? T : never;
+  }[MethodOf<A>];
+}[ApiName];
+
+/** The spec of `api`, or undefined for a name DSM does not have here. */
+export function apiSpec(api: string): ApiSpec | undefined {
+  return Object.hasOwn(APIS, api) ? (APIS as Readonly<Record<string, ApiSpec>>)[api] : undefined;
+}
+
+/** The spec of `api.method` (exact names), or undefined. */
+export function methodSpec(api: string, method: string): MethodSpec | undefined {
+  const methods = apiSpec(api)?.methods;
+  return methods !== undefined && Object.hasOwn(methods, method) ? methods[method] : undefined;
+}
+
+/** Every API and method, in spec order: `[api, method, spec]`. */
+export function allMethods(): [api: ApiName, method: string, spec: MethodSpec][] {
+  return (Object.entries(APIS) as [ApiName, ApiSpec][]).flatMap(([api, s]) =>
+    Object.entries(s.methods).map(([method, m]): [ApiName, string, MethodSpec] => [api, method, m]),
+  );
+}
+
+/** Cluster rules (500, 501, 600) refuse a call that creates or changes the cluster's objects. */
+export function guardedByCluster(method: MethodSpec): boolean {
+  return method.safety.class === "creates" || method.safety.class === "changes";
+}
