@@ -16,7 +16,8 @@ import { runPrefix } from "./client/ledger";
 import { Recorder } from "./record/recording";
 import { RECORDINGS, recordingFiles, replay } from "./record/replay";
 import { writeReports } from "./report/write";
-import { type RunResult, runConformance } from "./runner/run";
+import type { RunResult } from "./runner/run";
+import { runSuite } from "./suite";
 import { sweep } from "./sweep";
 import { resolveTarget, type TargetConfig, TargetConfigError } from "./target";
 
@@ -31,7 +32,7 @@ function exitCode(result: RunResult): number {
 }
 
 async function run(config: TargetConfig): Promise<number> {
-  const result = await runConformance({ config, log: (line) => console.log(line) });
+  const result = await runSuite(config, { log: (line) => console.log(line) });
   const files = writeReports(result, config.reportDir);
   summarise(result);
   console.log(`reports: ${files.join(", ")}`);
@@ -60,8 +61,7 @@ async function record(config: TargetConfig, source: string): Promise<number> {
     return 2;
   }
   const recorder = new Recorder();
-  const result = await runConformance({
-    config,
+  const result = await runSuite(config, {
     log: (line) => console.log(line),
     onExchange: recorder.onExchange,
     onScenario: recorder.onScenario,

@@ -1,8 +1,14 @@
 /**
  * The conformance kit's public surface (`synology-vmm-emulator/conformance`): the typed DSM
  * client with its safety guard, target selection, the runner and its reports. A client
- * library can use `DsmClient` + `VmmApi` against the emulator or a NAS, or run the suite.
+ * library can use `DsmClient` + `VmmApi` against the emulator or a NAS, run the suite, or run
+ * it through its own client by implementing `VmmPort` (`runConformance({ port })`).
+ *
+ * Importing this loads neither the emulator nor SQLite: the in-process emulator target lives
+ * in `synology-vmm-emulator/conformance/emulator` and is loaded only when a run asks for it.
  */
+
+export { API, APIS, type ApiName } from "../spec/apis";
 export { DsmClient, type DsmClientOptions, type DsmEnvelope, escapeValue } from "./client/dsm-client";
 export { DsmApiError, DsmTransportError } from "./client/errors";
 export { Ledger, type LedgerEntry, newRunId, runPrefix } from "./client/ledger";
@@ -14,18 +20,20 @@ export {
   type GuestChanges,
   type GuestCreateSpec,
   type GuestRef,
+  guardPort,
   type ImageCreateSpec,
   type ImageRef,
-  VMM_APIS,
   VmmApi,
+  type VmmPort,
 } from "./client/vmm";
-export { startKitEmulator } from "./emulator-target";
+export { ALL_SCENARIOS, emulatorOnlyScenarios } from "./emulator/scenarios";
 export { Normaliser } from "./record/normalise";
 export { compareRecordings, loadRecording, Recorder } from "./record/recording";
 export { toJson, toJUnit, toMarkdown, writeReports } from "./report/write";
 export { type RunOptions, type RunResult, runConformance } from "./runner/run";
 export type { Scenario, ScenarioContext } from "./runner/scenario";
-export { ALL_SCENARIOS } from "./scenarios/index";
+export { SCENARIOS } from "./scenarios/index";
+export { runSuite, type SuiteOptions } from "./suite";
 export { sweep } from "./sweep";
-export { resolveTarget, type TargetConfig } from "./target";
+export { openTarget, resolveTarget, type Target, type TargetConfig } from "./target";
 export { WAIT_PROFILES, Waiter, WaitTimeout } from "./wait";

@@ -10,11 +10,33 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Tier } from "./client/safety";
 import type { TlsPolicy } from "./client/transport";
-import { WAIT_PROFILES, type WaitProfile } from "./wait";
+import type { EmulatorExtra } from "./emulator/target";
+import type { TargetAccounts } from "./runner/scenario";
+import { WAIT_PROFILES, Waiter, type WaitProfile } from "./wait";
 
 export interface Credentials {
   readonly account: string;
   readonly password: string;
+}
+
+/**
+ * A DSM to run scenarios against, ready to use: the runner takes one as an argument. `X` is
+ * what only this target offers its scenarios (the emulator's control plane); a NAS offers none.
+ */
+export interface Target<X = unknown> {
+  readonly kind: "emulator" | "nas";
+  /** e.g. `https://nas.local:5001` (no `/webapi`). */
+  readonly url: string;
+  readonly tls: TlsPolicy;
+  readonly tier: Tier;
+  readonly waiter: Waiter;
+  readonly accounts: TargetAccounts;
+  /** A small file on a shared folder for the image scenarios (`/share/tiny.img`). */
+  readonly imageSourcePath: string | undefined;
+  /** Storage for the guests the run creates (default: the first online storage). */
+  readonly storageName: string | undefined;
+  readonly extra: X | undefined;
+  close(): Promise<void>;
 }
 
 export interface TargetConfig {
@@ -206,6 +228,35 @@ export function resolveTarget(env: NodeJS.ProcessEnv = process.env): TargetConfi
       otp === undefined
         ? undefined
         : { ...otp, ...(c.otpSecret === undefined ? {} : { secret: c.otpSecret }) },
+  };
+}
+
+/**
+ * The target a config names. A NAS is used as it is; the emulator is started in-process, which
+ * loads the emulator (and SQLite) only now, from conformance/emulator/, never on import.
+ */
+export async function openTarget(config: TargetConfig): Promise<Target<EmulatorExtra>> {
+  if (config.kind === "emulator") {
+    const { startEmulatorTarget } = await import("./emulator/target");
+    return startEmulatorTarget(config);
+  }
+  if (config.url === undefined) throw new TargetConfigError("a NAS target needs VMM_NAS_URL");
+  return {
+    kind: "nas",
+    url: config.url,
+    tls: config.tls,
+    tier: config.tier,
+    waiter: new Waiter(config.wait),
+    accounts: {
+      admin: config.admin,
+      ...(config.nonAdmin ? { nonAdmin: config.nonAdmin } : {}),
+      ...(config.disabled ? { disabled: config.disabled } : {}),
+      ...(config.otp ? { otp: config.otp } : {}),
+    },
+    imageSourcePath: config.imageSourcePath,
+    storageName: config.storageName,
+    extra: undefined,
+    close: async () => {},
   };
 }
 

@@ -6,7 +6,7 @@
  * the report keeps apart from a failure.
  */
 import type { GuestStatus, TaskState } from "./client/shapes";
-import type { GuestRef, VmmApi } from "./client/vmm";
+import type { GuestRef, VmmPort } from "./client/vmm";
 
 export interface WaitProfile {
   readonly name: string;
@@ -72,7 +72,7 @@ export class Waiter {
   }
 
   /** Polls Task.Info get until `finish`; a failed task throws its DsmApiError. */
-  task(vmm: VmmApi, taskId: string): Promise<TaskState> {
+  task(vmm: VmmPort, taskId: string): Promise<TaskState> {
     return this.until(`task ${taskId}`, async () => {
       const state = await vmm.getTask(taskId);
       return { done: state.finish, value: state };
@@ -80,7 +80,7 @@ export class Waiter {
   }
 
   /** Polls Guest get until its status is one of `statuses`. */
-  guestStatus(vmm: VmmApi, ref: GuestRef, statuses: readonly GuestStatus[]): Promise<GuestStatus> {
+  guestStatus(vmm: VmmPort, ref: GuestRef, statuses: readonly GuestStatus[]): Promise<GuestStatus> {
     return this.until(`guest ${JSON.stringify(ref)} to be ${statuses.join("|")}`, async () => {
       const { status } = await vmm.getGuest(ref);
       return { done: statuses.includes(status), value: status };

@@ -34,12 +34,14 @@ export interface ResourceNaming {
 /**
  * How dangerous a call is on a real NAS: `read` changes nothing a user owns (lists, gets,
  * discovery, login); `creates` makes a new object named by `resource.nameParam`; `changes`
- * alters or removes an existing object; `task` alters a task record.
+ * alters (or, with `removes`, deletes) an existing object; `task` alters a task record.
+ * A read may say what its answer shows: objects of `resource` (a list under its `listKey`, or
+ * the object itself), or a task's state (`task`), so the kit's ledger learns ids from answers.
  */
 export type Safety =
-  | { readonly class: "read" }
+  | { readonly class: "read"; readonly resource?: ResourceNaming; readonly task?: true }
   | { readonly class: "creates"; readonly resource: ResourceNaming }
-  | { readonly class: "changes"; readonly resource: ResourceNaming }
+  | { readonly class: "changes"; readonly resource: ResourceNaming; readonly removes?: true }
   | { readonly class: "task" };
 
 export interface MethodSpec {
@@ -86,11 +88,14 @@ export const PUBLIC_IMAGE = {
 } as const satisfies ResourceNaming;
 
 const READ = { session: "required", changes: false, safety: { class: "read" } } as const;
-const changesGuest = {
-  session: "required",
-  changes: true,
-  safety: { class: "changes", resource: PUBLIC_GUEST },
-} as const;
+const reads = <R extends ResourceNaming>(resource: R) =>
+  ({ session: "required", changes: false, safety: { class: "read", resource } }) as const;
+const changes = <R extends ResourceNaming>(resource: R) =>
+  ({ session: "required", changes: true, safety: { class: "changes", resource } }) as const;
+const removes = <R extends ResourceNaming>(resource: R) =>
+  ({ session: "required", changes: true, safety: { class: "changes", resource, removes: true } }) as const;
+const creates = <R extends ResourceNaming, T extends string>(resource: R, task: T) =>
+  ({ session: "required", changes: true, task, safety: { class: "creates", resource } }) as const;
 
 const PUBLIC_VMM = {
   dialect: "public",
@@ -143,7 +148,7 @@ export const APIS = {
     ...PUBLIC_VMM,
     methods: {
       list: READ,
-      get: READ,
+      get: { session: "required", changes: false, safety: { class: "read", task: true } },
       clear: { session: "required", changes: true, safety: { class: "task" } },
     },
   },
@@ -153,33 +158,27 @@ export const APIS = {
   "SYNO.Virtualization.API.Guest": {
     ...PUBLIC_VMM,
     methods: {
-      list: READ,
-      get: READ,
-      create: {
-        session: "required",
-        changes: true,
-        task: "guest_create",
-        safety: { class: "creates", resource: PUBLIC_GUEST },
-      },
-      set: changesGuest,
-      delete: changesGuest,
+      list: reads(PUBLIC_GUEST),
+      get: reads(PUBLIC_GUEST),
+      create: creates(PUBLIC_GUEST, "guest_create"),
+      set: changes(PUBLIC_GUEST),
+      delete: removes(PUBLIC_GUEST),
     },
   },
   "SYNO.Virtualization.API.Guest.Action": {
     ...PUBLIC_VMM,
-    methods: { poweron: changesGuest, poweroff: changesGuest, shutdown: changesGuest },
+    methods: {
+      poweron: changes(PUBLIC_GUEST),
+      poweroff: changes(PUBLIC_GUEST),
+      shutdown: changes(PUBLIC_GUEST),
+    },
   },
   "SYNO.Virtualization.API.Guest.Image": {
     ...PUBLIC_VMM,
     methods: {
-      list: READ,
-      create: {
-        session: "required",
-        changes: true,
-        task: "image_create",
-        safety: { class: "creates", resource: PUBLIC_IMAGE },
-      },
-      delete: { session: "required", changes: true, safety: { class: "changes", resource: PUBLIC_IMAGE } },
+      list: reads(PUBLIC_IMAGE),
+      create: creates(PUBLIC_IMAGE, "image_create"),
+      delete: removes(PUBLIC_IMAGE),
     },
   },
 } as const satisfies Readonly<Record<string, ApiSpec>>;
@@ -217,3 +216,17 @@ export function allMethods(): [api: ApiName, method: string, spec: MethodSpec][]
 export function guardedByCluster(method: MethodSpec): boolean {
   return method.safety.class === "creates" || method.safety.class === "changes";
 }
+
+/** Short names for call sites (`API.guest`), each checked against the table above. */
+export const API = {
+  info: "SYNO.API.Info",
+  auth: "SYNO.API.Auth",
+  dsm: "SYNO.DSM.Info",
+  task: "SYNO.Virtualization.API.Task.Info",
+  network: "SYNO.Virtualization.API.Network",
+  storage: "SYNO.Virtualization.API.Storage",
+  host: "SYNO.Virtualization.API.Host",
+  guest: "SYNO.Virtualization.API.Guest",
+  action: "SYNO.Virtualization.API.Guest.Action",
+  image: "SYNO.Virtualization.API.Guest.Image",
+} as const satisfies Record<string, ApiName>;

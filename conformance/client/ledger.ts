@@ -4,8 +4,9 @@
  * in reverse; the safety guard asks it whether a target is this run's.
  */
 import { randomBytes } from "node:crypto";
+import { methodSpec, type ResourceKind } from "../../spec/apis";
 
-export type ResourceKind = "guest" | "image";
+export type { ResourceKind };
 
 export interface LedgerEntry {
   readonly kind: ResourceKind;
@@ -130,10 +131,6 @@ export class Ledger {
   }
 }
 
-const GUEST = "SYNO.Virtualization.API.Guest";
-const IMAGE = "SYNO.Virtualization.API.Guest.Image";
-const TASK = "SYNO.Virtualization.API.Task.Info";
-
 type Params = Readonly<Record<string, string>>;
 
 const record = (v: unknown): Record<string, unknown> =>
@@ -143,72 +140,75 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && v !== 
 /*
  * What the ledger learns from the traffic itself, so no scenario can forget to tell it: a
  * create is noted before it is sent (a create whose answer is lost may still have happened),
- * and ids, renames, deletions and task ends are read from the answers.
+ * and ids, renames, deletions and task ends are read from the answers. Which call creates,
+ * changes, removes or reveals what is read from the spec, the table the emulator is built from.
  */
 
-function kindOf(api: string | undefined): ResourceKind | undefined {
-  return api === GUEST ? "guest" : api === IMAGE ? "image" : undefined;
-}
+const safetyFor = (p: Params) =>
+  p.api === undefined || p.method === undefined ? undefined : methodSpec(p.api, p.method)?.safety;
 
 export function beforeSend(ledger: Ledger, p: Params): void {
-  const kind = kindOf(p.api);
-  const name = kind === undefined ? undefined : str(p[`${kind}_name`]);
-  if (kind !== undefined && p.method === "create" && name !== undefined && ledger.inPrefix(name)) {
-    ledger.add(kind, name);
-  }
+  const safety = safetyFor(p);
+  if (safety?.class !== "creates") return;
+  const name = str(p[safety.resource.nameParam]);
+  if (name !== undefined && ledger.inPrefix(name)) ledger.add(safety.resource.kind, name);
 }
 
 export function observe(ledger: Ledger, p: Params, data: unknown): void {
-  const kind = kindOf(p.api);
+  const safety = safetyFor(p);
+  if (safety === undefined) return;
   const d = record(data);
-  if (kind !== undefined) {
-    const name = str(p[`${kind}_name`]);
-    const id = str(p[`${kind}_id`]);
-    const entry = ledger.find(kind, { id, name });
-    if (p.method === "create") {
-      const taskId = str(d.task_id);
-      const pending = name === undefined ? undefined : ledger.find(kind, { name });
-      if (taskId !== undefined && pending !== undefined) ledger.addTask(taskId, pending);
-    } else if (p.method === "delete" && entry !== undefined) {
-      entry.live = false;
-    } else if (p.method === "set" && entry !== undefined) {
-      const renamed = str(p.new_guest_name);
-      if (renamed !== undefined) entry.name = renamed;
-    }
-    const listed =
-      p.method === "get" ? [d] : Array.isArray(d[`${kind}s`]) ? (d[`${kind}s`] as unknown[]) : [];
-    for (const item of listed) {
-      const r = record(item);
-      const itemName = str(r[`${kind}_name`]);
-      const itemId = str(r[`${kind}_id`]);
-      if (itemName !== undefined && itemId !== undefined && ledger.inPrefix(itemName)) {
-        ledger.adopt(kind, itemName, itemId);
-      }
-    }
+  if (safety.class === "task") {
+    const taskId = str(p.task_id) ?? str(p.taskid);
+    if (taskId !== undefined) ledger.forgetTask(taskId);
     return;
   }
-  if (p.api === TASK) {
+  if (safety.class === "read" && safety.task === true) {
     const taskId = str(p.task_id) ?? str(p.taskid);
     if (taskId === undefined) return;
-    if (p.method === "clear") {
-      ledger.forgetTask(taskId);
-      return;
-    }
-    if (p.method !== "get") return;
     const info = record(d.task_info);
     const entry = ledger.byTask(taskId);
     const made = str(info.guest_id) ?? str(info.image_id);
     if (entry !== undefined && made !== undefined) entry.id = made;
     // DSM drops an auto-clean task once its finished state has been read.
     if (d.finish === true && info.auto_clean_task === true) ledger.forgetTask(taskId);
+    return;
+  }
+  if (safety.resource === undefined) return;
+  const { kind, idParam, nameParam, renameParam, listKey, itemId, itemName } = safety.resource;
+  const name = str(p[nameParam]);
+  if (safety.class === "creates") {
+    const taskId = str(d.task_id);
+    const pending = name === undefined ? undefined : ledger.find(kind, { name });
+    if (taskId !== undefined && pending !== undefined) ledger.addTask(taskId, pending);
+    return;
+  }
+  if (safety.class === "changes") {
+    const entry = ledger.find(kind, { id: str(p[idParam]), name });
+    if (entry === undefined) return;
+    if (safety.removes === true) entry.live = false;
+    const renamed = renameParam === undefined ? undefined : str(p[renameParam]);
+    if (renamed !== undefined) entry.name = renamed;
+    return;
+  }
+  // A read: a list under its key, or the object itself.
+  const listed = Array.isArray(d[listKey]) ? (d[listKey] as unknown[]) : [d];
+  for (const item of listed) {
+    const r = record(item);
+    const itemNameValue = str(r[itemName]);
+    const itemIdValue = str(r[itemId]);
+    if (itemNameValue !== undefined && itemIdValue !== undefined && ledger.inPrefix(itemNameValue)) {
+      ledger.adopt(kind, itemNameValue, itemIdValue);
+    }
   }
 }
 
 export function observeFailure(ledger: Ledger, p: Params): void {
-  const kind = kindOf(p.api);
-  const name = kind === undefined ? undefined : str(p[`${kind}_name`]);
-  if (kind === undefined || p.method !== "create" || name === undefined) return;
-  const entry = ledger.find(kind, { name });
+  const safety = safetyFor(p);
+  if (safety?.class !== "creates") return;
+  const name = str(p[safety.resource.nameParam]);
+  if (name === undefined) return;
+  const entry = ledger.find(safety.resource.kind, { name });
   // DSM checks before answering: a refused create made nothing (the residue scan would say otherwise).
   if (entry !== undefined && entry.id === undefined && entry.taskId === undefined) entry.live = false;
 }

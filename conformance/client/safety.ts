@@ -1,60 +1,25 @@
 /**
- * Safety tiers, enforced by the client on every call before anything is sent.
+ * Safety tiers, enforced by the client on every call before anything is sent. Each call is
+ * classified by the spec (spec/apis.ts), the same table the emulator is built from:
  *
- * - `readonly`: lists, gets, discovery, login/logout.
- * - `owned`: create (names must carry the run prefix), then change, power and delete only what
- *   this run's ledger holds: ids it created, or names in its own prefix (the prefix carries a
- *   random run id, so no pre-existing resource can bear it).
+ * - `readonly`: reads (lists, gets, discovery, login/logout).
+ * - `owned`: creates (names must carry the run prefix), then changes, power and deletes only
+ *   of what this run's ledger holds: ids it created, or names in its own prefix (the prefix
+ *   carries a random run id, so no pre-existing resource can bear it); tasks it started.
  * - `disruptive`: anything, including pre-existing guests and images.
  *
  * A call that names no target at all (the "missing guest_id and guest_name" probe) is allowed
  * at `owned`: DSM cannot act on nothing. Unknown APIs/methods are refused unless their name is
  * a deliberate probe (it contains PROBE_MARKER), which DSM cannot implement.
  */
-import { Ledger, type ResourceKind } from "./ledger";
+import { methodSpec, type Safety } from "../../spec/apis";
+import { Ledger } from "./ledger";
 
 export type Tier = "readonly" | "owned" | "disruptive";
-export const TIERS: readonly Tier[] = ["readonly", "owned", "disruptive"];
 const RANK: Record<Tier, number> = { readonly: 0, owned: 1, disruptive: 2 };
 
 /** Put into an API or method name to probe 102/103: no DSM will ever implement it. */
 export const PROBE_MARKER = "ConformanceProbe";
-
-type Rule =
-  | { readonly kind: "read" }
-  | { readonly kind: "create"; readonly resource: ResourceKind; readonly nameParam: string }
-  | { readonly kind: "change"; readonly resource: ResourceKind | "task" };
-
-const read: Rule = { kind: "read" };
-const guestChange: Rule = { kind: "change", resource: "guest" };
-
-/** Every API/method of the guide (and the DSM ones the kit calls), classified. */
-export const OPERATION_RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
-  "SYNO.API.Info": { query: read },
-  "SYNO.API.Auth": { login: read, logout: read },
-  "SYNO.DSM.Info": { getinfo: read },
-  "SYNO.Virtualization.API.Task.Info": { list: read, get: read, clear: { kind: "change", resource: "task" } },
-  "SYNO.Virtualization.API.Network": { list: read },
-  "SYNO.Virtualization.API.Storage": { list: read },
-  "SYNO.Virtualization.API.Host": { list: read },
-  "SYNO.Virtualization.API.Guest": {
-    list: read,
-    get: read,
-    create: { kind: "create", resource: "guest", nameParam: "guest_name" },
-    set: guestChange,
-    delete: guestChange,
-  },
-  "SYNO.Virtualization.API.Guest.Action": {
-    poweron: guestChange,
-    poweroff: guestChange,
-    shutdown: guestChange,
-  },
-  "SYNO.Virtualization.API.Guest.Image": {
-    list: read,
-    create: { kind: "create", resource: "image", nameParam: "image_name" },
-    delete: { kind: "change", resource: "image" },
-  },
-};
 
 /** A call the guard refused; nothing was sent. */
 export class SafetyRefusal extends Error {
@@ -68,12 +33,14 @@ export class SafetyRefusal extends Error {
   }
 }
 
-export function ruleFor(api: string | undefined, method: string | undefined): Rule | undefined {
-  if (api === undefined || method === undefined) return read; // the 101 probe: DSM cannot dispatch it
-  const rule = OPERATION_RULES[api]?.[method];
-  if (rule !== undefined) return rule;
-  if (api.includes(PROBE_MARKER) || method.includes(PROBE_MARKER)) return read;
-  // A known API at an unknown method, or an API the kit does not know: nobody can say what it does.
+const READ: Safety = { class: "read" };
+
+/** How dangerous `api.method` is, or undefined when nobody can say (not in the spec, not a probe). */
+export function safetyOf(api: string | undefined, method: string | undefined): Safety | undefined {
+  if (api === undefined || method === undefined) return READ; // the 101 probe: DSM cannot dispatch it
+  const spec = methodSpec(api, method);
+  if (spec !== undefined) return spec.safety;
+  if (api.includes(PROBE_MARKER) || method.includes(PROBE_MARKER)) return READ;
   return undefined;
 }
 
@@ -91,43 +58,39 @@ export class SafetyGuard {
 
   /** Throws SafetyRefusal when the call is not allowed at this tier with this ledger. */
   check(api: string | undefined, method: string | undefined, params: Readonly<Record<string, string>>): void {
-    const rule = ruleFor(api, method);
+    const safety = safetyOf(api, method);
     const a = api ?? "?";
     const m = method ?? "?";
-    if (rule === undefined) throw new SafetyRefusal(a, m, "an API or method the kit cannot classify");
-    if (rule.kind === "read" || this.tier === "disruptive") return;
+    if (safety === undefined) throw new SafetyRefusal(a, m, "an API or method the kit cannot classify");
+    if (safety.class === "read" || this.tier === "disruptive") return;
     if (this.tier === "readonly")
       throw new SafetyRefusal(a, m, "the readonly tier allows lists and gets only");
-    if (rule.kind === "create") {
-      const name = params[rule.nameParam];
+    if (safety.class === "creates") {
+      const { nameParam } = safety.resource;
+      const name = params[nameParam];
       if (!empty(name) && !this.ledger.inPrefix(name)) {
-        throw new SafetyRefusal(
-          a,
-          m,
-          `${rule.nameParam} must start with the run prefix ${this.ledger.prefix}`,
-        );
+        throw new SafetyRefusal(a, m, `${nameParam} must start with the run prefix ${this.ledger.prefix}`);
       }
       return;
     }
-    if (rule.resource === "task") {
+    if (safety.class === "task") {
       const id = params.task_id ?? params.taskid;
       if (!empty(id) && !this.ledger.ownsTask(id))
         throw new SafetyRefusal(a, m, `task ${id} is not this run's`);
       return;
     }
-    const idKey = `${rule.resource}_id`;
-    const nameKey = `${rule.resource}_name`;
-    const id = params[idKey];
-    const name = params[nameKey];
-    if (!empty(id) && !this.ledger.ownsId(rule.resource, id)) {
-      throw new SafetyRefusal(a, m, `${idKey} ${id} is not in this run's ledger`);
+    const { kind, idParam, nameParam, renameParam } = safety.resource;
+    const id = params[idParam];
+    const name = params[nameParam];
+    if (!empty(id) && !this.ledger.ownsId(kind, id)) {
+      throw new SafetyRefusal(a, m, `${idParam} ${id} is not in this run's ledger`);
     }
     if (!empty(name) && !this.ledger.inPrefix(name)) {
-      throw new SafetyRefusal(a, m, `${nameKey} ${name} is not in this run's prefix`);
+      throw new SafetyRefusal(a, m, `${nameParam} ${name} is not in this run's prefix`);
     }
-    const newName = params.new_guest_name;
+    const newName = renameParam === undefined ? undefined : params[renameParam];
     if (!empty(newName) && !this.ledger.inPrefix(newName)) {
-      throw new SafetyRefusal(a, m, `new_guest_name must start with the run prefix ${this.ledger.prefix}`);
+      throw new SafetyRefusal(a, m, `${renameParam} must start with the run prefix ${this.ledger.prefix}`);
     }
   }
 }

@@ -3,8 +3,8 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runPrefix } from "../client/ledger";
-import { runConformance } from "../runner/run";
-import { ALL_SCENARIOS } from "../scenarios/index";
+import { ALL_SCENARIOS } from "../emulator/scenarios";
+import { runSuite } from "../suite";
 import type { TargetConfig } from "../target";
 import { compareRecordings, loadRecording, Recorder } from "./recording";
 
@@ -17,13 +17,10 @@ export async function replay(files: readonly string[], config: TargetConfig): Pr
     const recording = loadRecording(file);
     const recorder = new Recorder();
     const scenarios = ALL_SCENARIOS.filter((s) => recording.scenarios.includes(s.id));
-    const result = await runConformance({
-      config: { ...config, kind: "emulator" },
-      scenarios,
-      expectations: null,
-      onExchange: recorder.onExchange,
-      onScenario: recorder.onScenario,
-    });
+    const result = await runSuite(
+      { ...config, kind: "emulator" },
+      { scenarios, expectations: null, onExchange: recorder.onExchange, onScenario: recorder.onScenario },
+    );
     const problems = compareRecordings(recording, recorder.exchanges(result.runId, runPrefix(result.runId)));
     if (result.setupError !== undefined) problems.unshift(`replay could not start: ${result.setupError}`);
     out.set(file, problems);

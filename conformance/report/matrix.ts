@@ -1,8 +1,8 @@
 /**
- * The compatibility matrix: one row per API method of the guide (plus the dispatcher's
- * common answers), with the combined status of the scenarios that cover it.
+ * The compatibility matrix: one row per API method of the spec (plus the dispatcher's common
+ * answers), with the combined status of the scenarios that cover it.
  */
-import { OPERATION_RULES } from "../client/safety";
+import { allMethods } from "../../spec/apis";
 import type { Status } from "../runner/expectations";
 import type { RunResult, ScenarioResult } from "../runner/run";
 
@@ -37,10 +37,10 @@ export function cellStatus(results: readonly ScenarioResult[]): CellStatus {
 }
 
 export function matrixRows(result: RunResult): MatrixRow[] {
-  const methods: [string, string][] = [["(common)", "any method"]];
-  for (const [api, rules] of Object.entries(OPERATION_RULES)) {
-    for (const method of Object.keys(rules)) methods.push([api, method]);
-  }
+  const methods: [string, string][] = [
+    ["(common)", "any method"],
+    ...allMethods().map(([api, method]): [string, string] => [api, method]),
+  ];
   return methods.map(([api, method]) => {
     const scenarios = result.scenarios.filter((s) => s.covers.some(([a, m]) => a === api && m === method));
     return { api, method, status: cellStatus(scenarios), scenarios };

@@ -6,7 +6,7 @@
  */
 import { DsmApiError } from "../client/errors";
 import type { Ledger, LedgerEntry } from "../client/ledger";
-import type { VmmApi } from "../client/vmm";
+import type { VmmPort } from "../client/vmm";
 import type { Waiter } from "../wait";
 
 export interface CleanupFailure {
@@ -48,7 +48,7 @@ export function describe(err: unknown): string {
 const STOPPED = new Set(["shutdown", "crashed", "inaccessible", "undefined", "unknown"]);
 
 /** Powers off (when needed) and deletes the guest of a ledger entry; a guest already gone is fine. */
-export async function removeGuest(vmm: VmmApi, waiter: Waiter, entry: LedgerEntry): Promise<void> {
+export async function removeGuest(vmm: VmmPort, waiter: Waiter, entry: LedgerEntry): Promise<void> {
   const guest = (await vmm.listGuests()).find((g) =>
     entry.id !== undefined ? g.guest_id === entry.id : g.guest_name === entry.name,
   );
@@ -70,7 +70,7 @@ export async function removeGuest(vmm: VmmApi, waiter: Waiter, entry: LedgerEntr
   entry.live = false;
 }
 
-export async function removeImage(vmm: VmmApi, entry: LedgerEntry): Promise<void> {
+export async function removeImage(vmm: VmmPort, entry: LedgerEntry): Promise<void> {
   const image = (await vmm.listImages()).find((i) =>
     entry.id !== undefined ? i.image_id === entry.id : i.image_name === entry.name,
   );
@@ -83,7 +83,7 @@ export async function removeImage(vmm: VmmApi, entry: LedgerEntry): Promise<void
 }
 
 /** Deletes every live ledger entry (guests before the images they may clone), then clears tasks. */
-export async function cleanupLedger(vmm: VmmApi, ledger: Ledger, waiter: Waiter): Promise<CleanupFailure[]> {
+export async function cleanupLedger(vmm: VmmPort, ledger: Ledger, waiter: Waiter): Promise<CleanupFailure[]> {
   const failures: CleanupFailure[] = [];
   // Guests the run found in its prefix without having recorded them are adopted, then removed.
   try {

@@ -6,7 +6,7 @@
  * reported as a change only when it touches what existed before.
  */
 import type { Ledger } from "../client/ledger";
-import type { VmmApi } from "../client/vmm";
+import type { VmmPort } from "../client/vmm";
 
 export interface InventorySnapshot {
   readonly items: ReadonlyMap<string, string>;
@@ -15,7 +15,7 @@ export interface InventorySnapshot {
 
 /** One line per pre-existing object, keyed by kind and id. */
 export async function snapshotInventory(
-  vmm: VmmApi,
+  vmm: VmmPort,
   ledger: Ledger,
   withStatus: boolean,
 ): Promise<InventorySnapshot> {

@@ -1,21 +1,22 @@
 /**
- * One conformance run: pick the target, log in, snapshot the pre-existing inventory, run each
+ * One conformance run: log in to the target, snapshot the pre-existing inventory, run each
  * scenario that the tier, the target and the expectations allow (undoing its changes right
  * after it), clean up the ledger, and prove that nothing pre-existing changed and nothing in
  * the run's prefix is left. The result says, per scenario and for the run, what happened.
+ *
+ * The runner is a library: it takes the target and the scenarios as arguments, and optionally
+ * a client library's own VMM client (`port`), which then runs the scenarios behind the kit's
+ * safety guard and ledger.
  */
 import { fileURLToPath } from "node:url";
-import { AdminClient } from "../../server/admin/client";
 import { DsmClient } from "../client/dsm-client";
 import { Ledger, newRunId } from "../client/ledger";
 import { SafetyGuard, type Tier } from "../client/safety";
 import type { Network, Storage } from "../client/shapes";
 import type { Exchange } from "../client/transport";
-import { VmmApi } from "../client/vmm";
-import { startKitEmulator } from "../emulator-target";
-import { ALL_SCENARIOS } from "../scenarios/index";
-import type { TargetConfig } from "../target";
-import { Waiter, WaitTimeout } from "../wait";
+import { guardPort, VmmApi, type VmmPort } from "../client/vmm";
+import type { Target } from "../target";
+import { WaitTimeout } from "../wait";
 import { type CleanupFailure, CleanupStack, cleanupLedger, describe } from "./cleanup";
 import {
   applyExpectation,
@@ -29,7 +30,7 @@ import {
   stalePatterns,
 } from "./expectations";
 import { inventoryChanges, snapshotInventory } from "./inventory";
-import type { Scenario, ScenarioContext, TargetAccounts } from "./scenario";
+import type { Scenario, ScenarioContext } from "./scenario";
 
 export interface ScenarioResult {
   readonly id: string;
@@ -67,9 +68,15 @@ export interface RunResult {
   readonly secrets: ReadonlySet<string>;
 }
 
-export interface RunOptions {
-  readonly config: TargetConfig;
-  readonly scenarios?: readonly Scenario[];
+export interface RunOptions<X = unknown> {
+  readonly target: Target<X>;
+  readonly scenarios: readonly Scenario<X>[];
+  /** Default: a fresh random id. */
+  readonly runId?: string | undefined;
+  /** Glob over scenario ids: run only these. */
+  readonly only?: string | undefined;
+  /** A client library's own VMM client; default: the kit's (`VmmApi`). */
+  readonly port?: VmmPort;
   /** Default: conformance/expectations/<kind>.json; null: none. */
   readonly expectations?: ExpectationFile | null;
   readonly log?: (line: string) => void;
@@ -82,69 +89,25 @@ export function expectationsPath(kind: "emulator" | "nas"): string {
   return fileURLToPath(new URL(`../expectations/${kind}.json`, import.meta.url));
 }
 
-interface Setup {
-  readonly url: string;
-  readonly admin: AdminClient | undefined;
-  readonly waiter: Waiter;
-  readonly accounts: TargetAccounts;
-  readonly imageSourcePath: string | undefined;
-  close(): Promise<void>;
-}
-
-async function prepareTarget(config: TargetConfig): Promise<Setup> {
-  if (config.kind === "nas") {
-    if (config.url === undefined) throw new Error("no NAS URL");
-    return {
-      url: config.url,
-      admin: undefined,
-      waiter: new Waiter(config.wait),
-      accounts: {
-        admin: config.admin,
-        ...(config.nonAdmin ? { nonAdmin: config.nonAdmin } : {}),
-        ...(config.disabled ? { disabled: config.disabled } : {}),
-        ...(config.otp ? { otp: config.otp } : {}),
-      },
-      imageSourcePath: config.imageSourcePath,
-      close: async () => {},
-    };
-  }
-  const kit = await startKitEmulator(config.emulatorFixture);
-  const admin = new AdminClient(kit.url);
-  // An emulator started with --admin false has no control plane: its emulator-only scenarios skip.
-  const hasControlPlane = await admin.clock().then(
-    () => true,
-    () => false,
-  );
-  return {
-    url: kit.url,
-    admin: hasControlPlane ? admin : undefined,
-    waiter: new Waiter(config.wait, kit.time),
-    accounts: { admin: config.admin, ...kit.accounts },
-    imageSourcePath: config.imageSourcePath ?? kit.imageSourcePath,
-    close: () => kit.close(),
-  };
-}
-
 /** Why a scenario does not run here, or undefined when it does. */
-function skipReason(
-  s: Scenario,
-  config: TargetConfig,
-  setup: Setup,
+function skipReason<X>(
+  s: Scenario<X>,
+  target: Target<X>,
   guard: SafetyGuard,
   dsm: DsmClient,
 ): { outcome: Outcome; reason: string } | undefined {
-  if (s.emulatorOnly !== undefined && config.kind !== "emulator") {
+  if (s.emulatorOnly !== undefined && target.kind !== "emulator") {
     return { outcome: "skipped-unsupported", reason: `emulator only: ${s.emulatorOnly}` };
   }
   if (!guard.allows(s.tier))
     return { outcome: "disabled", reason: `needs the ${s.tier} tier (run: ${guard.tier})` };
   for (const need of s.needs ?? []) {
     const missing =
-      (need === "imageSource" && setup.imageSourcePath === undefined) ||
-      (need === "nonAdmin" && setup.accounts.nonAdmin === undefined) ||
-      (need === "disabledAccount" && setup.accounts.disabled === undefined) ||
-      (need === "otpAccount" && setup.accounts.otp === undefined) ||
-      (need === "controlPlane" && setup.admin === undefined);
+      (need === "imageSource" && target.imageSourcePath === undefined) ||
+      (need === "nonAdmin" && target.accounts.nonAdmin === undefined) ||
+      (need === "disabledAccount" && target.accounts.disabled === undefined) ||
+      (need === "otpAccount" && target.accounts.otp === undefined) ||
+      (need === "controlPlane" && target.extra === undefined);
     if (missing) return { outcome: "skipped-unsupported", reason: `the target does not provide: ${need}` };
   }
   const absent = s.covers
@@ -155,29 +118,36 @@ function skipReason(
   return undefined;
 }
 
-export async function runConformance(options: RunOptions): Promise<RunResult> {
-  const { config } = options;
+export async function runConformance<X>(options: RunOptions<X>): Promise<RunResult> {
+  const { target } = options;
   const log = options.log ?? (() => {});
   const started = Date.now();
-  const runId = config.runId ?? newRunId();
+  const runId = options.runId ?? newRunId();
   const ledger = new Ledger(runId);
-  const guard = new SafetyGuard(config.tier, ledger);
-  const secrets = new Set<string>([config.admin.password]);
+  const guard = new SafetyGuard(target.tier, ledger);
+  const secrets = new Set<string>();
+  for (const c of Object.values(target.accounts)) if (c !== undefined) secrets.add(c.password);
   const expectations =
     options.expectations === undefined
-      ? loadExpectations(expectationsPath(config.kind))
+      ? loadExpectations(expectationsPath(target.kind))
       : options.expectations;
-  const only = config.only === undefined ? undefined : globToRegExp(config.only);
-  const scenarios = (options.scenarios ?? ALL_SCENARIOS).filter((s) => only === undefined || only.test(s.id));
+  const only = options.only === undefined ? undefined : globToRegExp(options.only);
+  const scenarios = options.scenarios.filter((s) => only === undefined || only.test(s.id));
 
   const base = {
     runId,
     startedAt: new Date(started).toISOString(),
     secrets,
   };
-  const failedSetup = (error: string, url: string): RunResult => ({
+  const failedSetup = (error: string): RunResult => ({
     ...base,
-    target: { kind: config.kind, url, tier: config.tier, dsmVersion: "unknown", model: "unknown" },
+    target: {
+      kind: target.kind,
+      url: target.url,
+      tier: target.tier,
+      dsmVersion: "unknown",
+      model: "unknown",
+    },
     durationMs: Date.now() - started,
     scenarios: [],
     cleanupFailures: [],
@@ -188,34 +158,26 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     ok: false,
   });
 
-  let setup: Setup;
-  try {
-    setup = await prepareTarget(config);
-  } catch (err) {
-    return failedSetup(describe(err), config.url ?? "emulator");
-  }
-  for (const c of Object.values(setup.accounts)) if (c !== undefined) secrets.add(c.password);
   const dsm = new DsmClient({
-    baseUrl: setup.url,
-    tls: config.tls,
+    baseUrl: target.url,
+    tls: target.tls,
     guard,
     secrets,
     ...(options.onExchange ? { onExchange: options.onExchange } : {}),
   });
-  const vmm = new VmmApi(dsm);
+  const vmm = options.port === undefined ? new VmmApi(dsm) : guardPort(options.port, guard, ledger);
   try {
     await dsm.discover();
-    await dsm.login(config.admin.account, config.admin.password);
+    await dsm.login(target.accounts.admin.account, target.accounts.admin.password);
   } catch (err) {
     await dsm.close();
-    await setup.close();
-    return failedSetup(describe(err), setup.url);
+    return failedSetup(describe(err));
   }
   const info = await dsm.dsmInfo().catch(() => undefined);
   log(
-    `target ${config.kind} ${setup.url}: ${info?.model ?? "?"} ${info?.version_string ?? info?.version ?? "?"}, tier ${guard.tier}, run ${runId}`,
+    `target ${target.kind} ${target.url}: ${info?.model ?? "?"} ${info?.version_string ?? info?.version ?? "?"}, tier ${guard.tier}, run ${runId}`,
   );
-  const strict = config.kind === "emulator";
+  const strict = target.kind === "emulator";
   const before = await snapshotInventory(vmm, ledger, strict);
 
   let placement: { storage: Storage; network: Network | undefined } | undefined;
@@ -224,11 +186,11 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     const storages = await vmm.listStorages();
     const hosts = new Map((await vmm.listHosts()).map((h) => [h.host_id, h.status]));
     const storage =
-      config.storageName !== undefined
-        ? storages.find((s) => s.storage_name === config.storageName)
+      target.storageName !== undefined
+        ? storages.find((s) => s.storage_name === target.storageName)
         : storages.find((s) => s.status === "online" && hosts.get(s.host_id) === "running");
     if (storage === undefined)
-      throw new Error(`no usable storage (wanted ${config.storageName ?? "any online"})`);
+      throw new Error(`no usable storage (wanted ${target.storageName ?? "any online"})`);
     const network = (await vmm.listNetworks())[0];
     placement = { storage, network };
     return placement;
@@ -244,7 +206,7 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     const skip =
       expectation?.status === "skip"
         ? { outcome: "disabled" as const, reason: expectation.reason }
-        : skipReason(s, config, setup, guard, dsm);
+        : skipReason(s, target, guard, dsm);
     if (skip !== undefined) {
       results.push({
         ...common,
@@ -258,15 +220,15 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     }
     const stack = new CleanupStack();
     const notes: string[] = [];
-    const ctx: ScenarioContext = {
-      kind: config.kind,
+    const ctx: ScenarioContext<X> = {
+      kind: target.kind,
       dsm,
       vmm,
       ledger,
-      wait: setup.waiter,
-      admin: setup.admin,
-      accounts: setup.accounts,
-      imageSourcePath: setup.imageSourcePath,
+      wait: target.waiter,
+      extra: target.extra,
+      accounts: target.accounts,
+      imageSourcePath: target.imageSourcePath,
       defer: (label, undo) => stack.push(label, undo),
       newClient: () => {
         // Closed with the scenario's other undo steps, so a failing scenario leaks no pool.
@@ -308,7 +270,7 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     log(`${symbol(status)} ${s.id}${message === undefined ? "" : ` — ${message}`}`);
   }
 
-  cleanupFailures.push(...(await cleanupLedger(vmm, ledger, setup.waiter)));
+  cleanupFailures.push(...(await cleanupLedger(vmm, ledger, target.waiter)));
   let residue: string[] = [];
   let changes: string[] = [];
   try {
@@ -320,7 +282,6 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
   }
   await dsm.logout().catch((err) => cleanupFailures.push({ step: "logout", error: describe(err) }));
   await dsm.close();
-  await setup.close();
 
   const stale =
     expectations === null || only !== undefined
@@ -338,8 +299,8 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
   return {
     ...base,
     target: {
-      kind: config.kind,
-      url: setup.url,
+      kind: target.kind,
+      url: target.url,
       tier: guard.tier,
       dsmVersion: info === undefined ? "unknown" : (info.version_string ?? info.version),
       model: info?.model ?? "unknown",

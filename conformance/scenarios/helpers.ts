@@ -1,17 +1,12 @@
 /** Building blocks the scenarios share: creating an owned guest or image and waiting for it. */
 import type { LedgerEntry } from "../client/ledger";
 import type { TaskState } from "../client/shapes";
-import { VMM_APIS, type VnicSpec } from "../client/vmm";
+import type { VnicSpec } from "../client/vmm";
 import { check } from "../runner/check";
 import { removeGuest, removeImage } from "../runner/cleanup";
 import type { ScenarioContext } from "../runner/scenario";
 
-export const API = {
-  info: "SYNO.API.Info",
-  auth: "SYNO.API.Auth",
-  dsm: "SYNO.DSM.Info",
-  ...VMM_APIS,
-} as const;
+export { API } from "../../spec/apis";
 
 /** The smallest guest DSM accepts well: one 1 GB empty disk, one unconnected NIC. */
 export const SMALL_DISK_MB = 1024;

@@ -1,17 +1,18 @@
-/** Every scenario, in the order a run executes them (readonly first, emulator-only last). */
+/**
+ * Every scenario that can run against a NAS, in the order a run executes them (readonly
+ * first). The emulator's own scenarios are in conformance/emulator/scenarios.ts.
+ */
 import type { Scenario } from "../runner/scenario";
 import { discoveryScenarios } from "./discovery";
-import { emulatorOnlyScenarios } from "./emulator-only";
 import { errorScenarios } from "./errors";
 import { guestScenarios } from "./guests";
 import { imageScenarios } from "./images";
 import { shapeScenarios } from "./shapes";
 
-export const ALL_SCENARIOS: readonly Scenario[] = [
+export const SCENARIOS: readonly Scenario[] = [
   ...discoveryScenarios,
   ...shapeScenarios,
   ...errorScenarios,
   ...guestScenarios,
   ...imageScenarios,
-  ...emulatorOnlyScenarios,
 ];

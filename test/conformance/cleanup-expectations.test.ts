@@ -3,7 +3,7 @@ import { DsmClient } from "../../conformance/client/dsm-client";
 import { Ledger } from "../../conformance/client/ledger";
 import { SafetyGuard } from "../../conformance/client/safety";
 import { VmmApi } from "../../conformance/client/vmm";
-import { type KitEmulator, startKitEmulator } from "../../conformance/emulator-target";
+import { startEmulatorTarget } from "../../conformance/emulator/target";
 import { CleanupStack, cleanupLedger } from "../../conformance/runner/cleanup";
 import {
   applyExpectation,
@@ -12,9 +12,9 @@ import {
   globToRegExp,
   stalePatterns,
 } from "../../conformance/runner/expectations";
-import { runConformance } from "../../conformance/runner/run";
-import { resolveTarget } from "../../conformance/target";
-import { WAIT_PROFILES, Waiter, WaitTimeout } from "../../conformance/wait";
+import { runSuite } from "../../conformance/suite";
+import { resolveTarget, type Target } from "../../conformance/target";
+import { Waiter, WaitTimeout } from "../../conformance/wait";
 
 describe("the cleanup stack", () => {
   it("runs newest first, goes on past failures and reports every one", async () => {
@@ -39,9 +39,9 @@ describe("the cleanup stack", () => {
 });
 
 describe("ledger cleanup against the emulator", () => {
-  let emu: KitEmulator;
+  let emu: Target;
   beforeAll(async () => {
-    emu = await startKitEmulator();
+    emu = await startEmulatorTarget(resolveTarget({}));
   });
   afterAll(() => emu.close());
 
@@ -49,7 +49,7 @@ describe("ledger cleanup against the emulator", () => {
     const ledger = new Ledger("feed0001");
     const dsm = new DsmClient({ baseUrl: emu.url, guard: new SafetyGuard("owned", ledger) });
     const vmm = new VmmApi(dsm);
-    const waiter = new Waiter(WAIT_PROFILES.emulator, emu.time);
+    const { waiter } = emu;
     await dsm.discover();
     await dsm.login("admin", "synology");
     const before = (await vmm.listGuests()).map((g) => g.guest_id).sort();
@@ -81,7 +81,7 @@ describe("ledger cleanup against the emulator", () => {
       vdisks: [],
       vnics: [],
     });
-    await emu.time.advance(10_000);
+    await waiter.pause(10_000);
 
     expect(await cleanupLedger(vmm, ledger, waiter)).toEqual([]);
     expect((await vmm.listGuests()).map((g) => g.guest_id).sort()).toEqual(before);
@@ -140,8 +140,7 @@ describe("expectations", () => {
 
   it("a run fails when a listed failure passes, or when an entry is stale", async () => {
     const config = { ...resolveTarget({}), only: "shape.host.list" };
-    const stale = await runConformance({
-      config,
+    const stale = await runSuite(config, {
       expectations: {
         profile: "emulator",
         expectations: [{ scenario: "shape.host.list", status: "fail", reason: "pretend it differs" }],
@@ -149,8 +148,7 @@ describe("expectations", () => {
     });
     expect(stale.scenarios.map((s) => s.status)).toEqual(["unexpected-pass"]);
     expect(stale.ok).toBe(false);
-    const skipped = await runConformance({
-      config,
+    const skipped = await runSuite(config, {
       expectations: {
         profile: "emulator",
         expectations: [{ scenario: "shape.host.*", status: "skip", reason: "switched off for the test" }],

@@ -10,7 +10,7 @@ import { DsmClient } from "../../conformance/client/dsm-client";
 import { Ledger } from "../../conformance/client/ledger";
 import { SafetyGuard, SafetyRefusal } from "../../conformance/client/safety";
 import { VmmApi } from "../../conformance/client/vmm";
-import { runConformance } from "../../conformance/runner/run";
+import { runSuite } from "../../conformance/suite";
 import { sweep } from "../../conformance/sweep";
 import { resolveTarget } from "../../conformance/target";
 import { type RunningEmulator, startEmulator } from "../../server/emulator";
@@ -49,7 +49,7 @@ describe("the kit against a simulated NAS", () => {
 
   it("is readonly by default: owned scenarios are disabled and nothing mutating is sent", async () => {
     const before = await state();
-    const result = await runConformance({ config: resolveTarget(env) });
+    const result = await runSuite(resolveTarget(env));
     expect(result.setupError).toBeUndefined();
     expect(result.target).toMatchObject({ kind: "nas", tier: "readonly", model: "DS923+" });
     expect(result.ok).toBe(true);
@@ -98,7 +98,7 @@ describe("the kit against a simulated NAS", () => {
       VMM_CONFORMANCE_TIER: "owned",
       VMM_CONFORMANCE_ALLOW_OWNED: host,
     });
-    const result = await runConformance({ config });
+    const result = await runSuite(config);
     const bad = result.scenarios.filter((s) => s.status === "fail" || s.status === "unexpected-pass");
     expect(bad.map((s) => `${s.id}: ${s.message}`)).toEqual([]);
     expect(result.scenarios.find((s) => s.id === "guest.power.cycle")?.status).toBe("pass");

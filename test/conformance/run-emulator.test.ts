@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ALL_SCENARIOS } from "../../conformance/emulator/scenarios";
 import { writeReports } from "../../conformance/report/write";
-import { runConformance } from "../../conformance/runner/run";
-import { ALL_SCENARIOS } from "../../conformance/scenarios/index";
+import { runSuite } from "../../conformance/suite";
 import { resolveTarget } from "../../conformance/target";
 
 describe("a full conformance run against the kit's own emulator", () => {
   it("passes every scenario, leaves nothing behind, and writes redacted reports", async () => {
-    const result = await runConformance({ config: resolveTarget({}) });
+    const result = await runSuite(resolveTarget({}));
     const notPassing = result.scenarios
       .filter((s) => s.status !== "pass")
       .map((s) => `${s.id}: ${s.status} ${s.message ?? ""}`);

@@ -7,14 +7,16 @@
 import { DsmApiError } from "../client/errors";
 import { check, equal, expectCode } from "../runner/check";
 import { type Scenario, type ScenarioContext, scenario } from "../runner/scenario";
-import { API, createGuest, powerOnAndWait, SMALL_DISK_MB } from "./helpers";
+import { API, createGuest, powerOnAndWait, SMALL_DISK_MB } from "../scenarios/helpers";
+import { SCENARIOS } from "../scenarios/index";
+import type { EmulatorExtra } from "./target";
 
 const CONTROL_PLANE = "needs the control plane to change cluster state";
 const DEFAULT_FIXTURE = "relies on the default fixture's guests built to be refused";
 
-function admin(ctx: ScenarioContext) {
-  check(ctx.admin !== undefined, "no control plane");
-  return ctx.admin;
+function admin(ctx: ScenarioContext<EmulatorExtra>) {
+  check(ctx.extra !== undefined, "no control plane");
+  return ctx.extra.admin;
 }
 
 /** A pre-existing guest of the default fixture, or a failure naming it. */
@@ -36,8 +38,8 @@ const natural: readonly [code: number, guest: string, host: string | undefined, 
   [901, "archive", undefined, "its storage's host is offline"],
 ];
 
-const naturalScenarios: Scenario[] = natural.map(([code, name, host, why]) =>
-  scenario({
+const naturalScenarios: Scenario<EmulatorExtra>[] = natural.map(([code, name, host, why]) =>
+  scenario<EmulatorExtra>({
     id: `emulator.poweron.${code}-${name}`,
     title: `poweron of ${name}${host === undefined ? "" : ` on ${host}`} answers ${code}: ${why}`,
     covers: [[API.action, "poweron"]],
@@ -69,9 +71,9 @@ async function hosts(ctx: ScenarioContext) {
   };
 }
 
-export const emulatorOnlyScenarios: Scenario[] = [
+export const emulatorOnlyScenarios: Scenario<EmulatorExtra>[] = [
   ...naturalScenarios,
-  scenario({
+  scenario<EmulatorExtra>({
     id: "emulator.poweron.601-host-offline",
     title: "poweron on a host that went offline answers 601",
     covers: [[API.action, "poweron"]],
@@ -102,7 +104,7 @@ export const emulatorOnlyScenarios: Scenario[] = [
       );
     },
   }),
-  scenario({
+  scenario<EmulatorExtra>({
     id: "emulator.cluster.500-frozen",
     title: "with more than half of the hosts offline every change answers 500",
     covers: [
@@ -147,7 +149,7 @@ export const emulatorOnlyScenarios: Scenario[] = [
       ["not_ready", 600],
     ] as const
   ).map(([status, code]) =>
-    scenario({
+    scenario<EmulatorExtra>({
       id: `emulator.cluster.${code}-${status.replace("_", "-")}`,
       title: `a cluster that is ${status.replace("_", " ")} answers ${code} to changes`,
       covers: [[API.guest, "set"]],
@@ -168,7 +170,7 @@ export const emulatorOnlyScenarios: Scenario[] = [
       },
     }),
   ),
-  scenario({
+  scenario<EmulatorExtra>({
     id: "emulator.poweron.1001-no-pro-licence",
     title: "without VMM Pro, booting a guest on another host than its storage's answers 1001",
     covers: [[API.action, "poweron"]],
@@ -188,7 +190,7 @@ export const emulatorOnlyScenarios: Scenario[] = [
       );
     },
   }),
-  scenario({
+  scenario<EmulatorExtra>({
     id: "emulator.guest.create.700-crashed-storage",
     title: "creating a guest on a crashed storage answers 700",
     covers: [[API.guest, "create"]],
@@ -210,7 +212,7 @@ export const emulatorOnlyScenarios: Scenario[] = [
       await expectCode(create, 700, "create on a crashed storage");
     },
   }),
-  scenario({
+  scenario<EmulatorExtra>({
     id: "emulator.image.1400-partial-success",
     title:
       "an image created onto a healthy and a crashed storage ends its task with 1400 and exists on the healthy one",
@@ -248,7 +250,7 @@ export const emulatorOnlyScenarios: Scenario[] = [
       );
     },
   }),
-  scenario({
+  scenario<EmulatorExtra>({
     id: "emulator.guest.create.404-lun-limit",
     title: "with the iSCSI LUN limit reached, creating a guest with a vdisk answers 404",
     covers: [[API.guest, "create"]],
@@ -270,7 +272,7 @@ export const emulatorOnlyScenarios: Scenario[] = [
       await expectCode(create, 404, "create past the LUN limit");
     },
   }),
-  scenario({
+  scenario<EmulatorExtra>({
     id: "emulator.guest.set.1600-ha-reservation",
     title: "on an HA cluster whose reservation fails, a CPU/RAM change is applied and answers 1600",
     covers: [[API.guest, "set"]],
@@ -292,7 +294,7 @@ export const emulatorOnlyScenarios: Scenario[] = [
       equal([after.vcpu_num, after.vram_size], [2, 2048], "the edit applied anyway");
     },
   }),
-  scenario({
+  scenario<EmulatorExtra>({
     id: "emulator.guest.crash",
     title: "a running guest that crashes shows status crashed",
     covers: [[API.guest, "get"]],
@@ -306,7 +308,7 @@ export const emulatorOnlyScenarios: Scenario[] = [
       equal((await ctx.vmm.getGuest({ guest_id: g.id })).status, "crashed", "status after a crash");
     },
   }),
-  scenario({
+  scenario<EmulatorExtra>({
     id: "emulator.fault.error-rule",
     title: "a fault rule answers its DSM error (with detail) for the matched call only, then is removed",
     covers: [[API.host, "list"]],
@@ -326,7 +328,7 @@ export const emulatorOnlyScenarios: Scenario[] = [
       await ctx.vmm.listHosts();
     },
   }),
-  scenario({
+  scenario<EmulatorExtra>({
     id: "emulator.fault.task-fails",
     title: "a task_fail rule makes the create task end with its code, and the guest is gone",
     covers: [
@@ -365,3 +367,6 @@ export const emulatorOnlyScenarios: Scenario[] = [
     },
   }),
 ];
+
+/** Every scenario: the NAS-safe suite, then the emulator's own (a NAS run lists those as skipped). */
+export const ALL_SCENARIOS: readonly Scenario<EmulatorExtra>[] = [...SCENARIOS, ...emulatorOnlyScenarios];
