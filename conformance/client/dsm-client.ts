@@ -7,6 +7,7 @@
  * `X-SYNO-TOKEN` header (DSM accepts either); plain text values are escaped per the guide
  * (`\,` and `\\`), passwords and JSON-typed values never are.
  */
+import { type ApiName, apiSpec, type MethodOf } from "../../spec/apis";
 import { DsmApiError, type DsmErrorDetail, DsmTransportError } from "./errors";
 import { Ledger, newRunId } from "./ledger";
 import { SafetyGuard } from "./safety";
@@ -39,9 +40,6 @@ export interface RequestOptions {
   /** Send the session (default true when logged in). */
   readonly withSession?: boolean;
 }
-
-/** The versions this kit knows the shapes of; a newer advertised maximum is capped to them. */
-const KNOWN_MAX_VERSION: Readonly<Record<string, number>> = { "SYNO.API.Auth": 7, "SYNO.DSM.Info": 2 };
 
 const PLAIN_TEXT = new Set([
   "guest_name",
@@ -102,7 +100,8 @@ export class DsmClient {
   endpoint(api: string): { cgi: string; version: number } {
     const info = this.#apis[api];
     if (info === undefined) return { cgi: api === "SYNO.API.Info" ? "query.cgi" : "entry.cgi", version: 1 };
-    const cap = KNOWN_MAX_VERSION[api] ?? info.maxVersion;
+    // The kit knows the shapes of the versions the spec lists; a newer advertised maximum is capped.
+    const cap = apiSpec(api)?.maxVersion ?? info.maxVersion;
     return { cgi: info.path, version: Math.max(info.minVersion, Math.min(info.maxVersion, cap)) };
   }
 
@@ -155,9 +154,9 @@ export class DsmClient {
   }
 
   /** Calls `api.method` and answers `data` (undefined for an empty success); throws DsmApiError. */
-  async call(
-    api: string,
-    method: string,
+  async call<A extends ApiName>(
+    api: A,
+    method: MethodOf<A>,
     params: Record<string, string | number | boolean | undefined>,
     options: RequestOptions = {},
   ): Promise<unknown> {

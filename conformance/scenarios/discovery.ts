@@ -1,5 +1,6 @@
 /** SYNO.API.Info, SYNO.API.Auth and SYNO.DSM.Info: what every client does first. */
 import { z } from "zod";
+import { APIS } from "../../spec/apis";
 import type { DsmEnvelope } from "../client/dsm-client";
 import { DsmApiError } from "../client/errors";
 import { apiInfoEntry, dsmInfo, loginData } from "../client/shapes";
@@ -8,7 +9,10 @@ import { scenario } from "../runner/scenario";
 import { totp } from "../totp";
 import { API } from "./helpers";
 
-const VMM_API_NAMES = [API.task, API.network, API.storage, API.host, API.guest, API.action, API.image];
+/** The guide's public VMM APIs: every DSM with VMM advertises them (spec/apis.ts says which they are). */
+const VMM_API_NAMES = Object.entries(APIS)
+  .filter(([, spec]) => spec.dialect === "public")
+  .map(([name]) => name);
 
 export const discoveryScenarios = [
   scenario({

@@ -307,7 +307,7 @@ export const guestScenarios = [
     ],
     tier: "owned",
     async run({ dsm }) {
-      for (const method of ["poweron", "poweroff", "shutdown"]) {
+      for (const method of ["poweron", "poweroff", "shutdown"] as const) {
         await expectCode(dsm.call(API.action, method, {}), 401, `${method} without a guest`);
       }
     },

@@ -26,24 +26,12 @@ export interface FaultRule extends FaultRuleInput {
   acted: number;
 }
 
-/** Parameters whose value a rule's `target` is compared with. */
-const TARGET_PARAMS = [
-  "guest_id",
-  "guest_name",
-  "new_guest_name",
-  "image_id",
-  "image_name",
-  "task_id",
-  "taskid",
-  "host_id",
-  "host_name",
-  "storage_id",
-  "storage_name",
-  "storage_ids",
-  "storage_names",
-  "network_id",
-  "network_name",
-] as const;
+/**
+ * Parameters whose value a rule's `target` is compared with: every parameter that names an
+ * object, in either dialect (`guest_id`, `storage_names`, `image_repos`, `taskid`, `name`, ...).
+ * A rule over names instead of a list, so a new API's parameters are covered without an edit.
+ */
+const TARGET_PARAM = /(_ids?|_names?|_repos)$|^(taskid|name)$/;
 
 export class FaultRules {
   #rules: FaultRule[] = [];
@@ -137,10 +125,9 @@ function matches(rule: FaultRule, call: InterceptedCall): boolean {
   if (match.account !== undefined && match.account !== call.account) return false;
   if (match.target !== undefined) {
     const target = match.target;
-    return TARGET_PARAMS.some((p) => {
-      const value = call.params[p];
-      return value !== undefined && valueNames(value, target);
-    });
+    return Object.entries(call.params).some(
+      ([param, value]) => TARGET_PARAM.test(param) && valueNames(value, target),
+    );
   }
   return true;
 }
