@@ -4,7 +4,7 @@
  * derived from the same schemas.
  */
 import { z } from "zod";
-import { AUTO_SELECT, CLUSTER_STATUSES, HOST_STATUSES, STORAGE_STATUSES } from "../model/status";
+import { AUTO_SELECT, CLUSTER_STATUSES, HOST_STATUSES, STORAGE_STATUSES } from "../../spec/statuses";
 
 const count = z.number().int().min(0);
 const positive = z.number().int().positive();

@@ -1,42 +1,20 @@
 /**
- * The statuses of the emulated cluster and the rules over them. The names are DSM's own
- * (the guide's), which both dialects show as they are.
+ * The rules over the cluster's statuses (the lists themselves are DSM's vocabulary, in
+ * spec/statuses.ts): which guests hold a host, which storages can be written, which hosts are
+ * unreachable. Both dialects show the statuses as they are.
  */
-export const HOST_STATUSES = ["running", "inaccessible", "network_warn", "control_unavail"] as const;
-export const STORAGE_STATUSES = [
-  "online",
-  "missing",
-  "unavailable",
-  "degraded",
-  "crashed",
-  "full",
-  "provision_warning",
-] as const;
-export const GUEST_STATUSES = [
-  "running",
-  "shutdown",
-  "inaccessible",
-  "booting",
-  "shutting_down",
-  "moving",
-  "stor_migrating",
-  "creating",
-  "importing",
-  "preparing",
-  "ha_standby",
-  "unknown",
-  "crashed",
-  "undefined",
-] as const;
-/** What a fixture may say a guest is; the transitional states come only from the simulation. */
-export const FIXTURE_GUEST_STATUSES = ["running", "shutdown", "crashed", "inaccessible"] as const;
-export const IMAGE_TYPES = ["disk", "vdsm", "iso"] as const;
-export const CLUSTER_STATUSES = ["normal", "incompatible", "not_ready"] as const;
-export const AUTO_SELECT = ["most_free_memory", "storage_host", "first"] as const;
-
-export type HostStatus = (typeof HOST_STATUSES)[number];
-export type GuestStatus = (typeof GUEST_STATUSES)[number];
-export type ImageType = (typeof IMAGE_TYPES)[number];
+export {
+  AUTO_SELECT,
+  CLUSTER_STATUSES,
+  FIXTURE_GUEST_STATUSES,
+  GUEST_STATUSES,
+  type GuestStatus,
+  HOST_STATUSES,
+  type HostStatus,
+  IMAGE_TYPES,
+  type ImageType,
+  STORAGE_STATUSES,
+} from "../../spec/statuses";
 
 /** Statuses in which a guest holds a host (its CPU and memory count there). */
 export const ONLINE: ReadonlySet<string> = new Set(["running", "booting", "shutting_down"]);

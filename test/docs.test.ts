@@ -1,0 +1,128 @@
+/**
+ * The README says what the emulator serves and how to provoke every code; these tests hold it
+ * to the spec (spec/apis.ts, spec/errors.ts), so a row cannot go stale when an API, a method, a
+ * version or a code changes. They also check every relative link of README.md and docs/.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { APIS, type ApiSpec } from "../spec/apis";
+import { AUTH_ERRORS, COMMON_ERRORS, VMM_ERRORS } from "../spec/errors";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const README = readFileSync(join(ROOT, "README.md"), "utf8");
+
+/** The rows of the first Markdown table after `heading`, as arrays of trimmed cells. */
+function tableAfter(text: string, heading: string): string[][] {
+  const start = text.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`no heading ${heading}`);
+  const lines = text.slice(start + heading.length + 2).split("\n");
+  const first = lines.findIndex((l) => l.startsWith("|"));
+  const rows: string[][] = [];
+  for (const line of lines.slice(first)) {
+    if (!line.startsWith("|")) break;
+    rows.push(
+      line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim()),
+    );
+  }
+  // Header and separator rows.
+  return rows.slice(2);
+}
+
+const ticked = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? "");
+
+describe("the README's API coverage table", () => {
+  const rows = tableAfter(README, "## API coverage").filter((r) => r[0]?.startsWith("`SYNO."));
+  const byApi = new Map<string, string[][]>();
+  for (const row of rows) {
+    const api = ticked(row[0] ?? "")[0] ?? "";
+    byApi.set(api, [...(byApi.get(api) ?? []), row]);
+  }
+
+  it("lists exactly the APIs of the spec", () => {
+    expect([...byApi.keys()].sort()).toEqual(Object.keys(APIS).sort());
+  });
+
+  it.each(Object.entries(APIS) as [string, ApiSpec][])("%s: its methods, versions and paths", (api, spec) => {
+    const own = byApi.get(api) ?? [];
+    expect(own.flatMap((r) => ticked(r[1] ?? "")).sort()).toEqual(Object.keys(spec.methods).sort());
+    const versions =
+      spec.minVersion === spec.maxVersion ? `${spec.minVersion}` : `${spec.minVersion}–${spec.maxVersion}`;
+    for (const row of own) {
+      expect(row[2]).toBe(versions);
+      const [path, ...also] = ticked(row[3] ?? "");
+      expect(path).toBe(spec.path);
+      expect(also.sort()).toEqual(spec.servedOn.filter((c) => c !== spec.path).sort());
+    }
+  });
+});
+
+describe("the README's error-code tables", () => {
+  const codes = (heading: string) =>
+    tableAfter(README, heading)
+      .map((r) => Number(r[0]))
+      .filter((n) => Number.isInteger(n));
+
+  /** Codes every DSM knows that no scenario makes the emulator answer (the README says why). */
+  const NEVER_ANSWERED = [100, 107, 150, 160];
+
+  it("has a recipe for every common and Virtualization code the emulator answers, and no other", () => {
+    const answered = [...Object.keys(COMMON_ERRORS), ...Object.keys(VMM_ERRORS)]
+      .map(Number)
+      .filter((c) => !NEVER_ANSWERED.includes(c));
+    expect(codes("### Common and Virtualization codes (entry.cgi)").sort((a, b) => a - b)).toEqual(
+      answered.sort((a, b) => a - b),
+    );
+  });
+
+  it("has a recipe for every SYNO.API.Auth code", () => {
+    expect(codes("### SYNO.API.Auth codes (auth.cgi or entry.cgi)")).toEqual(
+      Object.keys(AUTH_ERRORS).map(Number),
+    );
+  });
+
+  it("names the codes it never answers in the differences", () => {
+    const item = README.slice(README.indexOf("**Codes never answered.**")).split("\n- ")[0] ?? "";
+    const line = item.replace(/\s+/g, " ");
+    for (const code of NEVER_ANSWERED.filter((c) => c !== 100)) expect(line).toContain(`${code} (`);
+  });
+});
+
+describe("links in README.md and docs/", () => {
+  const files = [
+    "README.md",
+    ...readdirSync(join(ROOT, "docs"))
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => `docs/${f}`),
+  ];
+
+  it.each(files)("every relative link of %s points at a file", (file) => {
+    const text = readFileSync(join(ROOT, file), "utf8");
+    const broken = [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)]
+      .map((m) => m[1] ?? "")
+      .filter((target) => !/^[a-z]+:/i.test(target))
+      .filter((target) => !existsSync(join(ROOT, dirname(file), target)));
+    expect(broken).toEqual([]);
+  });
+
+  it.each(files)("every anchor %s links to in the README exists", (file) => {
+    const text = readFileSync(join(ROOT, file), "utf8");
+    const prefix = file === "README.md" ? "" : "../README.md";
+    const anchors = [...text.matchAll(/\]\(([^)\s#]*)#([^)\s]+)\)/g)]
+      .filter((m) => (m[1] ?? "") === prefix && (prefix !== "" || m[1] === ""))
+      .map((m) => m[2] ?? "");
+    const slugs = new Set(
+      [...README.matchAll(/^#+ (.+)$/gm)].map((m) =>
+        (m[1] ?? "")
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, "")
+          .replace(/ /g, "-"),
+      ),
+    );
+    expect(anchors.filter((a) => !slugs.has(a))).toEqual([]);
+  });
+});
