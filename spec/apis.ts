@@ -13,7 +13,9 @@
  */
 import type { ErrorFamily } from "./errors";
 
-export type Cgi = "query.cgi" | "auth.cgi" | "entry.cgi";
+export type Cgi = "query.cgi" | "auth.cgi" | "entry.cgi" | "encryption.cgi";
+/** Every CGI the emulator serves under /webapi/. */
+export const CGIS: readonly Cgi[] = ["query.cgi", "auth.cgi", "entry.cgi", "encryption.cgi"];
 export type Dialect = "dsm" | "public" | "internal";
 export type SessionRule = "none" | "optional" | "required";
 export type ResourceKind = "guest" | "image";
@@ -42,7 +44,9 @@ export type Safety =
   | { readonly class: "read"; readonly resource?: ResourceNaming; readonly task?: true }
   | { readonly class: "creates"; readonly resource: ResourceNaming }
   | { readonly class: "changes"; readonly resource: ResourceNaming; readonly removes?: true }
-  | { readonly class: "task" };
+  | { readonly class: "task" }
+  /** A batch (SYNO.Entry.Request): each call in it is judged on its own. */
+  | { readonly class: "batch" };
 
 export interface MethodSpec {
   readonly session: SessionRule;
@@ -97,6 +101,18 @@ const removes = <R extends ResourceNaming>(resource: R) =>
 const creates = <R extends ResourceNaming, T extends string>(resource: R, task: T) =>
   ({ session: "required", changes: true, task, safety: { class: "creates", resource } }) as const;
 
+/** DSM's own APIs: entry.cgi, version 1, JSON request format, the common error table. */
+const CORE = {
+  dialect: "dsm",
+  path: "entry.cgi",
+  servedOn: ["entry.cgi"],
+  minVersion: 1,
+  maxVersion: 1,
+  requestFormat: "JSON",
+  errors: "common",
+  admin: false,
+} as const;
+
 const PUBLIC_VMM = {
   dialect: "public",
   path: "entry.cgi",
@@ -109,24 +125,22 @@ const PUBLIC_VMM = {
 } as const;
 
 export const APIS = {
+  // Discovery, login and DSM.Info as DSM 7.2 advertises them: two independent recordings of
+  // `query=all` (py-synologydsm-api's and go-synology's fixtures) agree on every entry here.
   "SYNO.API.Info": {
-    dialect: "dsm",
-    // DSM 6 path; DSM 7 answers it on entry.cgi too.
-    path: "query.cgi",
+    ...CORE,
+    // DSM 7 advertises entry.cgi; query.cgi (DSM 6's path) still answers.
     servedOn: ["query.cgi", "entry.cgi"],
-    minVersion: 1,
-    maxVersion: 1,
-    errors: "common",
-    admin: false,
     methods: { query: { session: "none", changes: false, safety: { class: "read" } } },
   },
   "SYNO.API.Auth": {
     dialect: "dsm",
-    // DSM 7 advertises entry.cgi up to version 7 and still serves auth.cgi for older clients.
     path: "entry.cgi",
+    // Still served on auth.cgi for older clients (the guide's example, npm syno, N4S4).
     servedOn: ["auth.cgi", "entry.cgi"],
     minVersion: 1,
     maxVersion: 7,
+    // DSM 7.2 advertises Auth without a requestFormat.
     errors: "auth",
     admin: false,
     methods: {
@@ -134,15 +148,24 @@ export const APIS = {
       logout: { session: "optional", changes: true, safety: { class: "read" } },
     },
   },
-  "SYNO.DSM.Info": {
-    dialect: "dsm",
-    path: "entry.cgi",
-    servedOn: ["entry.cgi"],
-    minVersion: 1,
+  "SYNO.API.Auth.UIConfig": {
+    ...CORE,
+    errors: "auth",
+    methods: { get: { session: "none", changes: false, safety: { class: "read" } } },
+  },
+  "SYNO.API.Encryption": {
+    ...CORE,
+    // Clients call it at encryption.cgi too (N4S4, DSM's own web UI).
+    servedOn: ["entry.cgi", "encryption.cgi"],
+    methods: { getinfo: { session: "none", changes: false, safety: { class: "read" } } },
+  },
+  "SYNO.DSM.Info": { ...CORE, minVersion: 2, maxVersion: 2, methods: { getinfo: READ } },
+  "SYNO.Core.NormalUser": { ...CORE, maxVersion: 2, methods: { get: READ } },
+  "SYNO.Entry.Request": {
+    ...CORE,
     maxVersion: 2,
-    errors: "common",
-    admin: false,
-    methods: { getinfo: READ },
+    // Its elements are checked one by one as calls of their own.
+    methods: { request: { session: "none", changes: true, safety: { class: "batch" } } },
   },
   "SYNO.Virtualization.API.Task.Info": {
     ...PUBLIC_VMM,
@@ -221,7 +244,11 @@ export function guardedByCluster(method: MethodSpec): boolean {
 export const API = {
   info: "SYNO.API.Info",
   auth: "SYNO.API.Auth",
+  uiConfig: "SYNO.API.Auth.UIConfig",
+  encryption: "SYNO.API.Encryption",
   dsm: "SYNO.DSM.Info",
+  normalUser: "SYNO.Core.NormalUser",
+  entryRequest: "SYNO.Entry.Request",
   task: "SYNO.Virtualization.API.Task.Info",
   network: "SYNO.Virtualization.API.Network",
   storage: "SYNO.Virtualization.API.Storage",

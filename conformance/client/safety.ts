@@ -13,7 +13,7 @@
  * a deliberate probe (it contains PROBE_MARKER), which DSM cannot implement.
  */
 import { methodSpec, type Safety } from "../../spec/apis";
-import { Ledger } from "./ledger";
+import { batchCalls, Ledger } from "./ledger";
 
 export type Tier = "readonly" | "owned" | "disruptive";
 const RANK: Record<Tier, number> = { readonly: 0, owned: 1, disruptive: 2 };
@@ -62,6 +62,10 @@ export class SafetyGuard {
     const a = api ?? "?";
     const m = method ?? "?";
     if (safety === undefined) throw new SafetyRefusal(a, m, "an API or method the kit cannot classify");
+    if (safety.class === "batch") {
+      for (const call of batchCalls(params)) this.check(call.api, call.method, call);
+      return;
+    }
     if (safety.class === "read" || this.tier === "disruptive") return;
     if (this.tier === "readonly")
       throw new SafetyRefusal(a, m, "the readonly tier allows lists and gets only");

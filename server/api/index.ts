@@ -5,7 +5,10 @@
 import type { OperationTable } from "../dsm/operation";
 import { authApi } from "./auth";
 import { dsmInfoApi } from "./dsm-info";
+import { encryptionApi } from "./encryption";
+import { entryRequestApi } from "./entry-request";
 import { infoApi } from "./info";
+import { normalUserApi } from "./normal-user";
 import { guestApi } from "./public/guest";
 import { guestActionApi } from "./public/guest-action";
 import { guestImageApi } from "./public/guest-image";
@@ -13,11 +16,16 @@ import { hostApi } from "./public/host";
 import { networkApi } from "./public/network";
 import { storageApi } from "./public/storage";
 import { taskInfoApi } from "./public/task-info";
+import { uiConfigApi } from "./ui-config";
 
 export const OPERATIONS: OperationTable = {
   "SYNO.API.Info": infoApi,
   "SYNO.API.Auth": authApi,
+  "SYNO.API.Auth.UIConfig": uiConfigApi,
+  "SYNO.API.Encryption": encryptionApi,
   "SYNO.DSM.Info": dsmInfoApi,
+  "SYNO.Core.NormalUser": normalUserApi,
+  "SYNO.Entry.Request": entryRequestApi,
   "SYNO.Virtualization.API.Task.Info": taskInfoApi,
   "SYNO.Virtualization.API.Network": networkApi,
   "SYNO.Virtualization.API.Storage": storageApi,

@@ -12,7 +12,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import type { Cgi } from "../../spec/apis";
+import { CGIS, type Cgi } from "../../spec/apis";
 import {
   type DispatchEnv,
   type DispatchHooks,
@@ -23,8 +23,6 @@ import {
 } from "./dispatcher";
 import { dsmResponse, errorBody, successBody } from "./envelope";
 import { requestLimits } from "./limits";
-
-const CGIS: readonly Cgi[] = ["query.cgi", "auth.cgi", "entry.cgi"];
 
 /** One answered call, for the journal and the request log. */
 export interface Exchange {
@@ -50,9 +48,9 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
     const started = performance.now();
     const req = await readRequest(c, cgi, pathApi);
     let answer: DsmAnswer;
-    let verdict: ReturnType<typeof dispatch>["verdict"];
+    let verdict: Awaited<ReturnType<typeof dispatch>>["verdict"];
     try {
-      ({ answer, verdict } = dispatch(env, req, options.hooks));
+      ({ answer, verdict } = await dispatch(env, req, options.hooks));
     } catch (err) {
       options.log(
         `unexpected fault in ${req.params.api ?? "?"}.${req.params.method ?? "?"}: ${describe(err)}`,
@@ -67,24 +65,39 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
       transport,
       durationMs: performance.now() - started,
     });
-    if (transport === undefined) return render(answer);
+    if (transport === undefined) return render(answer, isSecure(c));
     return applyTransportFault(c, transport, answer, options.shutdown);
   };
   // Body size limit (413) before any route reads a body: see server/limits.ts.
   app.use("/webapi/*", requestLimits());
   for (const cgi of CGIS) {
     app.on(["GET", "POST"], `/webapi/${cgi}`, (c) => handle(c, cgi, undefined));
-    app.on(["GET", "POST"], `/webapi/${cgi}/:api`, (c) => handle(c, cgi, c.req.param("api")));
+    // Path-info: `entry.cgi/<API>` names the API. With more segments (`entry.cgi/webapi/auth.cgi`,
+    // seen from clients that join URLs badly) only a first segment that is an API name counts.
+    app.on(["GET", "POST"], `/webapi/${cgi}/*`, (c) => {
+      const first = c.req.path.slice(`/webapi/${cgi}/`.length).split("/")[0] ?? "";
+      return handle(c, cgi, first.startsWith("SYNO.") ? decodeURIComponent(first) : undefined);
+    });
   }
   return app;
 }
 
-export function render(answer: DsmAnswer): Response {
+/** DSM sends HSTS on its HTTPS answers (its exact max-age is not recorded: half a year here). */
+const HSTS = "max-age=15768000";
+
+export function render(answer: DsmAnswer, secure = false): Response {
   const body = answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
-  if (answer.cookies.length === 0) return dsmResponse(body);
+  if (answer.cookies.length === 0 && !secure) return dsmResponse(body);
   const headers = new Headers();
   for (const cookie of answer.cookies) headers.append("Set-Cookie", cookie);
+  if (secure) headers.set("Strict-Transport-Security", HSTS);
   return dsmResponse(body, 200, headers);
+}
+
+/** Whether the request came over TLS (the HTTPS port). */
+function isSecure(c: Context): boolean {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return (incoming?.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
 }
 
 /**
@@ -125,8 +138,15 @@ async function readRequest(c: Context, cgi: Cgi, pathApi: string | undefined): P
     pathApi,
     params,
     cookies: parseCookies(headerOf(c, "cookie")),
+    address: addressOf(c),
     header: (name) => headerOf(c, name.toLowerCase()),
   };
+}
+
+/** The client's address, as Node's socket gives it ("unknown" for socket-less `app.fetch` use). */
+function addressOf(c: Context): string {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? "unknown";
 }
 
 /** `a=1; b=2` to `{a: "1", b: "2"}`; a malformed pair is skipped, as browsers and DSM do. */
