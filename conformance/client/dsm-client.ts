@@ -108,7 +108,7 @@ export class DsmClient {
   /** SYNO.API.Info on query.cgi (answered by DSM 6 and 7) for Auth, DSM.Info and every VMM API. */
   async discover(): Promise<ApiInfo> {
     const data = await this.call("SYNO.API.Info", "query", {
-      query: "SYNO.API.Auth,SYNO.API.Info,SYNO.DSM.Info,SYNO.Virtualization.",
+      query: "SYNO.API.,SYNO.DSM.Info,SYNO.Core.NormalUser,SYNO.Entry.Request,SYNO.Virtualization.",
     });
     this.#apis = apiInfo.parse(data);
     return this.#apis;
@@ -177,6 +177,14 @@ export class DsmClient {
     raw: Record<string, string | number | boolean | undefined>,
     options: RequestOptions = {},
   ): Promise<DsmEnvelope> {
+    return (await this.exchange(raw, options)).envelope;
+  }
+
+  /** Like `request`, and also answers the `Set-Cookie` values the answer carried. */
+  async exchange(
+    raw: Record<string, string | number | boolean | undefined>,
+    options: RequestOptions = {},
+  ): Promise<{ envelope: DsmEnvelope; cookies: readonly string[] }> {
     const plain: Record<string, string> = {};
     for (const [k, v] of Object.entries(raw)) if (v !== undefined) plain[k] = String(v);
     this.guard.check(plain.api, plain.method, plain);
@@ -198,7 +206,7 @@ export class DsmClient {
     const envelope = readEnvelope(exchange.body, cgi);
     if (envelope.success) ledger.observe(plain, envelope.data);
     else ledger.observeFailure(plain);
-    return envelope;
+    return { envelope, cookies: exchange.cookies ?? [] };
   }
 
   /** Releases the connection pool; closing again does nothing. */

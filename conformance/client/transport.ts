@@ -28,8 +28,10 @@ export function createDispatcher(tls: TlsPolicy, timeoutMs: number): Dispatcher 
   const wanted = normaliseFingerprint(tls.sha256);
   if (wanted.length !== 64)
     throw new Error("a pinned certificate fingerprint is 32 bytes of SHA-256 (64 hex)");
-  // The chain of a self-signed certificate cannot verify, so the pin replaces chain checking.
-  const base = buildConnector({ rejectUnauthorized: false });
+  // The chain of a self-signed certificate cannot verify, so the pin replaces chain checking. A
+  // resumed TLS session shows no peer certificate, so sessions are never resumed: every
+  // connection proves its certificate again.
+  const base = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0 });
   const connect: buildConnector.connector = (options, callback) => {
     base(options, (err, socket) => {
       if (err !== null) return callback(err, null);
@@ -53,6 +55,8 @@ export interface Exchange {
   readonly params: Readonly<Record<string, string>>;
   readonly status: number;
   readonly body: unknown;
+  /** The answer's `Set-Cookie` values (UIConfig's `_SSID`, login's `id`). */
+  readonly cookies?: readonly string[];
 }
 
 export interface Transport {
@@ -89,7 +93,9 @@ export function httpTransport(baseUrl: string, dispatcher: Dispatcher): Transpor
       } catch {
         throw new DsmTransportError(`${cgi} answered something that is not JSON`, res.statusCode);
       }
-      return { cgi, params, status: res.statusCode, body };
+      const raw = res.headers["set-cookie"];
+      const cookies = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+      return { cgi, params, status: res.statusCode, body, cookies };
     },
     close: () => dispatcher.close(),
   };

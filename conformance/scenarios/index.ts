@@ -4,6 +4,7 @@
  */
 import type { Scenario } from "../runner/scenario";
 import { discoveryScenarios } from "./discovery";
+import { dsm7Scenarios } from "./dsm7";
 import { errorScenarios } from "./errors";
 import { guestScenarios } from "./guests";
 import { imageScenarios } from "./images";
@@ -11,6 +12,7 @@ import { shapeScenarios } from "./shapes";
 
 export const SCENARIOS: readonly Scenario[] = [
   ...discoveryScenarios,
+  ...dsm7Scenarios,
   ...shapeScenarios,
   ...errorScenarios,
   ...guestScenarios,

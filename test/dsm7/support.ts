@@ -31,7 +31,8 @@ export type Trust = { ca: string } | { pin: string } | "insecure";
 export function tlsAgent(trust: Trust): Agent {
   if (trust === "insecure") return new Agent({ connect: { rejectUnauthorized: false } });
   if ("ca" in trust) return new Agent({ connect: { ca: trust.ca } });
-  const base = buildConnector({ rejectUnauthorized: false });
+  // No session resumption: a resumed session shows no peer certificate to check.
+  const base = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0 });
   return new Agent({
     connect: (options, callback) =>
       base(options, (err, socket) => {
