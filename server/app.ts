@@ -20,6 +20,7 @@ import type { Config } from "./config";
 import type { DispatchEnv } from "./dsm/dispatcher";
 import { dsmResponse, errorBody } from "./dsm/envelope";
 import { type Exchange, webApiRoutes } from "./dsm/http";
+import { REQUEST_MS, UPLOAD_IDLE_MS } from "./dsm/limits";
 import type { Keys } from "./dsm/operation";
 import type { Fixture } from "./fixture";
 import { Pace } from "./model/pace";
@@ -88,6 +89,15 @@ export function createApp(options: AppOptions): App {
     "/",
     webApiRoutes(env, {
       log,
+      limits: {
+        requestMs: REQUEST_MS,
+        upload: {
+          maxBytes: config.maxUpload,
+          hash: config.hashUploads,
+          dir: config.uploadDir,
+          idleMs: UPLOAD_IDLE_MS,
+        },
+      },
       onAnswer,
       hooks: { verdict: (call) => controlPlane.faults.verdict(call) },
       shutdown: controlPlane.shutdownSignal,

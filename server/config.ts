@@ -65,6 +65,16 @@ export const configSchema = z.object({
   admin: boolOption.default(true),
   /** When set, every control-plane call needs `Authorization: Bearer <token>`. */
   adminToken: z.string().min(1).optional(),
+  /** The largest file an upload (`upload_and_create`) may carry, in bytes (default 64 GiB). */
+  maxUpload: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 ** 3),
+  /** Compute each upload's SHA-256 as it streams (shown by the control plane's state). */
+  hashUploads: boolOption.default(true),
+  /** Keep uploaded files in this folder; by default they are counted and dropped. */
+  uploadDir: z.string().min(1).optional(),
   /** How many DSM calls the control plane's journal keeps (oldest dropped first). */
   journalSize: z.coerce.number().int().min(1).max(1_000_000).default(1000),
 });
@@ -89,6 +99,9 @@ export const OPTIONS = {
   logRequests: "VMM_EMULATOR_LOG_REQUESTS",
   admin: "VMM_EMULATOR_ADMIN",
   adminToken: "VMM_EMULATOR_ADMIN_TOKEN",
+  maxUpload: "VMM_EMULATOR_MAX_UPLOAD",
+  hashUploads: "VMM_EMULATOR_HASH_UPLOADS",
+  uploadDir: "VMM_EMULATOR_UPLOAD_DIR",
   journalSize: "VMM_EMULATOR_JOURNAL_SIZE",
 } as const satisfies Record<keyof Config, string>;
 

@@ -25,8 +25,8 @@ export interface ResourceNaming {
   readonly kind: ResourceKind;
   readonly idParam: string;
   readonly nameParam: string;
-  /** The parameter that renames it, where the dialect has one. */
-  readonly renameParam?: string;
+  /** The parameters that rename it, where the dialect has them. */
+  readonly renameParams?: readonly string[];
   /** The key of a list answer holding the objects, and their id and name keys. */
   readonly listKey: string;
   readonly itemId: string;
@@ -50,6 +50,10 @@ export type Safety =
 
 export interface MethodSpec {
   readonly session: SessionRule;
+  /** The versions this method answers, when narrower than its API's (else 104). */
+  readonly versions?: readonly [min: number, max: number];
+  /** It takes a file upload: this multipart part is streamed and counted, never buffered. */
+  readonly upload?: string;
   /** Changes any state (sessions and tasks included): never run for a HEAD request. */
   readonly changes: boolean;
   /** The kind of task it starts (its answer is `{task_id}`). */
@@ -76,7 +80,7 @@ export const PUBLIC_GUEST = {
   kind: "guest",
   idParam: "guest_id",
   nameParam: "guest_name",
-  renameParam: "new_guest_name",
+  renameParams: ["new_guest_name"],
   listKey: "guests",
   itemId: "guest_id",
   itemName: "guest_name",
@@ -89,6 +93,29 @@ export const PUBLIC_IMAGE = {
   listKey: "images",
   itemId: "image_id",
   itemName: "image_name",
+} as const satisfies ResourceNaming;
+
+/**
+ * The web UI's names: a guest is renamed with `new_guest_name` (go-synology) or `name` (the web
+ * UI's form); it is named `name` in answers; an image is named `name` on upload.
+ */
+export const INTERNAL_GUEST = {
+  kind: "guest",
+  idParam: "guest_id",
+  nameParam: "guest_name",
+  renameParams: ["new_guest_name", "name"],
+  listKey: "guests",
+  itemId: "guest_id",
+  itemName: "name",
+} as const satisfies ResourceNaming;
+
+export const INTERNAL_IMAGE = {
+  kind: "image",
+  idParam: "image_id",
+  nameParam: "name",
+  listKey: "images",
+  itemId: "image_id",
+  itemName: "name",
 } as const satisfies ResourceNaming;
 
 const READ = { session: "required", changes: false, safety: { class: "read" } } as const;
@@ -111,6 +138,17 @@ const CORE = {
   requestFormat: "JSON",
   errors: "common",
   admin: false,
+} as const;
+
+const INTERNAL_VMM = {
+  dialect: "internal",
+  path: "entry.cgi",
+  servedOn: ["entry.cgi"],
+  minVersion: 1,
+  maxVersion: 1,
+  requestFormat: "JSON",
+  errors: "vmm-internal",
+  admin: true,
 } as const;
 
 const PUBLIC_VMM = {
@@ -204,6 +242,35 @@ export const APIS = {
       delete: removes(PUBLIC_IMAGE),
     },
   },
+  // The web UI's internal dialect: same cluster, other names and units (memory in KiB). Versions
+  // as DSM 7.2 advertises them; the methods are those real clients call (docs/clients.md).
+  "SYNO.Virtualization.Guest": {
+    ...INTERNAL_VMM,
+    maxVersion: 2,
+    methods: {
+      list: reads(INTERNAL_GUEST),
+      get: reads(INTERNAL_GUEST),
+      get_setting: reads(INTERNAL_GUEST),
+      usb_list: READ,
+      set: { ...changes(INTERNAL_GUEST), versions: [1, 1] },
+    },
+  },
+  "SYNO.Virtualization.Guest.Action": {
+    ...INTERNAL_VMM,
+    methods: { pwr_ctl: changes(INTERNAL_GUEST) },
+  },
+  "SYNO.Virtualization.Guest.Image": {
+    ...INTERNAL_VMM,
+    maxVersion: 2,
+    methods: {
+      list: reads(INTERNAL_IMAGE),
+      upload_and_create: { ...creates(INTERNAL_IMAGE, "image_upload"), versions: [1, 1], upload: "file" },
+    },
+  },
+  "SYNO.Virtualization.Host": { ...INTERNAL_VMM, maxVersion: 2, methods: { list: READ } },
+  "SYNO.Virtualization.Cluster": { ...INTERNAL_VMM, maxVersion: 2, methods: { get: READ, get_guest: READ } },
+  "SYNO.Virtualization.Network": { ...INTERNAL_VMM, maxVersion: 2, methods: { list: READ } },
+  "SYNO.Virtualization.Repo": { ...INTERNAL_VMM, maxVersion: 2, methods: { list: READ } },
 } as const satisfies Readonly<Record<string, ApiSpec>>;
 
 export type Apis = typeof APIS;
@@ -256,4 +323,11 @@ export const API = {
   guest: "SYNO.Virtualization.API.Guest",
   action: "SYNO.Virtualization.API.Guest.Action",
   image: "SYNO.Virtualization.API.Guest.Image",
+  internalGuest: "SYNO.Virtualization.Guest",
+  internalAction: "SYNO.Virtualization.Guest.Action",
+  internalImage: "SYNO.Virtualization.Guest.Image",
+  internalHost: "SYNO.Virtualization.Host",
+  cluster: "SYNO.Virtualization.Cluster",
+  internalNetwork: "SYNO.Virtualization.Network",
+  repo: "SYNO.Virtualization.Repo",
 } as const satisfies Record<string, ApiName>;

@@ -72,9 +72,24 @@ export const AUTH_ERRORS = {
   411: "Account locked",
 } as const;
 
+/**
+ * The web UI's internal `SYNO.Virtualization.*` family. DSM documents none of it; the numbers
+ * here are those clients know: the guide's where no client says otherwise, and 903-905 and 939
+ * with the meanings py-synologydsm-api's table gives the power actions (not recorded from a NAS:
+ * the README's differences say so, and the kit's scenarios probe them).
+ */
+export const VMM_INTERNAL_ERRORS = {
+  ...VMM_ERRORS,
+  903: "Cannot shut down the guest: it is not running",
+  904: "Cannot power off the guest: it is not running",
+  905: "Cannot restart the guest: it is not running",
+  939: "The guest is already running",
+} as const;
+
 export const ERROR_TABLES = {
   common: COMMON_ERRORS,
   vmm: VMM_ERRORS,
+  "vmm-internal": VMM_INTERNAL_ERRORS,
   auth: AUTH_ERRORS,
 } as const;
 
@@ -88,6 +103,7 @@ export type DsmCode = { [F in ErrorFamily]: CodeOf<F> }[ErrorFamily];
 export const BAD_PARAMETER: { readonly [F in ErrorFamily]: CodeOf<F> } = {
   common: 120,
   vmm: 401,
+  "vmm-internal": 401,
   auth: 400,
 };
 

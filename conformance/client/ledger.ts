@@ -208,7 +208,7 @@ export function observe(ledger: Ledger, p: Params, data: unknown): void {
     return;
   }
   if (safety.resource === undefined) return;
-  const { kind, idParam, nameParam, renameParam, listKey, itemId, itemName } = safety.resource;
+  const { kind, idParam, nameParam, renameParams, listKey, itemId, itemName } = safety.resource;
   const name = str(p[nameParam]);
   if (safety.class === "creates") {
     const taskId = str(d.task_id);
@@ -220,7 +220,7 @@ export function observe(ledger: Ledger, p: Params, data: unknown): void {
     const entry = ledger.find(kind, { id: str(p[idParam]), name });
     if (entry === undefined) return;
     if (safety.removes === true) entry.live = false;
-    const renamed = renameParam === undefined ? undefined : str(p[renameParam]);
+    const renamed = (renameParams ?? []).map((r) => str(p[r])).find((v) => v !== undefined);
     if (renamed !== undefined) entry.name = renamed;
     return;
   }

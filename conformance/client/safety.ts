@@ -83,7 +83,7 @@ export class SafetyGuard {
         throw new SafetyRefusal(a, m, `task ${id} is not this run's`);
       return;
     }
-    const { kind, idParam, nameParam, renameParam } = safety.resource;
+    const { kind, idParam, nameParam, renameParams } = safety.resource;
     const id = params[idParam];
     const name = params[nameParam];
     if (!empty(id) && !this.ledger.ownsId(kind, id)) {
@@ -92,9 +92,11 @@ export class SafetyGuard {
     if (!empty(name) && !this.ledger.inPrefix(name)) {
       throw new SafetyRefusal(a, m, `${nameParam} ${name} is not in this run's prefix`);
     }
-    const newName = renameParam === undefined ? undefined : params[renameParam];
-    if (!empty(newName) && !this.ledger.inPrefix(newName)) {
-      throw new SafetyRefusal(a, m, `${renameParam} must start with the run prefix ${this.ledger.prefix}`);
+    for (const renameParam of renameParams ?? []) {
+      const newName = params[renameParam];
+      if (!empty(newName) && !this.ledger.inPrefix(newName)) {
+        throw new SafetyRefusal(a, m, `${renameParam} must start with the run prefix ${this.ledger.prefix}`);
+      }
     }
   }
 }

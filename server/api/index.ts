@@ -8,6 +8,10 @@ import { dsmInfoApi } from "./dsm-info";
 import { encryptionApi } from "./encryption";
 import { entryRequestApi } from "./entry-request";
 import { infoApi } from "./info";
+import { internalGuestApi } from "./internal/guest";
+import { internalGuestActionApi } from "./internal/guest-action";
+import { internalGuestImageApi } from "./internal/guest-image";
+import { clusterApi, internalHostApi, internalNetworkApi, repoApi } from "./internal/inventory";
 import { normalUserApi } from "./normal-user";
 import { guestApi } from "./public/guest";
 import { guestActionApi } from "./public/guest-action";
@@ -33,4 +37,11 @@ export const OPERATIONS: OperationTable = {
   "SYNO.Virtualization.API.Guest": guestApi,
   "SYNO.Virtualization.API.Guest.Action": guestActionApi,
   "SYNO.Virtualization.API.Guest.Image": guestImageApi,
+  "SYNO.Virtualization.Guest": internalGuestApi,
+  "SYNO.Virtualization.Guest.Action": internalGuestActionApi,
+  "SYNO.Virtualization.Guest.Image": internalGuestImageApi,
+  "SYNO.Virtualization.Host": internalHostApi,
+  "SYNO.Virtualization.Cluster": clusterApi,
+  "SYNO.Virtualization.Network": internalNetworkApi,
+  "SYNO.Virtualization.Repo": repoApi,
 };

@@ -29,6 +29,7 @@ import {
   type OperationTable,
 } from "./operation";
 import { resolveSession, SESSION_COOKIE_SECONDS } from "./session";
+import type { Upload } from "./upload";
 
 export interface DsmRequest {
   readonly cgi: Cgi;
@@ -38,6 +39,8 @@ export interface DsmRequest {
   readonly cookies: Readonly<Record<string, string>>;
   /** The client's address ("unknown" without a socket). */
   readonly address: string;
+  /** The file an upload method's call carried, as counted while it streamed. */
+  readonly upload?: Upload | undefined;
   header(name: string): string | undefined;
 }
 
@@ -149,6 +152,8 @@ function routeOf(env: DispatchEnv, req: DsmRequest): Route | Dispatched {
   const found = findMethod(spec.methods, api.methods as Readonly<Record<string, Operation>>, method);
   if (found === undefined) return failed(103);
   const [name, methodSpec, operation] = found;
+  const [min, max] = methodSpec.versions ?? [spec.minVersion, spec.maxVersion];
+  if (version < min || version > max) return failed(104);
   return { apiName, spec, api, method: name, methodSpec, operation, version };
 }
 
@@ -213,6 +218,7 @@ function runInTransaction(
       config,
       keys: env.keys,
       address: req.address,
+      upload: req.upload,
       prepared,
       api: apiName as CallContext["api"],
       method: route.method,

@@ -13,6 +13,7 @@ import type { Reason } from "../model/refusal";
 import type { LoginKeyHolder } from "../security/login-encryption";
 import type { NoiseResponderKey } from "../security/noise";
 import type { SessionRow } from "../store/accounts";
+import type { Upload } from "./upload";
 
 /** The emulator's keys: the Noise responder's static key (UIConfig) and the RSA login key (Encryption). */
 export interface Keys {
@@ -33,6 +34,8 @@ export interface CallContext extends ModelContext {
   readonly address: string;
   /** What the operation's `prepare` answered (undefined without one). */
   readonly prepared: unknown;
+  /** The file an upload method's call carried (counted, hashed, not kept). */
+  readonly upload: Upload | undefined;
   readonly api: ApiName;
   readonly method: string;
   readonly version: number;

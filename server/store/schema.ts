@@ -209,4 +209,12 @@ export const MIGRATIONS: readonly string[] = [
     until INTEGER                                                           -- NULL: until lifted
   );
   `,
+  // 5: the internal dialect's state. A guest's two ISO slots (images mounted as CD-ROMs); an
+  // image's exact size in bytes and its SHA-256 when it was uploaded (upload_and_create).
+  `
+  ALTER TABLE guests ADD COLUMN iso_1 TEXT REFERENCES images(image_id);
+  ALTER TABLE guests ADD COLUMN iso_2 TEXT REFERENCES images(image_id);
+  ALTER TABLE images ADD COLUMN bytes INTEGER;
+  ALTER TABLE images ADD COLUMN sha256 TEXT;
+  `,
 ];
