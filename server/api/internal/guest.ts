@@ -27,7 +27,12 @@ const refOf = (p: { guest_id?: string | undefined; guest_name?: string | undefin
   p.guest_id !== undefined ? { id: p.guest_id } : { name: p.guest_name };
 
 /** Two CD-ROM slots: image ids or "unmounted"; `null` (the 4 characters) leaves them as they are. */
-const isoSlots = json(z.array(z.union([z.string(), z.number()]).transform(String)).max(2));
+const isoSlots = json(
+  z
+    .array(z.union([z.string(), z.number()]).transform(String))
+    .max(2)
+    .nullable(),
+);
 
 /** DSM's autorun: 0 off, 1 last state, 2 on; some clients send a boolean. */
 const autorunCodec = z

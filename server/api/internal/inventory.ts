@@ -30,9 +30,11 @@ function hostLoads(store: Store, now: number): Map<string, number> {
   return loads;
 }
 
-const summary = (items: readonly string[]) => ({
+/** Counts by status type, in DSM's key order (a guest summary also counts the running ones). */
+const summary = (items: readonly string[], running?: number) => ({
   error: items.filter((t) => t === "error").length,
   healthy: items.filter((t) => t === "healthy").length,
+  ...(running === undefined ? {} : { running }),
   warning: items.filter((t) => t === "warning").length,
 });
 
@@ -76,10 +78,7 @@ export const clusterApi: ApiOperations<"SYNO.Virtualization.Cluster"> = {
         const reasons = frozen ? [{ num: offline, status: "host_offline" }] : [];
         return {
           cluster_status: frozen ? "frozen" : system.cluster_status,
-          guest_summ: {
-            ...summary(guestTypes),
-            running: guests.filter((g) => g.status === "running").length,
-          },
+          guest_summ: summary(guestTypes, guests.filter((g) => g.status === "running").length),
           host_summ: summary(
             hosts.map((h) =>
               isHostOffline(h.status) ? "error" : h.status === "running" ? "healthy" : "warning",
