@@ -8,18 +8,7 @@ import { Agent } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
 import { send, setCookies } from "../dsm7/support";
 import { useEmulator } from "../harness";
-
-/** Go's url.Values.Encode(): keys sorted byte-wise, QueryEscape'd values. */
-export function goEncode(params: Record<string, string>): string {
-  const escape = (s: string) =>
-    encodeURIComponent(s)
-      .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-      .replace(/%20/g, "+");
-  return Object.keys(params)
-    .sort()
-    .map((k) => `${escape(k)}=${escape(params[k] ?? "")}`)
-    .join("&");
-}
+import { goEncode } from "./go";
 
 describe("go-synology (Terraform provider), over HTTPS", () => {
   const t = useEmulator({ httpsPort: 0 });
