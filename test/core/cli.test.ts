@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config";
-import { rawDefaultFixture } from "./support";
+import { rawDefaultFixture } from "../harness";
 
 interface Run {
   readonly child: ChildProcess;

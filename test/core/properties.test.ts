@@ -1,9 +1,9 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { splitEscapedList } from "../../server/dsm/codecs";
 import { APIS } from "../../spec/apis";
 import { isKnownCode } from "../../spec/errors";
-import { startTestEmulator, type TestEmulator } from "../helpers";
+import { useEmulator } from "../harness";
 
 /** The guide's escaping, as a client applies it to each element before joining with commas. */
 const escapeElement = (s: string) => s.replace(/\\/g, "\\\\").replace(/,/g, "\\,");
@@ -22,13 +22,7 @@ describe("properties", () => {
   });
 
   describe("over HTTP: any parameters answer the DSM envelope with a known code", () => {
-    let emu: TestEmulator;
-    let sid: string;
-    beforeAll(async () => {
-      emu = await startTestEmulator();
-      sid = await emu.login();
-    });
-    afterAll(() => emu.close());
+    const t = useEmulator();
 
     const apis = Object.keys(APIS);
     const anyText = fc.string({ maxLength: 12 });
@@ -48,12 +42,12 @@ describe("properties", () => {
           fc.dictionary(param, anyText, { maxKeys: 4 }),
           fc.boolean(),
           async (cgi, api, method, version, extra, withSid) => {
-            const res = await emu.get(cgi, {
+            const res = await t.emu.get(cgi, {
               ...extra,
               api,
               method,
               version,
-              ...(withSid ? { _sid: sid } : {}),
+              ...(withSid ? { _sid: t.sid } : {}),
             });
             expect(res.status).toBe(200);
             expect(res.headers.get("content-type")).toBe('application/json; charset="UTF-8"');
