@@ -18,7 +18,8 @@ import { MAX_BODY_BYTES, MAX_HEADER_BYTES } from "../../server/dsm/limits";
 import { startEmulator } from "../../server/emulator";
 import { APIS } from "../../spec/apis";
 import { isKnownCode } from "../../spec/errors";
-import { rawRequest, readInventory, violations, writeFixture } from "./support";
+import { rawRequest } from "../harness";
+import { readInventory, violations, writeFixture } from "./support";
 
 export interface FuzzReport {
   cases: number;

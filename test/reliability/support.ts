@@ -186,5 +186,3 @@ export function fileViolations(path: string): string[] {
   }
   return out;
 }
-
-export { type RawAnswer, rawRequest } from "../helpers";
