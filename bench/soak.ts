@@ -1,12 +1,17 @@
 /**
- * `npm run soak`: the reliability tests of test/reliability at lengths too long for CI.
+ * `npm run soak`: the reliability tests of test/reliability at lengths too long for CI, then the
+ * tests that need the wall clock (test/soak/*.soak.ts: timed transport faults, the slow-client
+ * timeout), which `npm test` leaves out.
  * Defaults (override with the same variables the tests read):
  *   CRASH_CYCLES=200  SIGKILL/restart cycles on a file database
  *   FUZZ_RUNS=50000   fuzzed WebAPI calls
  *   LOAD_SECONDS=60   LOAD_CLIENTS=64   racing clients
- * Seeds default to the clock and are printed, so a failure can be replayed (CRASH_SEED, ...).
- * Exits 1 when any run found a problem.
+ * Seeds default to the clock here (npm test fixes them) and are printed, so a failure can be
+ * replayed (CRASH_SEED, ...). Exits 1 when any run found a problem.
  */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../server/config";
 import { runCrashCycles } from "../test/reliability/crash-run";
 import { runFuzz } from "../test/reliability/fuzz-run";
 import { runLoadTest } from "../test/reliability/load-run";
@@ -39,6 +44,20 @@ async function main(): Promise<void> {
     `load: ${load.requests} requests in ${load.seconds.toFixed(0)} s from ${clients} clients (LOAD_SEED=${loadSeed}); p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms, max ${load.max.toFixed(0)} ms: ${load.problems.length} problems`,
   );
   problems.push(...load.problems);
+
+  const wallClock = spawnSync(
+    process.execPath,
+    [
+      join(PROJECT_ROOT, "node_modules", "vitest", "vitest.mjs"),
+      "run",
+      "--config",
+      "test/soak/vitest.config.ts",
+    ],
+    { cwd: PROJECT_ROOT, stdio: "inherit" },
+  );
+  log(`wall-clock tests (test/soak/*.soak.ts): exit ${wallClock.status ?? wallClock.signal}`);
+  if (wallClock.status !== 0)
+    problems.push(`the wall-clock tests failed (exit ${wallClock.status ?? wallClock.signal})`);
 
   for (const p of problems.slice(0, 50)) log(`PROBLEM ${p}`);
   process.exit(problems.length === 0 ? 0 : 1);
