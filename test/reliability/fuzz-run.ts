@@ -14,11 +14,12 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { login } from "../../bench/client";
 import { BENCH_NETWORK_ID, BENCH_STORAGE_ID } from "../../bench/fixtures";
+import { VirtualClock } from "../../server/clock";
 import { MAX_BODY_BYTES, MAX_HEADER_BYTES } from "../../server/dsm/limits";
 import { startEmulator } from "../../server/emulator";
 import { APIS } from "../../spec/apis";
 import { isKnownCode } from "../../spec/errors";
-import { rawRequest } from "../harness";
+import { rawRequest, TEST_EPOCH } from "../harness";
 import { readInventory, violations, writeFixture } from "./support";
 
 export interface FuzzReport {
@@ -335,6 +336,8 @@ export async function runFuzz(runs: number, seed: number): Promise<FuzzReport> {
   const emu = await startEmulator({
     port: 0,
     db: ":memory:",
+    // A virtual clock, as every test emulator has: nothing a case does depends on when it runs.
+    clock: new VirtualClock(TEST_EPOCH),
     fixtureData: fixture,
     timeScale: "instant",
     log: (line) => faults.push(line),
