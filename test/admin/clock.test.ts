@@ -31,7 +31,7 @@ describe("control plane: clock on a test's VirtualClock", () => {
     expect(state.tasks.find((t) => t.task_id === task_id)?.progress).toBe(100);
   });
 
-  it("advancing past the session timeout makes the t.sid answer 106", async () => {
+  it("advancing past the session timeout makes the sid answer 106", async () => {
     await adminCall(t.emu, "POST", "/clock/advance", { seconds: 901 });
     expectDsmError(await t.emu.vmm(t.sid, "Guest", "list"), 106);
   });
