@@ -1,7 +1,10 @@
 /**
  * The one test harness: emulators on port 0 with in-memory state and a virtual clock, a
- * minimal WebAPI caller over real HTTP, the lifecycle fixture `useEmulator()`, the fixture
- * variant helper, the create → task helper, and the answer assertions.
+ * minimal WebAPI caller over real HTTP, the lifecycle fixture `useEmulator()` (per describe,
+ * per test, or reset between tests), the fixture variant helper, the create → task helper, the
+ * answer assertions, raw HTTP exchanges, and the seeds of randomised tests. A test that is about
+ * starting emulators (options, files, restarts, several side by side) calls
+ * `startTestEmulator` itself; every other test gets its emulator from `useEmulator`.
  */
 import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
