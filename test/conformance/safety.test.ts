@@ -112,9 +112,9 @@ describe("safety tiers, enforced before sending", () => {
 
   it("refuses API methods it cannot classify, but allows deliberate probes", async () => {
     const { dsm, sent } = client("disruptive");
-    await expect(dsm.request({ api: GUEST, method: "migrate", version: 1, guest_id: PRE_EXISTING })).rejects.toThrow(
-      /cannot classify/,
-    );
+    await expect(
+      dsm.request({ api: GUEST, method: "migrate", version: 1, guest_id: PRE_EXISTING }),
+    ).rejects.toThrow(/cannot classify/);
     await dsm.request({ api: GUEST, method: PROBE_MARKER, version: 1 });
     expect(sent.map((p) => p.method)).toEqual([PROBE_MARKER]);
   });
