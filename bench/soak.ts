@@ -1,18 +1,25 @@
 /**
- * `npm run soak`: the reliability tests of test/reliability at lengths too long for CI.
+ * `npm run soak`: the reliability tests of test/reliability at lengths too long for CI, then the
+ * tests that need the wall clock (test/soak/*.soak.ts: timed transport faults, the slow-client
+ * timeout), which `npm test` leaves out.
  * Defaults (override with the same variables the tests read):
  *   CRASH_CYCLES=200  SIGKILL/restart cycles on a file database
  *   FUZZ_RUNS=50000   fuzzed WebAPI calls
  *   LOAD_SECONDS=60   LOAD_CLIENTS=64   racing clients
- * Seeds default to the clock and are printed, so a failure can be replayed (CRASH_SEED, ...).
- * Exits 1 when any run found a problem.
+ * Seeds default to the clock here (npm test fixes them) and are printed, so a failure can be
+ * replayed (CRASH_SEED, ...). Exits 1 when any run found a problem.
  */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../server/config";
+import { testSeed } from "../test/harness";
 import { runCrashCycles } from "../test/reliability/crash-run";
 import { runFuzz } from "../test/reliability/fuzz-run";
 import { runLoadTest } from "../test/reliability/load-run";
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const seed = (name: string) => num(name, Date.now() % 2 ** 31);
+/** A fresh seed each soak (npm test's are fixed), unless the variable (or VMM_TEST_SEED) gives one. */
+const seed = (name: string) => testSeed(name, Date.now() % 2 ** 31);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -34,11 +41,25 @@ async function main(): Promise<void> {
 
   const loadSeed = seed("LOAD_SEED");
   const clients = num("LOAD_CLIENTS", 64);
-  const load = await runLoadTest(clients, num("LOAD_SECONDS", 60), loadSeed);
+  const load = await runLoadTest(clients, { seconds: num("LOAD_SECONDS", 60) }, loadSeed);
   log(
     `load: ${load.requests} requests in ${load.seconds.toFixed(0)} s from ${clients} clients (LOAD_SEED=${loadSeed}); p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms, max ${load.max.toFixed(0)} ms: ${load.problems.length} problems`,
   );
   problems.push(...load.problems);
+
+  const wallClock = spawnSync(
+    process.execPath,
+    [
+      join(PROJECT_ROOT, "node_modules", "vitest", "vitest.mjs"),
+      "run",
+      "--config",
+      "test/soak/vitest.config.ts",
+    ],
+    { cwd: PROJECT_ROOT, stdio: "inherit" },
+  );
+  log(`wall-clock tests (test/soak/*.soak.ts): exit ${wallClock.status ?? wallClock.signal}`);
+  if (wallClock.status !== 0)
+    problems.push(`the wall-clock tests failed (exit ${wallClock.status ?? wallClock.signal})`);
 
   for (const p of problems.slice(0, 50)) log(`PROBLEM ${p}`);
   process.exit(problems.length === 0 ? 0 : 1);

@@ -4,20 +4,17 @@
  * Image structs, task polling) and the Python Home Assistant library (form POSTs naming guests
  * by id and name at once). If one of these breaks, an unmodified client breaks with it.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectSuccess, startTestEmulator, type TestEmulator } from "./helpers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { expectSuccess, useEmulator } from "./harness";
 
-let emu: TestEmulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(() => emu.close());
+// Every request below logs in and calls the way its client does, literals and all.
+const t = useEmulator();
 
 describe("the Go client (go-synology, used by the Terraform provider)", () => {
   let sid: string;
   let token: string;
   const post = (api: string, method: string, params: Record<string, string>) =>
-    emu.post(
+    t.emu.post(
       "entry.cgi",
       { api: `SYNO.Virtualization.API.${api}`, version: "1", method, _sid: sid, ...params },
       { headers: { "X-SYNO-TOKEN": token } },
@@ -25,7 +22,7 @@ describe("the Go client (go-synology, used by the Terraform provider)", () => {
 
   beforeAll(async () => {
     const login = expectSuccess(
-      await emu.get("entry.cgi", {
+      await t.emu.get("entry.cgi", {
         api: "SYNO.API.Auth",
         version: "7",
         method: "login",
@@ -59,7 +56,7 @@ describe("the Go client (go-synology, used by the Terraform provider)", () => {
     const taskId = String(created.task_id);
     let task = expectSuccess(await post("Task.Info", "get", { task_id: taskId }));
     expect(task.finish).toBe(false);
-    emu.clock.advance(5_000);
+    t.emu.clock.advance(5_000);
     task = expectSuccess(await post("Task.Info", "get", { task_id: taskId }));
     expect(task).toMatchObject({ finish: true, task_info: { progress: 100, status: "create" } });
     const guestId = (task.task_info as { guest_id: string }).guest_id;
@@ -100,7 +97,7 @@ describe("the Go client (go-synology, used by the Terraform provider)", () => {
 
   it("powers on and off by guest name, then deletes by name", async () => {
     expectSuccess(await post("Guest.Action", "poweron", { guest_name: "tf-vm" }));
-    emu.clock.advance(3_000);
+    t.emu.clock.advance(3_000);
     expect(expectSuccess(await post("Guest", "get", { guest_name: "tf-vm" })).status).toBe("running");
     expectSuccess(await post("Guest.Action", "poweroff", { guest_name: "tf-vm" }));
     expectSuccess(await post("Guest", "delete", { guest_name: "tf-vm" }));
@@ -116,7 +113,7 @@ describe("the Go client (go-synology, used by the Terraform provider)", () => {
         auto_clean_task: "false",
       }),
     );
-    emu.clock.advance(8_000);
+    t.emu.clock.advance(8_000);
     const task = expectSuccess(await post("Task.Info", "get", { task_id: String(created.task_id) }));
     expect(task).toMatchObject({
       finish: true,
@@ -128,7 +125,7 @@ describe("the Go client (go-synology, used by the Terraform provider)", () => {
 
 describe("the Python Home Assistant library (py-synologydsm-api)", () => {
   it("lists guests and powers one on with guest_id and guest_name both sent", async () => {
-    const login = await emu.post("auth.cgi", {
+    const login = await t.emu.post("auth.cgi", {
       api: "SYNO.API.Auth",
       version: "7",
       method: "login",
@@ -147,7 +144,7 @@ describe("the Python Home Assistant library (py-synologydsm-api)", () => {
     const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
     const headers = { cookie, "X-SYNO-TOKEN": synotoken };
     const guests = expectSuccess(
-      await emu.post(
+      await t.emu.post(
         "entry.cgi/SYNO.Virtualization.API.Guest",
         { api: "SYNO.Virtualization.API.Guest", version: "1", method: "list" },
         { headers },
@@ -156,7 +153,7 @@ describe("the Python Home Assistant library (py-synologydsm-api)", () => {
     const syno = guests.find((g) => g.guest_name === "syno");
     expect(syno).toBeDefined();
     expectSuccess(
-      await emu.post(
+      await t.emu.post(
         "entry.cgi",
         {
           api: "SYNO.Virtualization.API.Guest.Action",
@@ -174,7 +171,7 @@ describe("the Python Home Assistant library (py-synologydsm-api)", () => {
 describe("older integrations", () => {
   it("Home Assistant's old Synology integration queries SYNO.API.Info with method=Query", async () => {
     const info = expectSuccess(
-      await emu.get("query.cgi", { api: "SYNO.API.Info", version: "1", method: "Query", query: "SYNO." }),
+      await t.emu.get("query.cgi", { api: "SYNO.API.Info", version: "1", method: "Query", query: "SYNO." }),
     );
     expect(info["SYNO.API.Auth"]).toEqual({ maxVersion: 7, minVersion: 1, path: "entry.cgi" });
   });

@@ -1,11 +1,15 @@
 /**
  * The one test harness: emulators on port 0 with in-memory state and a virtual clock, a
- * minimal WebAPI caller over real HTTP, the lifecycle fixture `useEmulator()`, the fixture
- * variant helper, the create → task helper, and the answer assertions.
+ * minimal WebAPI caller over real HTTP, the lifecycle fixture `useEmulator()` (per describe,
+ * per test, or reset between tests), the fixture variant helper, the create → task helper, the
+ * answer assertions, raw HTTP exchanges, and the seeds of randomised tests. A test that is about
+ * starting emulators (options, files, restarts, several side by side) calls
+ * `startTestEmulator` itself; every other test gets its emulator from `useEmulator`.
  */
 import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
+import type { ResetOptions } from "../server/admin/client";
 import { VirtualClock } from "../server/clock";
 import { DEFAULT_FIXTURE } from "../server/config";
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "../server/emulator";
@@ -87,20 +91,40 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
 /** A running test emulator and the admin's sid on it, as `useEmulator` keeps them. */
 export interface Harness {
   readonly emu: TestEmulator;
-  /** The admin's sid (logged in when the emulator started). */
+  /** The admin's sid (logged in when the emulator started, and again after each reset). */
   readonly sid: string;
   /** Replaces the emulator with a new one (a fixture variant, other options); closed by the hooks. */
   start(options?: EmulatorOptions): Promise<TestEmulator>;
 }
 
+/** How `useEmulator` shares its emulator between the tests of a `describe` (or file). */
+export interface HarnessSetup {
+  /** A fresh emulator for every test. */
+  readonly each?: boolean;
+  /**
+   * One emulator, put back to the fixture before every test by the control plane's reset
+   * (`true`, or which extras the reset also clears), with a fresh admin session.
+   */
+  readonly reset?: true | ResetOptions;
+  /** `false`: no admin session (a fixture without admin/synology, or a journal that must stay empty). */
+  readonly login?: boolean;
+}
+
 /**
  * Starts an emulator for the enclosing `describe` (or file) and logs the admin in; closes it
- * afterwards. With `each`, every test gets a fresh one. `start()` inside a test swaps in one
- * with other options (it is closed like the first).
+ * afterwards. With `each`, every test gets a fresh one; with `reset`, every test gets the same
+ * one reset to the fixture. `start()` inside a test swaps in one with other options; it is
+ * closed like the first. With `each` or `reset` the next test gets the shared options again;
+ * without, the swap lasts to the end of the `describe`.
  */
-export function useEmulator(options: EmulatorOptions = {}, setup: { each?: boolean } = {}): Harness {
+export function useEmulator(options: EmulatorOptions = {}, setup: HarnessSetup = {}): Harness {
+  if (setup.each === true && setup.reset !== undefined)
+    throw new Error("useEmulator: each and reset exclude each other");
+  const login = setup.login !== false;
   let emu: TestEmulator | undefined;
   let sid: string | undefined;
+  /** Whether a test swapped in an emulator with other options (`start(more)`). */
+  let swapped = false;
   const harness: Harness = {
     get emu() {
       if (emu === undefined)
@@ -108,14 +132,19 @@ export function useEmulator(options: EmulatorOptions = {}, setup: { each?: boole
       return emu;
     },
     get sid() {
-      if (sid === undefined) throw new Error("no admin session yet");
+      if (sid === undefined)
+        throw new Error(login ? "no admin session yet" : "useEmulator was told not to log in");
       return sid;
     },
     async start(more = {}) {
+      swapped = Object.keys(more).length > 0;
       await emu?.close();
-      emu = await startTestEmulator({ ...options, ...more });
-      sid = await emu.login();
-      return emu;
+      emu = undefined;
+      sid = undefined;
+      const started = await startTestEmulator({ ...options, ...more });
+      emu = started;
+      if (login) sid = await started.login();
+      return started;
     },
   };
   const stop = async () => {
@@ -126,9 +155,20 @@ export function useEmulator(options: EmulatorOptions = {}, setup: { each?: boole
   if (setup.each === true) {
     beforeEach(() => harness.start().then(() => undefined));
     afterEach(stop);
-  } else {
-    beforeAll(() => harness.start().then(() => undefined));
-    afterAll(stop);
+    return harness;
+  }
+  beforeAll(() => harness.start().then(() => undefined));
+  afterAll(stop);
+  const { reset } = setup;
+  if (reset !== undefined) {
+    beforeEach(async () => {
+      // A variant a previous test swapped in is not what the next test expects: start over.
+      if (swapped) await harness.start();
+      const running = harness.emu;
+      await running.admin.reset(reset === true ? {} : reset);
+      // A reset drops every session.
+      sid = login ? await running.login() : undefined;
+    });
   }
   return harness;
 }
@@ -164,8 +204,23 @@ export const disk = (size: number) => ({ create_type: 0, vdisk_size: size });
 export const defaultNic = { network_name: NETWORKS.default.name };
 
 /**
- * Sends Guest create (one 1 GB disk on the first storage, one NIC on the default network unless
- * `extra` says otherwise) and reads its task without cleaning it; answers the task and guest ids.
+ * The parameters `createGuest` sends: one 1 GB disk on the first storage and one vNIC on the
+ * default network unless `extra` says otherwise. For a create that is meant to fail.
+ */
+export function guestParams(name: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    guest_name: name,
+    storage_name: STORAGES.first.name,
+    vdisks: JSON.stringify([disk(1024)]),
+    vnics: JSON.stringify([defaultNic]),
+    ...extra,
+  };
+}
+
+/**
+ * Sends Guest create with `guestParams(name, extra)`, expects success and reads the task once
+ * for the guest id (a read of an unfinished task leaves it; under `instant` time the task has
+ * finished, so with auto_clean_task, the default, that read removes it). Answers both ids.
  * With `ready`, the virtual clock then moves on until the guest is created (status shutdown).
  */
 export async function createGuest(
@@ -175,13 +230,7 @@ export async function createGuest(
   extra: Record<string, string> = {},
   options: { ready?: boolean } = {},
 ): Promise<{ taskId: string; guestId: string }> {
-  const res = await emu.vmm(sid, "Guest", "create", {
-    guest_name: name,
-    storage_name: STORAGES.first.name,
-    vdisks: JSON.stringify([disk(1024)]),
-    vnics: JSON.stringify([defaultNic]),
-    ...extra,
-  });
+  const res = await emu.vmm(sid, "Guest", "create", guestParams(name, extra));
   const { task_id } = expectSuccess(res) as { task_id: string };
   const info = expectSuccess(await emu.vmm(sid, "Task.Info", "get", { task_id })) as {
     task_info: { guest_id: string };

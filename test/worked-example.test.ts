@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { expectDsmError, expectSuccess, useEmulator } from "./harness";
 
 describe("the guide's worked example (chapter 2), verbatim", () => {
-  let emu: TestEmulator;
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-  });
-  afterAll(() => emu.close());
+  const t = useEmulator();
 
   it("logs in with admin/synology, gets win10 by name, and logs out", async () => {
-    const login = await emu.get("auth.cgi", {
+    const login = await t.emu.get("auth.cgi", {
       api: "SYNO.API.Auth",
       method: "login",
       version: "3",
@@ -22,7 +18,7 @@ describe("the guide's worked example (chapter 2), verbatim", () => {
     expect(sid).toMatch(/^[A-Za-z0-9_-]{22,}$/);
     expect(login.headers.get("set-cookie")).toBeNull();
 
-    const guest = await emu.get("entry.cgi", {
+    const guest = await t.emu.get("entry.cgi", {
       api: "SYNO.Virtualization.API.Guest",
       version: "1",
       method: "get",
@@ -53,7 +49,7 @@ describe("the guide's worked example (chapter 2), verbatim", () => {
       vram_size: 2048,
     });
 
-    const noName = await emu.get("entry.cgi", {
+    const noName = await t.emu.get("entry.cgi", {
       api: "SYNO.Virtualization.API.Guest",
       version: "1",
       method: "get",
@@ -62,14 +58,14 @@ describe("the guide's worked example (chapter 2), verbatim", () => {
     expectDsmError(noName, 401);
     expect(noName.text).toBe('{"error":{"code":401},"success":false}');
 
-    const logout = await emu.get("auth.cgi", {
+    const logout = await t.emu.get("auth.cgi", {
       api: "SYNO.API.Auth",
       method: "logout",
       version: "3",
       _sid: sid,
     });
     expect(logout.text).toBe('{"success":true}');
-    const after = await emu.vmm(sid, "Guest", "get", { guest_name: "win10" });
+    const after = await t.emu.vmm(sid, "Guest", "get", { guest_name: "win10" });
     expectDsmError(after, 119);
   });
 });

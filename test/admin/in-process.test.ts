@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { AdminCallError, AdminClient } from "../../server/admin/client";
 import { parseConfig } from "../../server/config";
-import { expectSuccess, startTestEmulator } from "../helpers";
-import { adminCall, createGuest } from "./support";
+import { HOSTS } from "../fixture-ids";
+import { createGuest, expectSuccess, startTestEmulator } from "../harness";
+import { adminCall } from "./support";
 
+// Several emulators, or emulators started with other control-plane options: each test starts its own.
 describe("control plane: in-process emulators", () => {
   it("two emulators side by side do not see each other's state, rules or journal", async () => {
     const [a, b] = await Promise.all([startTestEmulator(), startTestEmulator()]);
@@ -13,7 +15,7 @@ describe("control plane: in-process emulators", () => {
       await Promise.all([
         createGuest(a, sidA, "only-in-a"),
         b.vmm(sidB, "Guest", "delete", { guest_name: "win10" }),
-        a.admin.updateHost("Synology-2", { status: "inaccessible" }),
+        a.admin.updateHost(HOSTS.second.name, { status: "inaccessible" }),
         b.admin.addFault({ match: { api: "SYNO.DSM.Info" }, action: { type: "error", code: 402 } }),
         a.admin.createSnapshot("mine"),
       ]);
@@ -22,7 +24,7 @@ describe("control plane: in-process emulators", () => {
       expect(stateA.guests.map((g) => g.guest_name)).toContain("win10");
       expect(stateB.guests.map((g) => g.guest_name)).not.toContain("only-in-a");
       expect(stateB.guests.map((g) => g.guest_name)).not.toContain("win10");
-      expect(stateB.hosts.find((h) => h.host_name === "Synology-2")?.status).toBe("running");
+      expect(stateB.hosts.find((h) => h.host_name === HOSTS.second.name)?.status).toBe("running");
       expect(await a.admin.faults()).toEqual([]);
       expect(await b.admin.snapshots()).toEqual([]);
       expect((await b.admin.journal()).some((e) => e.method === "create")).toBe(false);

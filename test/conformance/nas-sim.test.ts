@@ -5,7 +5,7 @@
  * residue and no change to the pre-existing inventory after an owned run.
  */
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DsmClient } from "../../conformance/client/dsm-client";
 import { Ledger } from "../../conformance/client/ledger";
 import { SafetyGuard, SafetyRefusal } from "../../conformance/client/safety";
@@ -13,7 +13,7 @@ import { VmmApi } from "../../conformance/client/vmm";
 import { runSuite } from "../../conformance/suite";
 import { sweep } from "../../conformance/sweep";
 import { resolveTarget } from "../../conformance/target";
-import { type RunningEmulator, startEmulator } from "../../server/emulator";
+import { useEmulator } from "../harness";
 
 const NAS_SIM = fileURLToPath(new URL("../../fixtures/nas-sim.json", import.meta.url));
 const MUTATING = new Set(["create", "set", "delete", "poweron", "poweroff", "shutdown", "clear"]);
@@ -23,19 +23,19 @@ interface Journal {
 }
 
 describe("the kit against a simulated NAS", () => {
-  let nas: RunningEmulator;
+  // The NAS has its own accounts (no admin/synology), and the journal must show only the kit's calls.
+  const t = useEmulator({ fixture: NAS_SIM, timeScale: "instant" }, { login: false });
   let env: NodeJS.ProcessEnv;
   let host: string;
-  const state = async () => JSON.stringify(((await nas.admin.state()) as { guests?: unknown }).guests);
+  const state = async () => JSON.stringify(((await t.emu.admin.state()) as { guests?: unknown }).guests);
   const journal = async () =>
-    (await (await fetch(`${nas.url}/__admin/journal?limit=10000`)).json()) as Journal;
+    (await (await fetch(`${t.emu.url}/__admin/journal?limit=10000`)).json()) as Journal;
 
   beforeAll(async () => {
-    nas = await startEmulator({ fixture: NAS_SIM, timeScale: "instant", log: () => {} });
-    host = new URL(nas.url).hostname;
+    host = new URL(t.emu.url).hostname;
     env = {
       VMM_CONFORMANCE_TARGET: "nas",
-      VMM_NAS_URL: nas.url,
+      VMM_NAS_URL: t.emu.url,
       VMM_NAS_ACCOUNT: "nasadmin",
       VMM_NAS_PASSWORD: "sim-admin-pass",
       VMM_NAS_NONADMIN_ACCOUNT: "auditor",
@@ -45,7 +45,6 @@ describe("the kit against a simulated NAS", () => {
       VMM_CONFORMANCE_TIMEOUT_MS: "5000",
     };
   });
-  afterAll(() => nas.close());
 
   it("is readonly by default: owned scenarios are disabled and nothing mutating is sent", async () => {
     const before = await state();
@@ -75,7 +74,7 @@ describe("the kit against a simulated NAS", () => {
 
   it("refuses a destructive call on a pre-existing guest before sending it", async () => {
     const ledger = new Ledger("0badc0de");
-    const dsm = new DsmClient({ baseUrl: nas.url, guard: new SafetyGuard("owned", ledger) });
+    const dsm = new DsmClient({ baseUrl: t.emu.url, guard: new SafetyGuard("owned", ledger) });
     const vmm = new VmmApi(dsm);
     await dsm.discover();
     await dsm.login("nasadmin", "sim-admin-pass");
@@ -119,7 +118,7 @@ describe("the kit against a simulated NAS", () => {
 
   it("sweep finds and removes what a killed run left, and a dry run only lists it", async () => {
     const ledger = new Ledger("dead0042");
-    const dsm = new DsmClient({ baseUrl: nas.url, guard: new SafetyGuard("owned", ledger) });
+    const dsm = new DsmClient({ baseUrl: t.emu.url, guard: new SafetyGuard("owned", ledger) });
     const vmm = new VmmApi(dsm);
     await dsm.discover();
     await dsm.login("nasadmin", "sim-admin-pass");

@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { APIS } from "../../spec/apis";
-import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
+import { expectDsmError, expectSuccess, useEmulator } from "../harness";
 
 const ALL_APIS = Object.keys(APIS).sort();
 const VMM_APIS = ALL_APIS.filter((name) => name.startsWith("SYNO.Virtualization."));
 
 describe("SYNO.API.Info query, generated from the spec", () => {
-  let emu: TestEmulator;
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-  });
-  afterAll(() => emu.close());
+  const t = useEmulator();
 
   const info = (params: Record<string, string>, cgi = "query.cgi") =>
-    emu.get(cgi, { api: "SYNO.API.Info", version: "1", method: "query", ...params });
+    t.emu.get(cgi, { api: "SYNO.API.Info", version: "1", method: "query", ...params });
 
   it("query=all lists every API with DSM 7's path, minVersion and maxVersion", async () => {
     const data = expectSuccess(await info({ query: "all" }));
@@ -95,8 +91,11 @@ describe("SYNO.API.Info query, generated from the spec", () => {
   });
 
   it("version 2 answers 104 and an unknown method 103", async () => {
-    expectDsmError(await emu.get("query.cgi", { api: "SYNO.API.Info", version: "2", method: "query" }), 104);
-    expectDsmError(await emu.get("query.cgi", { api: "SYNO.API.Info", version: "1", method: "list" }), 103);
+    expectDsmError(
+      await t.emu.get("query.cgi", { api: "SYNO.API.Info", version: "2", method: "query" }),
+      104,
+    );
+    expectDsmError(await t.emu.get("query.cgi", { api: "SYNO.API.Info", version: "1", method: "list" }), 103);
   });
 
   it("every API Info advertises answers at its path and maxVersion (clients call them so)", async () => {
@@ -105,7 +104,7 @@ describe("SYNO.API.Info query, generated from the spec", () => {
       { path: string; maxVersion: number }
     >;
     for (const [api, { path, maxVersion }] of Object.entries(data)) {
-      const res = await emu.get(path, { api, version: String(maxVersion), method: "no-such-method" });
+      const res = await t.emu.get(path, { api, version: String(maxVersion), method: "no-such-method" });
       // 103 proves the API and version were accepted at that path.
       expectDsmError(res, 103);
     }

@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { totp } from "../../server/security/totp";
-import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
-import {
-  ADMIN,
-  DISABLED,
-  defaultFixtureWith,
-  goLogin,
-  loginData,
-  OTP_ADMIN,
-  pythonLogin,
-  setCookie,
-  VIEWER,
-} from "./support";
+import { ACCOUNTS } from "../fixture-ids";
+import { expectDsmError, expectSuccess, fixtureWith, useEmulator } from "../harness";
+import { goLogin, loginData, pythonLogin, setCookie } from "./support";
+
+const { admin: ADMIN, disabled: DISABLED, otp: OTP_ADMIN, viewer: VIEWER } = ACCOUNTS;
 
 describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
-  let emu: TestEmulator;
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-  });
-  afterAll(() => emu.close());
+  const t = useEmulator();
 
   const legacy = (params: Record<string, string>) =>
-    emu.get("auth.cgi", { api: "SYNO.API.Auth", version: "3", method: "login", format: "sid", ...params });
+    t.emu.get("auth.cgi", { api: "SYNO.API.Auth", version: "3", method: "login", format: "sid", ...params });
 
   it("a wrong password answers 400", async () => {
     expectDsmError(await legacy({ account: "admin", passwd: "wrong" }), 400);
@@ -46,7 +35,7 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
 
   it("a disabled account answers 401 with the right password", async () => {
     expectDsmError(await legacy(DISABLED), 401);
-    expectDsmError(await goLogin(emu, DISABLED.account, DISABLED.passwd), 401);
+    expectDsmError(await goLogin(t.emu, DISABLED.account, DISABLED.passwd), 401);
   });
 
   it("a disabled account with a wrong password answers 400", async () => {
@@ -54,11 +43,11 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
   });
 
   it("login errors answer with the Auth codes on entry.cgi as well (v7)", async () => {
-    expectDsmError(await goLogin(emu, "admin", "wrong"), 400);
+    expectDsmError(await goLogin(t.emu, "admin", "wrong"), 400);
   });
 
   it("a failed login sets no cookie", async () => {
-    const res = await pythonLogin(emu, "admin", "wrong");
+    const res = await pythonLogin(t.emu, "admin", "wrong");
     expectDsmError(res, 400);
     expect(res.headers.getSetCookie()).toEqual([]);
   });
@@ -74,7 +63,7 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
     });
 
     it("an empty otp_code (Python clients always send it) also answers 403", async () => {
-      expectDsmError(await pythonLogin(emu, OTP_ADMIN.account, OTP_ADMIN.passwd), 403);
+      expectDsmError(await pythonLogin(t.emu, OTP_ADMIN.account, OTP_ADMIN.passwd), 403);
     });
 
     it("the 2-step question is only asked after the password is right (wrong password: 400)", async () => {
@@ -82,7 +71,7 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
     });
 
     it("a wrong code answers 404", async () => {
-      const right = totp(OTP_ADMIN.secret, emu.clock.now());
+      const right = totp(OTP_ADMIN.secret, t.emu.clock.now());
       const wrong = right === "000000" ? "111111" : "000000";
       expectDsmError(
         await legacy({ account: OTP_ADMIN.account, passwd: OTP_ADMIN.passwd, otp_code: wrong }),
@@ -95,13 +84,13 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
     });
 
     it("the code of the emulator's (virtual) clock logs in", async () => {
-      const otp_code = totp(OTP_ADMIN.secret, emu.clock.now());
+      const otp_code = totp(OTP_ADMIN.secret, t.emu.clock.now());
       const res = await legacy({ account: OTP_ADMIN.account, passwd: OTP_ADMIN.passwd, otp_code });
-      expectSuccess(await emu.vmm(loginData(res).sid, "Host", "list"));
+      expectSuccess(await t.emu.vmm(loginData(res).sid, "Host", "list"));
     });
 
     it("the code of one 30 s step before is still accepted (clock drift), two steps before is not", async () => {
-      const now = emu.clock.now();
+      const now = t.emu.clock.now();
       const previous = totp(OTP_ADMIN.secret, now - 30_000);
       const stale = totp(OTP_ADMIN.secret, now - 90_000);
       loginData(await legacy({ account: OTP_ADMIN.account, passwd: OTP_ADMIN.passwd, otp_code: previous }));
@@ -116,7 +105,7 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
     it("a code read off the wall clock is wrong when the emulator's clock is elsewhere", async () => {
       // The test emulator's virtual clock is fixed at 2026-11-01; the real clock is not.
       const wallCode = totp(OTP_ADMIN.secret, Date.now());
-      const virtualCodes = [-1, 0, 1].map((d) => totp(OTP_ADMIN.secret, emu.clock.now() + d * 30_000));
+      const virtualCodes = [-1, 0, 1].map((d) => totp(OTP_ADMIN.secret, t.emu.clock.now() + d * 30_000));
       if (virtualCodes.includes(wallCode)) return;
       const res = await legacy({ account: OTP_ADMIN.account, passwd: OTP_ADMIN.passwd, otp_code: wallCode });
       expectDsmError(res, 404);
@@ -125,8 +114,8 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
 
   describe("device tokens (trusted devices skip 2-step verification)", () => {
     it("enable_device_token=yes answers `did` and sets cookie did; a later login with device_id skips the code", async () => {
-      const first = await pythonLogin(emu, OTP_ADMIN.account, OTP_ADMIN.passwd, {
-        otp_code: totp(OTP_ADMIN.secret, emu.clock.now()),
+      const first = await pythonLogin(t.emu, OTP_ADMIN.account, OTP_ADMIN.passwd, {
+        otp_code: totp(OTP_ADMIN.secret, t.emu.clock.now()),
         enable_device_token: "yes",
         device_name: "ci-runner",
       });
@@ -136,7 +125,7 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
       expect(setCookie(first, "did")?.value).toBe(data.did);
       expect(setCookie(first, "did")?.attributes).toContain("HttpOnly");
 
-      const again = await pythonLogin(emu, OTP_ADMIN.account, OTP_ADMIN.passwd, {
+      const again = await pythonLogin(t.emu, OTP_ADMIN.account, OTP_ADMIN.passwd, {
         device_id: String(data.did),
       });
       const second = loginData(again);
@@ -145,58 +134,54 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
     });
 
     it("the Go client's shape (format=sid) answers `did` without cookies", async () => {
-      const res = await goLogin(emu, ADMIN.account, ADMIN.passwd, { enable_device_token: "yes" });
+      const res = await goLogin(t.emu, ADMIN.account, ADMIN.passwd, { enable_device_token: "yes" });
       expect(loginData(res).did).toEqual(expect.any(String));
       expect(res.headers.getSetCookie()).toEqual([]);
     });
 
     it("an unknown device_id still needs the code (403)", async () => {
       expectDsmError(
-        await pythonLogin(emu, OTP_ADMIN.account, OTP_ADMIN.passwd, { device_id: "not-a-device" }),
+        await pythonLogin(t.emu, OTP_ADMIN.account, OTP_ADMIN.passwd, { device_id: "not-a-device" }),
         403,
       );
     });
 
     it("a device token of another account does not skip the code", async () => {
       const { did } = loginData(
-        await goLogin(emu, ADMIN.account, ADMIN.passwd, { enable_device_token: "yes" }),
+        await goLogin(t.emu, ADMIN.account, ADMIN.passwd, { enable_device_token: "yes" }),
       );
       expectDsmError(
-        await pythonLogin(emu, OTP_ADMIN.account, OTP_ADMIN.passwd, { device_id: String(did) }),
+        await pythonLogin(t.emu, OTP_ADMIN.account, OTP_ADMIN.passwd, { device_id: String(did) }),
         403,
       );
     });
 
     it("a trusted device does not bypass the password", async () => {
       const { did } = loginData(
-        await goLogin(emu, OTP_ADMIN.account, OTP_ADMIN.passwd, {
-          otp_code: totp(OTP_ADMIN.secret, emu.clock.now()),
+        await goLogin(t.emu, OTP_ADMIN.account, OTP_ADMIN.passwd, {
+          otp_code: totp(OTP_ADMIN.secret, t.emu.clock.now()),
           enable_device_token: "yes",
         }),
       );
-      expectDsmError(await pythonLogin(emu, OTP_ADMIN.account, "wrong", { device_id: String(did) }), 400);
+      expectDsmError(await pythonLogin(t.emu, OTP_ADMIN.account, "wrong", { device_id: String(did) }), 400);
     });
   });
 
   describe("an account DSM's application privileges deny", () => {
-    let denied: TestEmulator;
-    beforeAll(async () => {
-      denied = await startTestEmulator({
-        fixtureData: defaultFixtureWith((f) => {
-          f.accounts.push({
-            name: "denied",
-            password: "denied-pass",
-            admin: false,
-            disabled: false,
-            login_denied: true,
-          });
-        }),
-      });
+    const denied = useEmulator({
+      fixtureData: fixtureWith((f) => {
+        f.accounts.push({
+          name: "denied",
+          password: "denied-pass",
+          admin: false,
+          disabled: false,
+          login_denied: true,
+        });
+      }),
     });
-    afterAll(() => denied.close());
 
     const login = (passwd: string) =>
-      denied.get("auth.cgi", {
+      denied.emu.get("auth.cgi", {
         api: "SYNO.API.Auth",
         version: "3",
         method: "login",
@@ -215,7 +200,7 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
 
   describe("a non-administrator", () => {
     it("logs in, but every Virtualization API answers 105", async () => {
-      const sid = await emu.login(VIEWER.account, VIEWER.passwd);
+      const sid = await t.emu.login(VIEWER.account, VIEWER.passwd);
       for (const [api, method] of [
         ["Host", "list"],
         ["Storage", "list"],
@@ -224,14 +209,14 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
         ["Guest.Image", "list"],
         ["Task.Info", "list"],
       ] as const) {
-        expectDsmError(await emu.vmm(sid, api, method), 105);
+        expectDsmError(await t.emu.vmm(sid, api, method), 105);
       }
-      expectDsmError(await emu.vmm(sid, "Guest", "get", { guest_name: "win10" }), 105);
+      expectDsmError(await t.emu.vmm(sid, "Guest", "get", { guest_name: "win10" }), 105);
     });
 
     it("can still call SYNO.DSM.Info getinfo, SYNO.API.Info and logout", async () => {
-      const sid = await emu.login(VIEWER.account, VIEWER.passwd);
-      const info = await emu.get("entry.cgi", {
+      const sid = await t.emu.login(VIEWER.account, VIEWER.passwd);
+      const info = await t.emu.get("entry.cgi", {
         api: "SYNO.DSM.Info",
         version: "2",
         method: "getinfo",
@@ -239,9 +224,9 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
       });
       expect(expectSuccess(info).model).toBe("DS1621+");
       expectSuccess(
-        await emu.get("query.cgi", { api: "SYNO.API.Info", version: "1", method: "query", _sid: sid }),
+        await t.emu.get("query.cgi", { api: "SYNO.API.Info", version: "1", method: "query", _sid: sid }),
       );
-      const out = await emu.get("auth.cgi", {
+      const out = await t.emu.get("auth.cgi", {
         api: "SYNO.API.Auth",
         version: "3",
         method: "logout",

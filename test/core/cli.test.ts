@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/config";
-import { rawDefaultFixture } from "./support";
+import { rawDefaultFixture } from "../harness";
 
 interface Run {
   readonly child: ChildProcess;
@@ -45,20 +45,36 @@ interface Listening {
   pid: number;
 }
 
-/** Waits for the `{"event":"listening",...}` line on stdout. */
-async function listening(r: Run, timeoutMs = 15_000): Promise<Listening> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const line of r.stdout.split("\n")) {
-      if (line.startsWith("{")) {
+/**
+ * The `{"event":"listening",...}` line, as soon as stdout has it; rejects when the process ends
+ * first. No deadline of its own: the test's timeout bounds the wait.
+ */
+function listening(r: Run): Promise<Listening> {
+  return new Promise((resolve, reject) => {
+    const find = (): Listening | undefined => {
+      // Complete lines only: a chunk may end mid-line.
+      for (const line of r.stdout.split("\n").slice(0, -1)) {
+        if (!line.startsWith("{")) continue;
         const event = JSON.parse(line) as { event?: string };
         if (event.event === "listening") return event as Listening;
       }
-    }
-    if (r.child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no listening line; stdout: ${r.stdout} stderr: ${r.stderr}`);
+      return undefined;
+    };
+    const onData = () => {
+      const line = find();
+      if (line === undefined) return;
+      r.child.stdout?.off("data", onData);
+      resolve(line);
+    };
+    // Added after run()'s own listener, so r.stdout already holds each chunk.
+    r.child.stdout?.on("data", onData);
+    // "close" comes after the last output, unlike "exit".
+    r.child.once("close", () => {
+      onData();
+      reject(new Error(`no listening line; stdout: ${r.stdout} stderr: ${r.stderr}`));
+    });
+    onData();
+  });
 }
 
 /** Stops what a test started, by pid, if a failed assertion left it running. */

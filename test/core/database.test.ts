@@ -5,9 +5,9 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, schemaVersion } from "../../server/store/db";
 import { MIGRATIONS } from "../../server/store/schema";
-import { expectDsmError, expectSuccess, startTestEmulator } from "../helpers";
-import { defaultFixtureWith } from "./support";
+import { expectDsmError, expectSuccess, fixtureWith, startTestEmulator } from "../harness";
 
+// These tests are about starting and restarting emulators, so they start their own.
 describe("the SQLite file: created and seeded on first start, reused on the next", () => {
   const dir = mkdtempSync(join(tmpdir(), "vmm-db-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,7 +30,7 @@ describe("the SQLite file: created and seeded on first start, reused on the next
     // A different fixture on the second start proves the file is reused, not re-seeded.
     const second = await startTestEmulator({
       db: path,
-      fixtureData: defaultFixtureWith((f) => {
+      fixtureData: fixtureWith((f) => {
         f.system.serial = "RESEEDED";
       }),
     });

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
+import { describe, expect, it } from "vitest";
+import { expectDsmError, expectSuccess, useEmulator } from "../harness";
 
 describe("SYNO.DSM.Info getinfo (Python clients call it right after login)", () => {
-  let emu: TestEmulator;
-  let sid: string;
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-    sid = await emu.login();
-  });
-  afterAll(() => emu.close());
+  const t = useEmulator();
 
   const getinfo = (version = "2") =>
-    emu.get("entry.cgi", { api: "SYNO.DSM.Info", version, method: "getinfo", _sid: sid });
+    t.emu.get("entry.cgi", { api: "SYNO.DSM.Info", version, method: "getinfo", _sid: t.sid });
 
   it("answers model, version and serial from the fixture, with DSM's keys and types", async () => {
     const data = expectSuccess(await getinfo());
@@ -48,11 +42,11 @@ describe("SYNO.DSM.Info getinfo (Python clients call it right after login)", () 
 
   it("uptime and time follow the emulator's clock", async () => {
     const before = expectSuccess(await getinfo()) as { uptime: number; time: string };
-    emu.clock.advance(90_000);
+    t.emu.clock.advance(90_000);
     const after = expectSuccess(await getinfo()) as { uptime: number; time: string };
     expect(after.uptime - before.uptime).toBe(90);
     expect(Date.parse(after.time) - Date.parse(before.time)).toBe(90_000);
-    expect(Date.parse(after.time)).toBe(emu.clock.now());
+    expect(Date.parse(after.time)).toBe(t.emu.clock.now());
   });
 
   it("version 3 answers 104", async () => {

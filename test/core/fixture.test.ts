@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_FIXTURE } from "../../server/config";
 import { startEmulator } from "../../server/emulator";
 import { FixtureError, loadFixtureFile, parseFixture } from "../../server/fixture";
-import { defaultFixtureWith, type RawFixture, rawDefaultFixture } from "./support";
+import { fixtureWith, type RawFixture, rawDefaultFixture } from "../harness";
 
 /** The message parseFixture throws for `fixture`, or "" when it is valid. */
 function problems(fixture: unknown): string {
@@ -206,8 +206,14 @@ describe("fixtures are validated at load, with a message naming the bad field", 
   // later with SQLite's "UNIQUE constraint failed: accounts.name". Fix proposed in the core
   // report: run parseFixture on fixtureData in openState.
   it("startEmulator refuses invalid fixtureData with a FixtureError naming the field", async () => {
-    const fixture = defaultFixtureWith((f) => {
-      f.accounts.push({ name: "admin", password: "x", admin: true, disabled: false, login_denied: false });
+    // Broken after fixtureWith, which would refuse it itself.
+    const fixture = fixtureWith(() => {});
+    fixture.accounts.push({
+      name: "admin",
+      password: "x",
+      admin: true,
+      disabled: false,
+      login_denied: false,
     });
     await expect(startEmulator({ fixtureData: fixture, log: () => {} })).rejects.toThrow(
       /accounts\.\d+: name admin is used twice/,

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
-import { defaultFixtureWith } from "./support";
+import { describe, expect, it } from "vitest";
+import { GUESTS } from "../fixture-ids";
+import { expectDsmError, expectSuccess, fixtureWith, useEmulator } from "../harness";
 
-const WIN10 = "89f5bde5-9230-417e-b597-f2fd4f4ebd54";
-const SYNO = "49dee62c-8ea2-465b-9dff-815025f91bba";
+const WIN10 = GUESTS.win10.id;
+const SYNO = GUESTS.syno.id;
 const GUEST_KEYS = [
   "autorun",
   "description",
@@ -24,27 +24,21 @@ type Guest = Record<string, unknown> & {
 };
 
 describe("Guest list and get", () => {
-  let emu: TestEmulator;
-  let sid: string;
-  beforeAll(async () => {
-    emu = await startTestEmulator({
-      // Names that need the guide's escaping, to prove `guest_name` is unescaped.
-      fixtureData: defaultFixtureWith((f) => {
-        const [first, second] = f.guests.filter(
-          (g) => g.guest_name === "big-memory" || g.guest_name === "many-cpu",
-        );
-        if (first !== undefined) first.guest_name = "web,db";
-        if (second !== undefined) second.guest_name = "C:\\vm";
-      }),
-    });
-    sid = await emu.login();
+  const t = useEmulator({
+    // Names that need the guide's escaping, to prove `guest_name` is unescaped.
+    fixtureData: fixtureWith((f) => {
+      const [first, second] = f.guests.filter(
+        (g) => g.guest_name === "big-memory" || g.guest_name === "many-cpu",
+      );
+      if (first !== undefined) first.guest_name = "web,db";
+      if (second !== undefined) second.guest_name = "C:\\vm";
+    }),
   });
-  afterAll(() => emu.close());
 
-  const get = (params: Record<string, string>) => emu.vmm(sid, "Guest", "get", params);
+  const get = (params: Record<string, string>) => t.emu.vmm(t.sid, "Guest", "get", params);
 
   it("list answers every guest with exactly the guide's keys and types", async () => {
-    const data = expectSuccess(await emu.vmm(sid, "Guest", "list"));
+    const data = expectSuccess(await t.emu.vmm(t.sid, "Guest", "list"));
     expect(Object.keys(data)).toEqual(["guests"]);
     const guests = data.guests as Guest[];
     expect(guests.map((g) => g.guest_name)).toEqual([
@@ -88,7 +82,7 @@ describe("Guest list and get", () => {
   });
 
   it("list shows fixture details: a running guest, unmap true, IDE controller, rtl8139 NIC, autorun 2", async () => {
-    const guests = expectSuccess(await emu.vmm(sid, "Guest", "list")).guests as Guest[];
+    const guests = expectSuccess(await t.emu.vmm(t.sid, "Guest", "list")).guests as Guest[];
     const web = guests.find((g) => g.guest_name === "ubuntu-web");
     expect(web).toMatchObject({ status: "running", autorun: 2, description: "web front end" });
     expect(web?.vdisks[0]).toMatchObject({ unmap: true, controller: 1, vdisk_size: 20480 });
@@ -108,7 +102,7 @@ describe("Guest list and get", () => {
   });
 
   it("get answers the same object as the guest's entry in list", async () => {
-    const guests = expectSuccess(await emu.vmm(sid, "Guest", "list")).guests as Guest[];
+    const guests = expectSuccess(await t.emu.vmm(t.sid, "Guest", "list")).guests as Guest[];
     expect(expectSuccess(await get({ guest_id: WIN10 }))).toEqual(guests.find((g) => g.guest_id === WIN10));
   });
 
@@ -144,12 +138,12 @@ describe("Guest list and get", () => {
     for (const additional of ["true", "false", '"true"', ""]) {
       expect(expectSuccess(await get({ guest_name: "win10", additional }))).toEqual(plain);
     }
-    const listed = expectSuccess(await emu.vmm(sid, "Guest", "list", { additional: "true" }));
-    expect(listed).toEqual(expectSuccess(await emu.vmm(sid, "Guest", "list")));
+    const listed = expectSuccess(await t.emu.vmm(t.sid, "Guest", "list", { additional: "true" }));
+    expect(listed).toEqual(expectSuccess(await t.emu.vmm(t.sid, "Guest", "list")));
   });
 
   it.each(["yes", "1", "on"])("`additional=%s` is not a DSM boolean and answers 401", async (additional) => {
     expectDsmError(await get({ guest_name: "win10", additional }), 401);
-    expectDsmError(await emu.vmm(sid, "Guest", "list", { additional }), 401);
+    expectDsmError(await t.emu.vmm(t.sid, "Guest", "list", { additional }), 401);
   });
 });

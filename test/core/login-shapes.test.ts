@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
-import { ADMIN, goLogin, loginData, pythonLogin, setCookie } from "./support";
+import { describe, expect, it } from "vitest";
+import { ACCOUNTS } from "../fixture-ids";
+import { expectDsmError, expectSuccess, useEmulator } from "../harness";
+import { goLogin, loginData, pythonLogin, setCookie } from "./support";
+
+const ADMIN = ACCOUNTS.admin;
 
 describe("the login shapes real clients send (spec section 6)", () => {
-  let emu: TestEmulator;
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-  });
-  afterAll(() => emu.close());
+  const t = useEmulator();
 
   describe("legacy: GET auth.cgi version 3 (guide, npm syno)", () => {
     it("answers only the sid, with no cookie for format=sid", async () => {
-      const res = await emu.get("auth.cgi", {
+      const res = await t.emu.get("auth.cgi", {
         api: "SYNO.API.Auth",
         version: "3",
         method: "login",
@@ -26,12 +25,12 @@ describe("the login shapes real clients send (spec section 6)", () => {
     });
 
     it.each(["1", "2"])("version %s on auth.cgi is served as well", async (version) => {
-      const res = await emu.get("auth.cgi", { api: "SYNO.API.Auth", version, method: "login", ...ADMIN });
+      const res = await t.emu.get("auth.cgi", { api: "SYNO.API.Auth", version, method: "login", ...ADMIN });
       loginData(res);
     });
 
     it("format=cookie (the default) also sets cookie id=<sid>; path=/; HttpOnly", async () => {
-      const res = await emu.get("auth.cgi", {
+      const res = await t.emu.get("auth.cgi", {
         api: "SYNO.API.Auth",
         version: "3",
         method: "login",
@@ -44,14 +43,14 @@ describe("the login shapes real clients send (spec section 6)", () => {
     });
 
     it("the sid works as `_sid` on entry.cgi", async () => {
-      const sid = await emu.login();
-      expectSuccess(await emu.vmm(sid, "Guest", "get", { guest_name: "win10" }));
+      const sid = await t.emu.login();
+      expectSuccess(await t.emu.vmm(sid, "Guest", "get", { guest_name: "win10" }));
     });
   });
 
   describe("Go client: GET entry.cgi version 7 with enable_syno_token=yes", () => {
     it("answers account, is_portal_port, sid and synotoken, both non-empty", async () => {
-      const res = await goLogin(emu, ADMIN.account, ADMIN.passwd);
+      const res = await goLogin(t.emu, ADMIN.account, ADMIN.passwd);
       const data = loginData(res);
       expect(data).toEqual({
         account: "admin",
@@ -64,18 +63,18 @@ describe("the login shapes real clients send (spec section 6)", () => {
     });
 
     it("without enable_syno_token answers no synotoken", async () => {
-      const res = await goLogin(emu, ADMIN.account, ADMIN.passwd, { enable_syno_token: "no" });
+      const res = await goLogin(t.emu, ADMIN.account, ADMIN.passwd, { enable_syno_token: "no" });
       expect(loginData(res)).not.toHaveProperty("synotoken");
     });
 
     it("the sid then works as `_sid` without the token (the token guards cookie sessions)", async () => {
-      const { sid } = loginData(await goLogin(emu, ADMIN.account, ADMIN.passwd));
-      expectSuccess(await emu.vmm(sid, "Host", "list"));
+      const { sid } = loginData(await goLogin(t.emu, ADMIN.account, ADMIN.passwd));
+      expectSuccess(await t.emu.vmm(sid, "Host", "list"));
     });
 
     it("the sid also works with the token sent as X-SYNO-TOKEN, as the Go client sends it", async () => {
-      const data = loginData(await goLogin(emu, ADMIN.account, ADMIN.passwd));
-      const res = await emu.get(
+      const data = loginData(await goLogin(t.emu, ADMIN.account, ADMIN.passwd));
+      const res = await t.emu.get(
         "entry.cgi",
         { api: "SYNO.Virtualization.API.Host", version: "1", method: "list", _sid: data.sid },
         { headers: { "X-SYNO-TOKEN": String(data.synotoken) } },
@@ -86,7 +85,7 @@ describe("the login shapes real clients send (spec section 6)", () => {
 
   describe("Python clients: form POST to auth.cgi, then entry.cgi/<API> with cookie id and X-SYNO-TOKEN", () => {
     it("login with format=cookie, otp_code= (empty) and extra parameters sets cookie id (HttpOnly)", async () => {
-      const res = await pythonLogin(emu, ADMIN.account, ADMIN.passwd);
+      const res = await pythonLogin(t.emu, ADMIN.account, ADMIN.passwd);
       const data = loginData(res);
       expect(data.synotoken).toEqual(expect.any(String));
       expect(data.account).toBe("admin");
@@ -98,13 +97,13 @@ describe("the login shapes real clients send (spec section 6)", () => {
     });
 
     async function cookieSession() {
-      const data = loginData(await pythonLogin(emu, ADMIN.account, ADMIN.passwd));
+      const data = loginData(await pythonLogin(t.emu, ADMIN.account, ADMIN.passwd));
       return { cookie: `id=${data.sid}`, token: String(data.synotoken) };
     }
 
     it("POST entry.cgi/SYNO.Virtualization.API.Guest with only cookie id and X-SYNO-TOKEN succeeds", async () => {
       const { cookie, token } = await cookieSession();
-      const res = await emu.post(
+      const res = await t.emu.post(
         "entry.cgi/SYNO.Virtualization.API.Guest",
         { api: "SYNO.Virtualization.API.Guest", version: "1", method: "get", guest_name: '"win10"' },
         { headers: { cookie, "X-SYNO-TOKEN": token } },
@@ -114,7 +113,7 @@ describe("the login shapes real clients send (spec section 6)", () => {
 
     it("the cookie without X-SYNO-TOKEN answers 119 (DSM's CSRF guard)", async () => {
       const { cookie } = await cookieSession();
-      const res = await emu.post(
+      const res = await t.emu.post(
         "entry.cgi/SYNO.Virtualization.API.Guest",
         { api: "SYNO.Virtualization.API.Guest", version: "1", method: "list" },
         { headers: { cookie } },
@@ -124,7 +123,7 @@ describe("the login shapes real clients send (spec section 6)", () => {
 
     it("the cookie with a wrong X-SYNO-TOKEN answers 119", async () => {
       const { cookie } = await cookieSession();
-      const res = await emu.post(
+      const res = await t.emu.post(
         "entry.cgi/SYNO.Virtualization.API.Guest",
         { api: "SYNO.Virtualization.API.Guest", version: "1", method: "list" },
         { headers: { cookie, "X-SYNO-TOKEN": "wrong-token" } },
@@ -134,13 +133,13 @@ describe("the login shapes real clients send (spec section 6)", () => {
 
     it("the token sent as the SynoToken parameter (query or body) works too", async () => {
       const { cookie, token } = await cookieSession();
-      const inBody = await emu.post(
+      const inBody = await t.emu.post(
         "entry.cgi",
         { api: "SYNO.Virtualization.API.Guest", version: "1", method: "list", SynoToken: token },
         { headers: { cookie } },
       );
       expectSuccess(inBody);
-      const inQuery = await emu.get(
+      const inQuery = await t.emu.get(
         "entry.cgi",
         { api: "SYNO.Virtualization.API.Network", version: "1", method: "list", SynoToken: token },
         { headers: { cookie } },
@@ -149,9 +148,9 @@ describe("the login shapes real clients send (spec section 6)", () => {
     });
 
     it("a cookie session opened without enable_syno_token needs no token", async () => {
-      const res = await pythonLogin(emu, ADMIN.account, ADMIN.passwd, { enable_syno_token: "no" });
+      const res = await pythonLogin(t.emu, ADMIN.account, ADMIN.passwd, { enable_syno_token: "no" });
       const { sid } = loginData(res);
-      const list = await emu.get(
+      const list = await t.emu.get(
         "entry.cgi",
         { api: "SYNO.Virtualization.API.Network", version: "1", method: "list" },
         { headers: { cookie: `id=${sid}` } },
@@ -160,7 +159,7 @@ describe("the login shapes real clients send (spec section 6)", () => {
     });
 
     it("a POST login to entry.cgi/SYNO.API.Auth (path-info form) works as well", async () => {
-      const res = await emu.post("entry.cgi/SYNO.API.Auth", {
+      const res = await t.emu.post("entry.cgi/SYNO.API.Auth", {
         version: "7",
         method: "login",
         ...ADMIN,
@@ -172,7 +171,7 @@ describe("the login shapes real clients send (spec section 6)", () => {
 
     it("SYNO.DSM.Info getinfo right after login, with the cookie and token, answers model and serial", async () => {
       const { cookie, token } = await cookieSession();
-      const res = await emu.post(
+      const res = await t.emu.post(
         "entry.cgi",
         { api: "SYNO.DSM.Info", version: "2", method: "getinfo" },
         { headers: { cookie, "X-SYNO-TOKEN": token } },

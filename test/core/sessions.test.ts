@@ -1,20 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
-import { ADMIN, loginData, pythonLogin } from "./support";
+import { describe, expect, it } from "vitest";
+import { ACCOUNTS } from "../fixture-ids";
+import { expectDsmError, expectSuccess, useEmulator } from "../harness";
+import { loginData, pythonLogin } from "./support";
+
+const ADMIN = ACCOUNTS.admin;
 
 describe("sessions: 119 without or with an unknown sid, 106 once idle past the timeout", () => {
-  let emu: TestEmulator;
   // A short timeout keeps the arithmetic readable; the default is 900 s.
   const TIMEOUT_S = 60;
   // One emulator for the file: each test logs in afresh, so moving the clock in one test
   // cannot expire a session another test still uses.
-  beforeAll(async () => {
-    emu = await startTestEmulator({ sessionTimeout: TIMEOUT_S });
-  });
-  afterAll(() => emu.close());
+  const t = useEmulator({ sessionTimeout: TIMEOUT_S });
 
   const hostList = (params: Record<string, string>, init?: RequestInit) =>
-    emu.get(
+    t.emu.get(
       "entry.cgi",
       { api: "SYNO.Virtualization.API.Host", version: "1", method: "list", ...params },
       init,
@@ -35,14 +34,14 @@ describe("sessions: 119 without or with an unknown sid, 106 once idle past the t
 
   it("SYNO.DSM.Info getinfo also needs a session (119)", async () => {
     expectDsmError(
-      await emu.get("entry.cgi", { api: "SYNO.DSM.Info", version: "2", method: "getinfo" }),
+      await t.emu.get("entry.cgi", { api: "SYNO.DSM.Info", version: "2", method: "getinfo" }),
       119,
     );
   });
 
   it("_sid in a form body is read like _sid in the query", async () => {
-    const sid = await emu.login();
-    const res = await emu.post("entry.cgi", {
+    const sid = await t.emu.login();
+    const res = await t.emu.post("entry.cgi", {
       api: "SYNO.Virtualization.API.Host",
       version: "1",
       method: "list",
@@ -52,21 +51,21 @@ describe("sessions: 119 without or with an unknown sid, 106 once idle past the t
   });
 
   it("a session idle past --session-timeout answers 106 once, then 119", async () => {
-    const sid = await emu.login();
-    emu.clock.advance(TIMEOUT_S * 1000 + 1);
+    const sid = await t.emu.login();
+    t.emu.clock.advance(TIMEOUT_S * 1000 + 1);
     expectDsmError(await hostList({ _sid: sid }), 106);
     expectDsmError(await hostList({ _sid: sid }), 119);
   });
 
   it("a session idle exactly the timeout is still alive", async () => {
-    const sid = await emu.login();
-    emu.clock.advance(TIMEOUT_S * 1000);
+    const sid = await t.emu.login();
+    t.emu.clock.advance(TIMEOUT_S * 1000);
     expectSuccess(await hostList({ _sid: sid }));
   });
 
   it("an expired cookie session answers 106 too", async () => {
-    const data = loginData(await pythonLogin(emu, ADMIN.account, ADMIN.passwd));
-    emu.clock.advance(TIMEOUT_S * 1000 + 1);
+    const data = loginData(await pythonLogin(t.emu, ADMIN.account, ADMIN.passwd));
+    t.emu.clock.advance(TIMEOUT_S * 1000 + 1);
     const res = await hostList(
       {},
       { headers: { cookie: `id=${data.sid}`, "X-SYNO-TOKEN": String(data.synotoken) } },
@@ -75,36 +74,36 @@ describe("sessions: 119 without or with an unknown sid, 106 once idle past the t
   });
 
   it("activity keeps a session alive past the timeout counted from login", async () => {
-    const sid = await emu.login();
+    const sid = await t.emu.login();
     for (let i = 0; i < 4; i++) {
-      emu.clock.advance((TIMEOUT_S * 1000) / 2);
+      t.emu.clock.advance((TIMEOUT_S * 1000) / 2);
       expectSuccess(await hostList({ _sid: sid }));
     }
     // Two full timeouts since login, but never idle longer than half of one.
-    emu.clock.advance(TIMEOUT_S * 1000 + 1);
+    t.emu.clock.advance(TIMEOUT_S * 1000 + 1);
     expectDsmError(await hostList({ _sid: sid }), 106);
   });
 
   it("a call that fails (401) still counts as activity", async () => {
-    const sid = await emu.login();
-    emu.clock.advance((TIMEOUT_S * 1000) / 2 + 1000);
-    expectDsmError(await emu.vmm(sid, "Guest", "get"), 401);
-    emu.clock.advance((TIMEOUT_S * 1000) / 2 + 1000);
+    const sid = await t.emu.login();
+    t.emu.clock.advance((TIMEOUT_S * 1000) / 2 + 1000);
+    expectDsmError(await t.emu.vmm(sid, "Guest", "get"), 401);
+    t.emu.clock.advance((TIMEOUT_S * 1000) / 2 + 1000);
     expectSuccess(await hostList({ _sid: sid }));
   });
 
   it("an expired session does not block a new login", async () => {
-    const old = await emu.login();
-    emu.clock.advance(TIMEOUT_S * 1000 + 1);
-    const fresh = await emu.login();
+    const old = await t.emu.login();
+    t.emu.clock.advance(TIMEOUT_S * 1000 + 1);
+    const fresh = await t.emu.login();
     expect(fresh).not.toBe(old);
     expectSuccess(await hostList({ _sid: fresh }));
   });
 
   it("logout ends the session (119 afterwards); other sessions of the account live on", async () => {
-    const sid = await emu.login();
-    const other = await emu.login();
-    const out = await emu.get("auth.cgi", {
+    const sid = await t.emu.login();
+    const other = await t.emu.login();
+    const out = await t.emu.get("auth.cgi", {
       api: "SYNO.API.Auth",
       version: "3",
       method: "logout",
@@ -116,9 +115,9 @@ describe("sessions: 119 without or with an unknown sid, 106 once idle past the t
   });
 
   it("logout on entry.cgi v7 with cookie id and X-SYNO-TOKEN ends the cookie session", async () => {
-    const data = loginData(await pythonLogin(emu, ADMIN.account, ADMIN.passwd));
+    const data = loginData(await pythonLogin(t.emu, ADMIN.account, ADMIN.passwd));
     const headers = { cookie: `id=${data.sid}`, "X-SYNO-TOKEN": String(data.synotoken) };
-    const out = await emu.post(
+    const out = await t.emu.post(
       "entry.cgi",
       { api: "SYNO.API.Auth", version: "7", method: "logout" },
       { headers },
@@ -128,8 +127,8 @@ describe("sessions: 119 without or with an unknown sid, 106 once idle past the t
   });
 
   it("logout through the cookie without the session's token succeeds but leaves the session open (CSRF guard)", async () => {
-    const data = loginData(await pythonLogin(emu, ADMIN.account, ADMIN.passwd));
-    const out = await emu.post(
+    const data = loginData(await pythonLogin(t.emu, ADMIN.account, ADMIN.passwd));
+    const out = await t.emu.post(
       "entry.cgi",
       { api: "SYNO.API.Auth", version: "7", method: "logout" },
       { headers: { cookie: `id=${data.sid}` } },
@@ -139,7 +138,7 @@ describe("sessions: 119 without or with an unknown sid, 106 once idle past the t
   });
 
   it("logout without a sid succeeds (Python clients send logout&session=webui)", async () => {
-    const res = await emu.get("auth.cgi", {
+    const res = await t.emu.get("auth.cgi", {
       api: "SYNO.API.Auth",
       version: "7",
       method: "logout",
@@ -150,17 +149,17 @@ describe("sessions: 119 without or with an unknown sid, 106 once idle past the t
 
   it("logout with an unknown or expired sid succeeds", async () => {
     expectSuccess(
-      await emu.get("auth.cgi", { api: "SYNO.API.Auth", version: "3", method: "logout", _sid: "nope" }),
+      await t.emu.get("auth.cgi", { api: "SYNO.API.Auth", version: "3", method: "logout", _sid: "nope" }),
     );
-    const sid = await emu.login();
-    emu.clock.advance(TIMEOUT_S * 1000 + 1);
+    const sid = await t.emu.login();
+    t.emu.clock.advance(TIMEOUT_S * 1000 + 1);
     expectSuccess(
-      await emu.get("auth.cgi", { api: "SYNO.API.Auth", version: "3", method: "logout", _sid: sid }),
+      await t.emu.get("auth.cgi", { api: "SYNO.API.Auth", version: "3", method: "logout", _sid: sid }),
     );
   });
 
   it("sids are unique and carry at least 128 bits (base64url of 16+ random bytes)", async () => {
-    const sids = await Promise.all(Array.from({ length: 20 }, () => emu.login()));
+    const sids = await Promise.all(Array.from({ length: 20 }, () => t.emu.login()));
     expect(new Set(sids).size).toBe(sids.length);
     for (const sid of sids) {
       expect(sid).toMatch(/^[A-Za-z0-9_-]+$/);
@@ -171,7 +170,7 @@ describe("sessions: 119 without or with an unknown sid, 106 once idle past the t
   it("synotokens and device tokens are unique per login", async () => {
     const tokens = await Promise.all(
       Array.from({ length: 10 }, async () =>
-        loginData(await pythonLogin(emu, ADMIN.account, ADMIN.passwd, { enable_device_token: "yes" })),
+        loginData(await pythonLogin(t.emu, ADMIN.account, ADMIN.passwd, { enable_device_token: "yes" })),
       ),
     );
     expect(new Set(tokens.map((t) => t.synotoken)).size).toBe(10);

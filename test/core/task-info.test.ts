@@ -1,21 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TASK_KINDS } from "../../server/model/tasks";
-import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
+import { STORAGES } from "../fixture-ids";
+import { expectDsmError, expectSuccess, useEmulator } from "../harness";
 
 describe("SYNO.Virtualization.API.Task.Info list, get and clear", () => {
-  let emu: TestEmulator;
-  let sid: string;
-  beforeEach(async () => {
-    emu = await startTestEmulator();
-    sid = await emu.login();
-  });
-  afterEach(() => emu.close());
+  const t = useEmulator({}, { each: true });
 
-  /** A guest create (the guide's non-blocking call), answering its task id. */
-  async function createGuest(name: string, autoClean: "true" | "false"): Promise<string> {
-    const res = await emu.vmm(sid, "Guest", "create", {
+  /**
+   * A guest create (the guide's non-blocking call), answering its task id. Unlike the harness's
+   * createGuest it does not read the task, which is what these tests look at.
+   */
+  async function createGuestTask(name: string, autoClean: "true" | "false"): Promise<string> {
+    const res = await t.emu.vmm(t.sid, "Guest", "create", {
       guest_name: name,
-      storage_name: "Synology - VM Storage 1",
+      storage_name: STORAGES.first.name,
       // Numbers inside JSON values given as strings, as Python clients send them.
       vdisks: '[{"create_type":"0","vdisk_size":"1024"}]',
       vnics: JSON.stringify([{ network_id: "" }]),
@@ -26,7 +24,8 @@ describe("SYNO.Virtualization.API.Task.Info list, get and clear", () => {
     return String(task_id);
   }
 
-  const task = (method: string, params: Record<string, string>) => emu.vmm(sid, "Task.Info", method, params);
+  const task = (method: string, params: Record<string, string>) =>
+    t.emu.vmm(t.sid, "Task.Info", method, params);
 
   it("list answers {task_ids: []} when nothing runs", async () => {
     const res = await task("list", {});
@@ -34,34 +33,36 @@ describe("SYNO.Virtualization.API.Task.Info list, get and clear", () => {
   });
 
   it("list answers the ids of the tasks, oldest first", async () => {
-    const first = await createGuest("t-one", "false");
-    const second = await createGuest("t-two", "false");
+    const first = await createGuestTask("t-one", "false");
+    const second = await createGuestTask("t-two", "false");
     expect(expectSuccess(await task("list", {}))).toEqual({ task_ids: [first, second] });
   });
 
   it("get answers {finish, task_info:{auto_clean_task, guest_id, progress, status}} while running, then finished", async () => {
-    const id = await createGuest("t-get", "false");
+    const id = await createGuestTask("t-get", "false");
     const running = expectSuccess(await task("get", { task_id: id }));
     expect(running).toEqual({
       finish: false,
       task_info: { auto_clean_task: false, guest_id: expect.any(String), progress: 0, status: "create" },
     });
-    emu.clock.advance(TASK_KINDS.guest_create.realtimeMs / 2);
+    t.emu.clock.advance(TASK_KINDS.guest_create.realtimeMs / 2);
     const half = expectSuccess(await task("get", { task_id: id })) as { task_info: { progress: number } };
     expect(half.task_info.progress).toBe(50);
-    emu.clock.advance(TASK_KINDS.guest_create.realtimeMs / 2);
+    t.emu.clock.advance(TASK_KINDS.guest_create.realtimeMs / 2);
     const done = expectSuccess(await task("get", { task_id: id })) as {
       finish: boolean;
       task_info: { progress: number; guest_id: string };
     };
     expect(done.finish).toBe(true);
     expect(done.task_info.progress).toBe(100);
-    const guest = expectSuccess(await emu.vmm(sid, "Guest", "get", { guest_id: done.task_info.guest_id }));
+    const guest = expectSuccess(
+      await t.emu.vmm(t.sid, "Guest", "get", { guest_id: done.task_info.guest_id }),
+    );
     expect(guest).toMatchObject({ guest_name: "t-get", status: "shutdown" });
   });
 
   it("get reads the task id as `taskid` too (Python clients)", async () => {
-    const id = await createGuest("t-python", "false");
+    const id = await createGuestTask("t-python", "false");
     expect(expectSuccess(await task("get", { taskid: id })).finish).toBe(false);
     expect(expectSuccess(await task("get", { task_id: "", taskid: id })).finish).toBe(false);
   });
@@ -76,7 +77,7 @@ describe("SYNO.Virtualization.API.Task.Info list, get and clear", () => {
   });
 
   it("clear removes a task (empty success); get and clear then answer 1000", async () => {
-    const id = await createGuest("t-clear", "false");
+    const id = await createGuestTask("t-clear", "false");
     const cleared = await task("clear", { task_id: id });
     expect(cleared.text).toBe('{"success":true}');
     expect(expectSuccess(await task("list", {}))).toEqual({ task_ids: [] });
@@ -92,17 +93,17 @@ describe("SYNO.Virtualization.API.Task.Info list, get and clear", () => {
   });
 
   it("auto_clean_task=true: the finished state is answered once, then the task is gone (1000)", async () => {
-    const id = await createGuest("t-auto", "true");
-    emu.clock.advance(TASK_KINDS.guest_create.realtimeMs);
+    const id = await createGuestTask("t-auto", "true");
+    t.emu.clock.advance(TASK_KINDS.guest_create.realtimeMs);
     expect(expectSuccess(await task("get", { task_id: id })).finish).toBe(true);
     expectDsmError(await task("get", { task_id: id }), 1000);
   });
 
   it("a finished task is cleaned on its own a minute after it finished", async () => {
-    const id = await createGuest("t-minute", "false");
-    emu.clock.advance(TASK_KINDS.guest_create.realtimeMs + 59_000);
+    const id = await createGuestTask("t-minute", "false");
+    t.emu.clock.advance(TASK_KINDS.guest_create.realtimeMs + 59_000);
     expect(expectSuccess(await task("get", { task_id: id })).finish).toBe(true);
-    emu.clock.advance(2_000);
+    t.emu.clock.advance(2_000);
     expectDsmError(await task("get", { task_id: id }), 1000);
     expect(expectSuccess(await task("list", {}))).toEqual({ task_ids: [] });
   });

@@ -1,18 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
-import { STORAGE_1, STORAGE_2, statusOf, variant } from "./support";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { HOSTS, STORAGES } from "../fixture-ids";
+import { expectDsmError, expectSuccess, fixtureWith, statusOf, useEmulator } from "../harness";
 
-let emu: TestEmulator | undefined;
-afterEach(async () => {
-  await emu?.close();
-  emu = undefined;
-});
+const t = useEmulator({}, { each: true });
 
 /** Twenty small guests on Synology-2's storage (4 threads, 3072 MB free for guests). */
-const crowded = variant((f) => {
+const crowded = fixtureWith((f) => {
   for (let i = 0; i < 20; i++) {
     const n = String(i).padStart(2, "0");
     f.guests.push({
@@ -21,7 +17,7 @@ const crowded = variant((f) => {
       description: "",
       autorun: 0,
       status: "shutdown",
-      storage_id: "b7d1e2f3-0a4b-4c5d-8e6f-7a8b9c0d1e2f",
+      storage_id: STORAGES.second.id,
       vcpu_num: 1,
       vram_size: 512,
       uefi: false,
@@ -36,37 +32,33 @@ const crowded = variant((f) => {
 
 describe("Consistency under concurrency", () => {
   it("many simultaneous power-ons never over-commit a small host", async () => {
-    emu = await startTestEmulator({ fixtureData: crowded });
-    const sid = await emu.login();
-    const e = emu;
+    const emu = await t.start({ fixtureData: crowded });
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        e.vmm(sid, "Guest.Action", "poweron", {
+        emu.vmm(t.sid, "Guest.Action", "poweron", {
           guest_name: `small-${String(i).padStart(2, "0")}`,
-          host_name: "Synology-2",
+          host_name: HOSTS.second.name,
         }),
       ),
     );
     const ok = answers.filter((a) => a.body.success).length;
     expect(ok).toBe(4);
     for (const a of answers) if (!a.body.success) expectDsmError(a, 902);
-    const hosts = expectSuccess(await emu.vmm(sid, "Host", "list")).hosts as Record<
+    const hosts = expectSuccess(await emu.vmm(t.sid, "Host", "list")).hosts as Record<
       string,
       number | string
     >[];
-    const small = hosts.find((h) => h.host_name === "Synology-2");
+    const small = hosts.find((h) => h.host_name === HOSTS.second.name);
     expect(small).toMatchObject({ free_cpu_core: 0, free_ram_size: 3072 - 4 * 512 });
   });
 
   it("simultaneous creates with one name create exactly one guest (the others answer 403)", async () => {
-    emu = await startTestEmulator();
-    const sid = await emu.login();
-    const e = emu;
+    const { emu, sid } = t;
     const answers = await Promise.all(
       Array.from({ length: 12 }, () =>
-        e.vmm(sid, "Guest", "create", {
+        emu.vmm(sid, "Guest", "create", {
           guest_name: "twin",
-          storage_name: STORAGE_2,
+          storage_name: STORAGES.second.name,
           vdisks: '[{"create_type":0,"vdisk_size":8}]',
         }),
       ),
@@ -78,14 +70,12 @@ describe("Consistency under concurrency", () => {
   });
 
   it("simultaneous creates with one MAC take it once (the others answer 905)", async () => {
-    emu = await startTestEmulator();
-    const sid = await emu.login();
-    const e = emu;
+    const { emu, sid } = t;
     const answers = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        e.vmm(sid, "Guest", "create", {
+        emu.vmm(sid, "Guest", "create", {
           guest_name: `mac-${i}`,
-          storage_name: STORAGE_1,
+          storage_name: STORAGES.first.name,
           vnics: '[{"network_id":"","mac":"02:11:32:de:ad:01"}]',
         }),
       ),
@@ -98,36 +88,30 @@ describe("Consistency under concurrency", () => {
 describe("Persistence", () => {
   it("an unfinished task survives a restart and ends on time; the guest then is shutdown", async () => {
     const dir = mkdtempSync(join(tmpdir(), "vmm-emu-"));
+    // After the harness has closed the emulator on it.
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const db = join(dir, "state.sqlite");
-    try {
-      emu = await startTestEmulator({ db });
-      let sid = await emu.login();
-      const { task_id } = expectSuccess(
-        await emu.vmm(sid, "Guest", "create", {
-          guest_name: "survivor",
-          storage_name: STORAGE_1,
-          vdisks: '[{"create_type":0,"vdisk_size":8}]',
-          auto_clean_task: "false",
-        }),
-      ) as { task_id: string };
-      emu.clock.advance(1_000);
-      await emu.close();
+    let emu = await t.start({ db });
+    const { task_id } = expectSuccess(
+      await emu.vmm(t.sid, "Guest", "create", {
+        guest_name: "survivor",
+        storage_name: STORAGES.first.name,
+        vdisks: '[{"create_type":0,"vdisk_size":8}]',
+        auto_clean_task: "false",
+      }),
+    ) as { task_id: string };
+    emu.clock.advance(1_000);
 
-      // Same start instant as before: one more second brings the task to 40 %, four more end it.
-      emu = await startTestEmulator({ db });
-      emu.clock.advance(2_000);
-      sid = await emu.login();
-      expect(expectSuccess(await emu.vmm(sid, "Task.Info", "get", { task_id })).task_info).toMatchObject({
-        progress: 40,
-      });
-      expect(await statusOf(emu, sid, "survivor")).toBe("creating");
-      emu.clock.advance(3_000);
-      expect(expectSuccess(await emu.vmm(sid, "Task.Info", "get", { task_id })).finish).toBe(true);
-      expect(await statusOf(emu, sid, "survivor")).toBe("shutdown");
-    } finally {
-      await emu?.close();
-      emu = undefined;
-      rmSync(dir, { recursive: true, force: true });
-    }
+    // A restart on the same file, at the same start instant as before: one more second brings
+    // the task to 40 %, four more end it.
+    emu = await t.start({ db });
+    emu.clock.advance(2_000);
+    expect(expectSuccess(await emu.vmm(t.sid, "Task.Info", "get", { task_id })).task_info).toMatchObject({
+      progress: 40,
+    });
+    expect(await statusOf(emu, t.sid, "survivor")).toBe("creating");
+    emu.clock.advance(3_000);
+    expect(expectSuccess(await emu.vmm(t.sid, "Task.Info", "get", { task_id })).finish).toBe(true);
+    expect(await statusOf(emu, t.sid, "survivor")).toBe("shutdown");
   });
 });

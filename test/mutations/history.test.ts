@@ -1,17 +1,16 @@
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrate } from "../../server/store/db";
 import { MIGRATIONS } from "../../server/store/schema";
-import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
-import { STORAGE_1 } from "./support";
-
-let emu: TestEmulator;
-afterEach(() => emu.close());
+import { STORAGES } from "../fixture-ids";
+import { expectDsmError, expectSuccess, useEmulator } from "../harness";
 
 describe("History caps keep a looping client from growing the database for ever", () => {
+  const t = useEmulator({}, { each: true });
+
   it("only the most recently used sessions are kept", async () => {
-    emu = await startTestEmulator();
-    const a = await emu.login();
+    const { emu } = t;
+    const a = t.sid;
     emu.clock.advance(1_000);
     const b = await emu.login();
     emu.clock.advance(1_000);
@@ -25,14 +24,13 @@ describe("History caps keep a looping client from growing the database for ever"
   });
 
   it("only the most recently finished tasks are kept; running ones never go", async () => {
-    emu = await startTestEmulator();
-    const sid = await emu.login();
+    const { emu, sid } = t;
     const create = async (name: string) =>
       String(
         expectSuccess(
           await emu.vmm(sid, "Guest", "create", {
             guest_name: name,
-            storage_name: STORAGE_1,
+            storage_name: STORAGES.first.name,
             auto_clean_task: "false",
           }),
         ).task_id,
@@ -49,8 +47,7 @@ describe("History caps keep a looping client from growing the database for ever"
   });
 
   it("the journal truncates parameter values over 1 KiB", async () => {
-    emu = await startTestEmulator();
-    const sid = await emu.login();
+    const { emu, sid } = t;
     await emu.vmm(sid, "Guest", "get", { guest_name: "x".repeat(5_000) });
     const [entry] = await emu.admin.journal({ method: "get", limit: 1 });
     expect(entry?.params.guest_name).toMatch(/^x{1024}… \(3976 more characters\)$/);

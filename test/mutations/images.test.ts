@@ -1,33 +1,30 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expectDsmError, expectSuccess, startTestEmulator, type TestEmulator } from "../helpers";
-import { CRASHED_STORAGE, STORAGE_1, STORAGE_2 } from "./support";
+import { describe, expect, it } from "vitest";
+import { IMAGES, SHARE_FILES, STORAGES } from "../fixture-ids";
+import { expectDsmError, expectSuccess, useEmulator } from "../harness";
 
-let emu: TestEmulator;
-let sid: string;
-beforeEach(async () => {
-  emu = await startTestEmulator();
-  sid = await emu.login();
-});
-afterEach(() => emu.close());
+const t = useEmulator({}, { each: true });
+const STORAGE_1 = STORAGES.first.name;
+const STORAGE_2 = STORAGES.second.name;
+const CRASHED_STORAGE = STORAGES.crashed.name;
 
 const create = (name: string, storages: string[], extra: Record<string, string> = {}) =>
-  emu.vmm(sid, "Guest.Image", "create", {
+  t.emu.vmm(t.sid, "Guest.Image", "create", {
     image_name: name,
     type: "disk",
-    ds_file_path: "/share/syno.img",
+    ds_file_path: SHARE_FILES.disk,
     storage_names: JSON.stringify(storages),
     ...extra,
   });
 const images = async () =>
-  expectSuccess(await emu.vmm(sid, "Guest.Image", "list")).images as Record<string, unknown>[];
-const task = (task_id: string) => emu.vmm(sid, "Task.Info", "get", { task_id });
+  expectSuccess(await t.emu.vmm(t.sid, "Guest.Image", "list")).images as Record<string, unknown>[];
+const task = (task_id: string) => t.emu.vmm(t.sid, "Task.Info", "get", { task_id });
 
 describe("Guest.Image create", () => {
   it("creates the image through a task and lists it with each storage's status", async () => {
     const { task_id } = expectSuccess(await create("img-a", [STORAGE_1, STORAGE_2])) as { task_id: string };
     expect(task_id).toMatch(/^@administrators\/virtualization_api_image_create[0-9A-F]{16}$/);
     expect((await images()).map((i) => i.image_name)).not.toContain("img-a");
-    emu.clock.advance(8_000);
+    t.emu.clock.advance(8_000);
     const done = expectSuccess(await task(task_id));
     expect(done).toMatchObject({
       finish: true,
@@ -47,11 +44,11 @@ describe("Guest.Image create", () => {
 
   it("takes storage ids as a JSON array too", async () => {
     expectSuccess(
-      await emu.vmm(sid, "Guest.Image", "create", {
+      await t.emu.vmm(t.sid, "Guest.Image", "create", {
         image_name: "img-ids",
         type: "iso",
         ds_file_path: "/ISO/debian-12.iso",
-        storage_ids: '["a5428b34-0fdb-456f-8339-f16224e4c860"]',
+        storage_ids: JSON.stringify([STORAGES.first.id]),
       }),
     );
   });
@@ -60,7 +57,7 @@ describe("Guest.Image create", () => {
     const { task_id } = expectSuccess(await create("img-p", [STORAGE_1, CRASHED_STORAGE])) as {
       task_id: string;
     };
-    emu.clock.advance(8_000);
+    t.emu.clock.advance(8_000);
     expectDsmError(await task(task_id), 1400);
     const image = (await images()).find((i) => i.image_name === "img-p");
     expect((image?.storages as { storage_name: string }[] | undefined)?.map((s) => s.storage_name)).toEqual([
@@ -70,7 +67,7 @@ describe("Guest.Image create", () => {
 
   it("ends in 700 when no storage could take a copy, and leaves no image", async () => {
     const { task_id } = expectSuccess(await create("img-x", [CRASHED_STORAGE])) as { task_id: string };
-    emu.clock.advance(8_000);
+    t.emu.clock.advance(8_000);
     expectDsmError(await task(task_id), 700);
     expect((await images()).map((i) => i.image_name)).not.toContain("img-x");
   });
@@ -95,28 +92,26 @@ describe("Guest.Image create", () => {
 
 describe("Guest.Image delete", () => {
   it("deletes by name or id", async () => {
-    expectSuccess(await emu.vmm(sid, "Guest.Image", "delete", { image_name: "vdsm-7.2" }));
-    expectSuccess(
-      await emu.vmm(sid, "Guest.Image", "delete", { image_id: "54383227-c541-4e60-9cac-5da98b2dd88a" }),
-    );
+    expectSuccess(await t.emu.vmm(t.sid, "Guest.Image", "delete", { image_name: "vdsm-7.2" }));
+    expectSuccess(await t.emu.vmm(t.sid, "Guest.Image", "delete", { image_id: IMAGES.iso.id }));
     expect((await images()).map((i) => i.image_name)).toEqual(["final"]);
   });
 
   it("refuses an image cloned by a guest being created (402), and allows it once the guest exists", async () => {
     expectSuccess(
-      await emu.vmm(sid, "Guest", "create", {
+      await t.emu.vmm(t.sid, "Guest", "create", {
         guest_name: "cloner",
         storage_name: STORAGE_1,
         vdisks: '[{"create_type":1,"image_name":"final"}]',
       }),
     );
-    expectDsmError(await emu.vmm(sid, "Guest.Image", "delete", { image_name: "final" }), 402);
-    emu.clock.advance(5_000);
-    expectSuccess(await emu.vmm(sid, "Guest.Image", "delete", { image_name: "final" }));
+    expectDsmError(await t.emu.vmm(t.sid, "Guest.Image", "delete", { image_name: "final" }), 402);
+    t.emu.clock.advance(5_000);
+    expectSuccess(await t.emu.vmm(t.sid, "Guest.Image", "delete", { image_name: "final" }));
   });
 
   it("answers 401 for an unknown image or none named", async () => {
-    expectDsmError(await emu.vmm(sid, "Guest.Image", "delete", { image_name: "nope" }), 401);
-    expectDsmError(await emu.vmm(sid, "Guest.Image", "delete", {}), 401);
+    expectDsmError(await t.emu.vmm(t.sid, "Guest.Image", "delete", { image_name: "nope" }), 401);
+    expectDsmError(await t.emu.vmm(t.sid, "Guest.Image", "delete", {}), 401);
   });
 });

@@ -6,13 +6,18 @@
  *
  * A call in flight at the kill may or may not have been applied: the guest or image it names is
  * "uncertain" for that cycle, checked only against the invariants, then re-read as it is.
+ *
+ * The seed fixes each client's calls and the kill's moment, counted in acknowledged calls (the
+ * kill follows the Nth acknowledgement of the cycle), not in milliseconds. What it cannot fix:
+ * how far the other clients got when the Nth answer came, which calls were in flight, and how
+ * far the emulator got with them before the signal landed.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Envelope, getJson, login, vmmQuery } from "../../bench/client";
 import { BENCH_NETWORK_ID, BENCH_STORAGE_ID } from "../../bench/fixtures";
-import { type Child, sleep, spawnEmulator } from "../../bench/procs";
+import { type Child, spawnEmulator } from "../../bench/procs";
 import { mulberry32 } from "../../server/random";
 import { fileViolations, readInventory, violations, writeFixture } from "./support";
 
@@ -36,24 +41,33 @@ interface Model {
   images: Set<string>;
 }
 
-type Rng = () => number;
+export type Rng = () => number;
 
 /** A small seeded PRNG, so a failing run can be replayed from its seed. */
 export const rng = (seed: number): Rng => mulberry32(seed);
 
 const pick = <T>(r: Rng, list: readonly T[]): T | undefined => list[Math.floor(r() * list.length)];
 
+/** At most this many acknowledged calls in a cycle before the kill (about 80 on average). */
+const MAX_CALLS_PER_CYCLE = 160;
+
+/** What the clients of one cycle share. */
+interface Cycle {
+  readonly url: string;
+  readonly sid: string;
+  /** Part of every name a client makes, so that no cycle reuses a name an earlier one left uncertain. */
+  readonly number: number;
+  readonly model: Model;
+  readonly inflight: Set<string>;
+  readonly counters: { acknowledged: number; byCall: Record<string, number> };
+  readonly problems: string[];
+  /** Called on each acknowledged call. */
+  readonly acknowledged: () => void;
+}
+
 /** One client: picks operations on its own guests and images until the server dies. */
-async function worker(
-  url: string,
-  sid: string,
-  id: string,
-  r: Rng,
-  model: Model,
-  inflight: Set<string>,
-  counters: { acknowledged: number; byCall: Record<string, number> },
-  problems: string[],
-): Promise<void> {
+async function worker(cycle: Cycle, id: string, r: Rng): Promise<void> {
+  const { url, sid, model, inflight, counters, problems } = cycle;
   let n = 0;
   const mine = () => [...model.guests.keys()].filter((name) => name.startsWith(`${id}-`));
   const call = async (name: string, api: string, method: string, params: Record<string, string>) => {
@@ -65,6 +79,7 @@ async function worker(
     else {
       counters.acknowledged++;
       counters.byCall[`${api}.${method}`] = (counters.byCall[`${api}.${method}`] ?? 0) + 1;
+      cycle.acknowledged();
     }
     return reply.body;
   };
@@ -75,7 +90,7 @@ async function worker(
     const guest = name === undefined ? undefined : model.guests.get(name);
     let body: Envelope;
     if (roll < 0.3 || name === undefined || guest === undefined) {
-      const fresh = `${id}-${Date.now().toString(36)}-${n++}`;
+      const fresh = `${id}-c${cycle.number}-${n++}`;
       body = await call(fresh, "Guest", "create", {
         guest_name: fresh,
         storage_id: BENCH_STORAGE_ID,
@@ -99,7 +114,7 @@ async function worker(
         model.gone.add(name);
       }
     } else {
-      const image = `img-${id}-${Date.now().toString(36)}-${n++}@share/vdsm.pat`;
+      const image = `img-${id}-c${cycle.number}-${n++}@share/vdsm.pat`;
       body = await call(image, "Guest.Image", "create", {
         image_name: image,
         type: "vdsm",
@@ -174,21 +189,35 @@ export async function runCrashCycles(
     for (let cycle = 1; cycle <= cycles; cycle++) {
       const sid = await login(emulator.url);
       const inflight = new Set<string>();
-      const workers = ["w1", "w2", "w3"].map((id) =>
-        worker(
-          emulator.url,
-          sid,
-          id,
-          rng(Math.floor(r() * 2 ** 31)),
-          model,
-          inflight,
-          counters,
-          problems,
-        ).catch(
+      // The kill follows this cycle's Nth acknowledged call (N = 0: at once).
+      const killAfter = Math.floor(r() * MAX_CALLS_PER_CYCLE);
+      let answered = 0;
+      let due = () => {};
+      const killTime = new Promise<void>((resolve) => {
+        due = resolve;
+      });
+      const current: Cycle = {
+        url: emulator.url,
+        sid,
+        number: cycle,
+        model,
+        inflight,
+        counters,
+        problems,
+        acknowledged: () => {
+          answered++;
+          if (answered >= killAfter) due();
+        },
+      };
+      const seeds = ["w1", "w2", "w3"].map((id) => [id, Math.floor(r() * 2 ** 31)] as const);
+      const workers = seeds.map(([id, workerSeed]) =>
+        worker(current, id, rng(workerSeed)).catch(
           () => undefined, // the kill ends every worker with a socket error
         ),
       );
-      await sleep(30 + Math.floor(r() * 400));
+      if (killAfter === 0) due();
+      // Should every worker end first (the emulator died on its own), there is nothing to wait for.
+      await Promise.race([killTime, Promise.all(workers)]);
       await emulator.stop("SIGKILL");
       await Promise.all(workers);
       const uncertain = new Set(inflight);

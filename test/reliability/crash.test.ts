@@ -1,9 +1,10 @@
 import { expect, it } from "vitest";
+import { testSeed } from "../harness";
 import { runCrashCycles } from "./crash-run";
 
-/** More cycles: `npm run soak` (bench/soak.ts). */
+/** More cycles: `npm run soak` (bench/soak.ts), or CRASH_CYCLES; CRASH_SEED explores or replays another seed. */
 const CYCLES = Number(process.env.CRASH_CYCLES ?? 15);
-const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 2 ** 31);
+const SEED = testSeed("CRASH_SEED", 865491917);
 
 it(`keeps every acknowledged change and a sound database across ${CYCLES} SIGKILLs (seed ${SEED})`, {
   timeout: 120_000,

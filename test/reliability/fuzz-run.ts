@@ -14,11 +14,14 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { login } from "../../bench/client";
 import { BENCH_NETWORK_ID, BENCH_STORAGE_ID } from "../../bench/fixtures";
+import { VirtualClock } from "../../server/clock";
 import { MAX_BODY_BYTES, MAX_HEADER_BYTES } from "../../server/dsm/limits";
 import { startEmulator } from "../../server/emulator";
 import { APIS } from "../../spec/apis";
 import { isKnownCode } from "../../spec/errors";
-import { rawRequest, readInventory, violations, writeFixture } from "./support";
+import { IMAGES, STORAGES } from "../fixture-ids";
+import { rawRequest, TEST_EPOCH } from "../harness";
+import { readInventory, violations, writeFixture } from "./support";
 
 export interface FuzzReport {
   cases: number;
@@ -69,7 +72,7 @@ const vdisk = fc.record(
   {
     create_type: fc.oneof(fc.constantFrom(0, 1, 2, -1, "0", "1", "x"), fc.integer()),
     vdisk_size: fc.oneof(fc.integer(), fc.constantFrom("1024", "-5", "1e9", 1.5, null, 2 ** 60)),
-    image_id: fc.oneof(fc.string(), fc.constant("17f119ed-1294-408d-b8af-5d7ccd6bc22c")),
+    image_id: fc.oneof(fc.string(), fc.constant(IMAGES.disk.id)),
     image_name: fc.string(),
     controller: fc.oneof(fc.integer({ min: -1, max: 4 }), fc.string()),
     unmap: fc.oneof(fc.boolean(), fc.string()),
@@ -159,7 +162,7 @@ const plausible = fc.record(
       fc.constantFrom("win10", "syno", "bench-5", "bench-9", "fz-1", "fz-2"),
       fc.string({ maxLength: 8 }),
     ),
-    storage_id: fc.constantFrom(BENCH_STORAGE_ID, "c0ffee00-1111-4222-8333-444455556666", "nope"),
+    storage_id: fc.constantFrom(BENCH_STORAGE_ID, STORAGES.crashed.id, "nope"),
     vdisks: fc.array(vdisk, { maxLength: 3 }).map((v) => JSON.stringify(v)),
     vnics: fc.array(vnic, { maxLength: 2 }).map((v) => JSON.stringify(v)),
     vcpu_num: fc.integer({ min: -1, max: 300 }).map(String),
@@ -178,7 +181,7 @@ const plausible = fc.record(
       '["nope"]',
       "[]",
       "x",
-      `["${BENCH_STORAGE_ID}","b7d1e2f3-0a4b-4c5d-8e6f-7a8b9c0d1e2f"]`,
+      `["${BENCH_STORAGE_ID}","${STORAGES.second.id}"]`,
     ),
     host_name: fc.constantFrom("Synology", "Synology-2", "Synology-3", "nope"),
     account: fc.constantFrom("admin", "viewer", "former", "otpadmin", "nobody"),
@@ -334,6 +337,8 @@ export async function runFuzz(runs: number, seed: number): Promise<FuzzReport> {
   const emu = await startEmulator({
     port: 0,
     db: ":memory:",
+    // A virtual clock, as every test emulator has: nothing a case does depends on when it runs.
+    clock: new VirtualClock(TEST_EPOCH),
     fixtureData: fixture,
     timeScale: "instant",
     log: (line) => faults.push(line),

@@ -1,9 +1,10 @@
 import { expect, it } from "vitest";
+import { testSeed } from "../harness";
 import { runFuzz } from "./fuzz-run";
 
-/** More cases: `npm run soak` (bench/soak.ts), or FUZZ_RUNS / FUZZ_SEED to replay a failure. */
+/** More cases: `npm run soak` (bench/soak.ts), or FUZZ_RUNS; FUZZ_SEED explores or replays another seed. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2500);
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+const SEED = testSeed("FUZZ_SEED", 865516065);
 
 it(`answers ${RUNS} fuzzed calls with DSM's envelope and keeps its invariants (seed ${SEED})`, {
   timeout: 120_000,

@@ -57,7 +57,7 @@ export interface Inventory {
 /** Statuses in which a guest holds CPU threads and RAM on a host. */
 const ONLINE = new Set(["running", "booting", "shutting_down"]);
 /** Statuses that only time ends (instant time scale: by the next request). */
-export const TRANSITIONAL = new Set(["booting", "shutting_down", "creating"]);
+const TRANSITIONAL = new Set(["booting", "shutting_down", "creating"]);
 
 /** A fixture with `guests` guests, written to `dir`; `tweak` may shrink hosts or LUNs. */
 export function writeFixture(
@@ -186,5 +186,3 @@ export function fileViolations(path: string): string[] {
   }
   return out;
 }
-
-export { type RawAnswer, rawRequest } from "../helpers";
