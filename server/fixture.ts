@@ -265,6 +265,12 @@ export const fixtureSchema = z
   });
 
 export type Fixture = z.output<typeof fixtureSchema>;
+export type FixtureAccount = z.output<typeof account>;
+
+/** One account with the fixture format's defaults filled in (for code that builds fixtures). */
+export function fixtureAccount(input: z.input<typeof account>): FixtureAccount {
+  return account.parse(input);
+}
 
 /** Thrown for a fixture that does not validate; the message names every bad field. */
 export class FixtureError extends Error {

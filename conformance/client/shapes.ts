@@ -170,6 +170,8 @@ export const image = z.strictObject({
     z.strictObject({ status: z.enum(STORAGE_STATUSES), storage_id: z.string(), storage_name: z.string() }),
   ),
   type: z.enum(["disk", "vdsm", "iso"]),
+  /** Beyond the guide: the image's size in bytes (the Terraform provider reads it). */
+  used_size: int.optional(),
 });
 export type Image = z.infer<typeof image>;
 

@@ -128,10 +128,12 @@ function headerOf(c: Context, name: string): string | undefined {
  */
 function pathApiOf(c: Context): string | undefined {
   const [, , , first = ""] = c.req.path.split("/");
+  if (!first.startsWith("SYNO.")) return undefined;
   try {
-    return first.startsWith("SYNO.") ? decodeURIComponent(first) : undefined;
+    return decodeURIComponent(first);
   } catch {
-    return undefined;
+    // Not an API name DSM has (a broken escape): 102, as any unknown API.
+    return first;
   }
 }
 

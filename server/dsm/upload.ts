@@ -118,7 +118,13 @@ export function readUpload(
     });
     parser.on("partsLimit", () => abandon(413, "too many parts"));
     parser.on("fieldsLimit", () => abandon(413, "too many fields"));
-    parser.on("error", () => abandon(400, "a broken multipart body"));
+    // A body busboy cannot read is no file, as an unreadable form is no parameters: the call is
+    // still answered (its fields so far and the query), like any call with a body DSM cannot read.
+    parser.on("error", () => {
+      stream.unpipe(parser);
+      stream.resume();
+      finish({ ok: true, fields, upload: undefined });
+    });
     parser.on("close", () => finish({ ok: true, fields, upload }));
     stream.on("data", touch);
     stream.on("error", () => abandon(400, "the upload was cut off"));

@@ -2,12 +2,12 @@
 
 /** Go's url.Values.Encode(): keys sorted byte-wise, QueryEscape'd values. */
 export function goEncode(params: Record<string, string>): string {
-  const escape = (s: string) =>
+  const queryEscape = (s: string) =>
     encodeURIComponent(s)
       .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
       .replace(/%20/g, "+");
   return Object.keys(params)
     .sort()
-    .map((k) => `${escape(k)}=${escape(params[k] ?? "")}`)
+    .map((k) => `${queryEscape(k)}=${queryEscape(params[k] ?? "")}`)
     .join("&");
 }

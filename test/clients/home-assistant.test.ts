@@ -96,7 +96,7 @@ describe("Home Assistant, over HTTPS", () => {
       _sid: sid,
       SynoToken: synotoken,
     });
-    const ids = (listed.body.data?.guests as { guest_id: string }[]).map((g) => g.guest_id);
+    const ids = ((listed.body.data?.guests ?? []) as { guest_id: string }[]).map((g) => g.guest_id);
     expect(ids).toContain(GUESTS.syno.id);
     for (const id of ids.slice(0, 3)) {
       // Python's json.dumps, versions as numbers, no mode and no stop_when_error.
@@ -128,7 +128,7 @@ describe("Home Assistant, over HTTPS", () => {
       SynoToken: synotoken,
     });
     const byId = new Map(
-      (stats.body.data?.guests as { id: string; cpu_usage: number; ram_usage: number }[]).map((g) => [
+      ((stats.body.data?.guests ?? []) as { id: string; cpu_usage: number; ram_usage: number }[]).map((g) => [
         g.id,
         g,
       ]),

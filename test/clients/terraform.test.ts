@@ -74,7 +74,7 @@ describe("Terraform provider (go-synology), over HTTPS", () => {
     const taskId = String(created.body.data?.task_id);
     const task = await post("SYNO.Virtualization.API.Task.Info", "get", "1", { task_id: taskId });
     expect(task.body.data?.finish).toBe(true);
-    const guestId = (task.body.data?.task_info as { guest_id: string }).guest_id;
+    const guestId = ((task.body.data?.task_info ?? {}) as { guest_id: string }).guest_id;
     expect(guestId).toMatch(/^[0-9a-f-]{36}$/);
     // CPU/RAM through the internal set, then the ISO slots, then power on by id.
     await post("SYNO.Virtualization.Guest", "set", "1", {
@@ -169,11 +169,14 @@ describe("Terraform provider (go-synology), over HTTPS", () => {
     });
     const taskId = String(uploaded.body.data?.task_id);
     const task = await post("SYNO.Virtualization.API.Task.Info", "get", "1", { task_id: taskId });
-    const imageId = (task.body.data?.task_info as { image_id: string }).image_id;
+    const imageId = ((task.body.data?.task_info ?? {}) as { image_id: string }).image_id;
     const list = await post("SYNO.Virtualization.API.Guest.Image", "list", "1", {});
-    const image = (
-      list.body.data?.images as { image_id: string; image_name: string; used_size: number }[]
-    ).find((i) => i.image_name === "testiso");
+    const images = (list.body.data?.images ?? []) as {
+      image_id: string;
+      image_name: string;
+      used_size: number;
+    }[];
+    const image = images.find((i) => i.image_name === "testiso");
     expect(image).toMatchObject({ image_id: imageId, used_size: content.length });
     // Destroy: delete by name.
     expect(

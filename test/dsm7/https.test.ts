@@ -47,7 +47,7 @@ describe("the HTTPS port", () => {
       (await send(pinned, `${emu.httpsUrl}/webapi/query.cgi?api=SYNO.API.Info&version=1&method=query`))
         .status,
     ).toBe(200);
-    const wrong = tlsAgent({ pin: "00:".repeat(31) + "00" });
+    const wrong = tlsAgent({ pin: `${"00:".repeat(31)}00` });
     await expect(
       send(wrong, `${emu.httpsUrl}/webapi/query.cgi?api=SYNO.API.Info&version=1&method=query`),
     ).rejects.toThrow(/fingerprint/);

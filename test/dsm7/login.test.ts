@@ -109,7 +109,11 @@ describe("expired sessions", () => {
 });
 
 describe("auto-block", () => {
-  const t = useEmulator({}, { each: true });
+  // DSM's defaults: 10 failures within 5 minutes, no expiry (the harness switches it off).
+  const t = useEmulator(
+    { autoBlockAttempts: 10, autoBlockWindow: 5, autoBlockExpiry: "never" },
+    { each: true },
+  );
   const wrong = (emu: TestEmulator) => login(emu, "7", { passwd: "wrong" });
 
   it("blocks an address after 10 failed logins within 5 minutes: 407, even with the right password", async () => {
