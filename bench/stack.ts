@@ -40,6 +40,13 @@ async function scenarios(emulator: Child, sid: string): Promise<Scenario[]> {
   const path = (q: URLSearchParams, cgi = "entry.cgi") => `/webapi/${cgi}?${q}`;
   const list = vmmQuery(sid, "Guest", "list", { additional: "true" });
   const get = vmmQuery(sid, "Guest", "get", { guest_name: "bench-20" });
+  // The web UI's dialect of the same list (Home Assistant polls it), at DSM 7.2's version 2.
+  const internalList = new URLSearchParams({
+    api: "SYNO.Virtualization.Guest",
+    version: "2",
+    method: "list",
+    _sid: sid,
+  });
   const hosts = vmmQuery(sid, "Host", "list");
   const text = async (p: string) => (await getJson(`${emulator.url}${p}`)).text;
   return [
@@ -48,6 +55,12 @@ async function scenarios(emulator: Child, sid: string): Promise<Scenario[]> {
       key: "SYNO.Virtualization.API.Guest list",
       body: await text(path(list)),
       sequence: () => [{ path: path(list) }],
+    },
+    {
+      name: "internal Guest list v2 (50 guests, KiB, usage figures)",
+      key: "SYNO.Virtualization.Guest list",
+      body: await text(path(internalList)),
+      sequence: () => [{ path: path(internalList) }],
     },
     {
       name: "Guest get",

@@ -57,6 +57,8 @@ export interface TargetConfig {
   readonly otp: (Credentials & { readonly secret?: string }) | undefined;
   /** Fixture of the kit's own emulator (default fixtures/default.json). */
   readonly emulatorFixture: string | undefined;
+  /** Talk to the kit's own emulator over HTTPS, pinning its certificate's fingerprint. */
+  readonly emulatorHttps: boolean;
   readonly runId: string | undefined;
   readonly reportDir: string;
   /** Glob over scenario ids: run only these. */
@@ -87,6 +89,7 @@ const fileSchema = z.strictObject({
   pollMs: z.number().int().positive().optional(),
   timeoutMs: z.number().int().positive().optional(),
   emulatorFixture: z.string().optional(),
+  emulatorHttps: z.enum(["true", "false", "1", "0"]).optional(),
   runId: z.string().optional(),
   reportDir: z.string().optional(),
   only: z.string().optional(),
@@ -117,6 +120,7 @@ export const ENV_VARS = {
   VMM_CONFORMANCE_POLL_MS: "pollMs",
   VMM_CONFORMANCE_TIMEOUT_MS: "timeoutMs",
   VMM_CONFORMANCE_EMULATOR_FIXTURE: "emulatorFixture",
+  VMM_CONFORMANCE_EMULATOR_HTTPS: "emulatorHttps",
   VMM_CONFORMANCE_RUN_ID: "runId",
   VMM_CONFORMANCE_REPORT_DIR: "reportDir",
   VMM_CONFORMANCE_ONLY: "only",
@@ -168,6 +172,7 @@ export function resolveTarget(env: NodeJS.ProcessEnv = process.env): TargetConfi
     imageSourcePath: c.imageSourcePath,
     storageName: c.storageName,
     emulatorFixture: c.emulatorFixture,
+    emulatorHttps: c.emulatorHttps === "true" || c.emulatorHttps === "1",
     runId: c.runId,
     reportDir: c.reportDir ?? "reports/conformance",
     only: c.only,

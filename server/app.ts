@@ -20,9 +20,13 @@ import type { Config } from "./config";
 import type { DispatchEnv } from "./dsm/dispatcher";
 import { dsmResponse, errorBody } from "./dsm/envelope";
 import { type Exchange, webApiRoutes } from "./dsm/http";
+import { REQUEST_MS, UPLOAD_IDLE_MS } from "./dsm/limits";
+import type { Keys } from "./dsm/operation";
 import type { Fixture } from "./fixture";
 import { Pace } from "./model/pace";
 import { Tick } from "./model/tick";
+import { processLoginKey } from "./security/login-encryption";
+import { newResponderKey } from "./security/noise";
 import type { Db } from "./store/db";
 import { Store } from "./store/index";
 
@@ -38,6 +42,8 @@ export interface AppOptions {
   readonly fixture?: Fixture | undefined;
   /** An image (`db.serialize()`) of the database just seeded from `fixture`, so reset need not re-seed. */
   readonly baseline?: Buffer | undefined;
+  /** The Noise and RSA login keys (default: a new Noise key, and the process's RSA key). */
+  readonly keys?: Keys | undefined;
 }
 
 export interface App {
@@ -56,7 +62,14 @@ export function createApp(options: AppOptions): App {
   const store = options.store ?? new Store(options.db);
   const pace = new Pace(config.timeScale);
   const tick = new Tick(store, config.sessionTimeout * 1000);
-  const env: DispatchEnv = { store, clock, config, pace, tick, operations: OPERATIONS };
+  // The RSA key is made on first use (about a second of a worker thread); the CLI warms it at start.
+  const keys: Keys = options.keys ?? {
+    noise: newResponderKey(),
+    get login() {
+      return processLoginKey();
+    },
+  };
+  const env: DispatchEnv = { store, clock, config, pace, tick, keys, operations: OPERATIONS };
   const controlPlane = new ControlPlane({
     store,
     clock,
@@ -76,6 +89,15 @@ export function createApp(options: AppOptions): App {
     "/",
     webApiRoutes(env, {
       log,
+      limits: {
+        requestMs: REQUEST_MS,
+        upload: {
+          maxBytes: config.maxUpload,
+          hash: config.hashUploads,
+          dir: config.uploadDir,
+          idleMs: UPLOAD_IDLE_MS,
+        },
+      },
       onAnswer,
       hooks: { verdict: (call) => controlPlane.faults.verdict(call) },
       shutdown: controlPlane.shutdownSignal,

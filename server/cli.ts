@@ -4,6 +4,7 @@
  */
 import { parseConfig } from "./config";
 import { startEmulator } from "./emulator";
+import { processLoginKey } from "./security/login-encryption";
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof parseConfig>;
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const emulator = await startEmulator(config);
+  // Made now, off the request path, so the first encrypted login does not wait for it.
+  processLoginKey();
   if (config.admin && config.adminToken === undefined && !isLoopback(config.host)) {
     // Anyone who can reach the port could then reset or reshape the emulated NAS.
     process.stderr.write(
@@ -21,7 +24,17 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(
-    `${JSON.stringify({ event: "listening", url: emulator.url, admin: config.admin ? `${emulator.url}/__admin` : null, pid: process.pid, db: config.db, fixture: config.fixture })}\n`,
+    `${JSON.stringify({
+      event: "listening",
+      url: emulator.url,
+      ...(emulator.httpsUrl === undefined
+        ? {}
+        : { https: emulator.httpsUrl, fingerprint: emulator.fingerprint }),
+      admin: config.admin ? `${emulator.url}/__admin` : null,
+      pid: process.pid,
+      db: config.db,
+      fixture: config.fixture,
+    })}\n`,
   );
   let stopping = false;
   const stop = (signal: string) => {

@@ -45,6 +45,20 @@ const account = z.strictObject({
     .string()
     .regex(/^[A-Z2-7]+=*$/, "must be base32 (A-Z, 2-7)")
     .optional(),
+  /** The second factors DSM's 403 lists for this account (default: `["otp"]` with an OTP secret). */
+  second_factors: z
+    .array(z.enum(["otp", "authenticator", "fido"]))
+    .min(1)
+    .optional(),
+  /** The 2-step policy enforces a code but the account has none set up: login answers 406. */
+  otp_enforced: z.boolean().default(false),
+  /** `expired` answers 409, `expired_locked` 408 (expired and may not be changed), `must_change` 410. */
+  password_state: z.enum(["ok", "expired", "expired_locked", "must_change"]).default("ok"),
+  /** Locked after too many failed attempts: login answers 411. */
+  locked: z.boolean().default(false),
+  /** What SYNO.Core.NormalUser answers about the account. */
+  email: z.string().default(""),
+  fullname: z.string().default(""),
 });
 
 const host = z.strictObject({
@@ -251,6 +265,12 @@ export const fixtureSchema = z
   });
 
 export type Fixture = z.output<typeof fixtureSchema>;
+export type FixtureAccount = z.output<typeof account>;
+
+/** One account with the fixture format's defaults filled in (for code that builds fixtures). */
+export function fixtureAccount(input: z.input<typeof account>): FixtureAccount {
+  return account.parse(input);
+}
 
 /** Thrown for a fixture that does not validate; the message names every bad field. */
 export class FixtureError extends Error {

@@ -1,8 +1,14 @@
 /** Identifiers in DSM's shapes, from a CSPRNG. */
 import { randomBytes, randomUUID } from "node:crypto";
 
-/** A session id: 144 random bits, URL-safe. */
-export const newSid = (): string => randomBytes(18).toString("base64url");
+/**
+ * A session id in DSM's shape for the login's version: 86 base64url characters on version 7
+ * (512 random bits, as DSM 7's sids look), 26 on older versions (DSM 6's length; 156 bits).
+ */
+export const newSid = (loginVersion: number): string =>
+  loginVersion >= 7
+    ? randomBytes(64).toString("base64url")
+    : randomBytes(20).toString("base64url").slice(0, 26);
 
 /** A SynoToken (CSRF token): 96 random bits. */
 export const newSynoToken = (): string => randomBytes(12).toString("base64url");

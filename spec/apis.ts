@@ -13,7 +13,9 @@
  */
 import type { ErrorFamily } from "./errors";
 
-export type Cgi = "query.cgi" | "auth.cgi" | "entry.cgi";
+export type Cgi = "query.cgi" | "auth.cgi" | "entry.cgi" | "encryption.cgi";
+/** Every CGI the emulator serves under /webapi/. */
+export const CGIS: readonly Cgi[] = ["query.cgi", "auth.cgi", "entry.cgi", "encryption.cgi"];
 export type Dialect = "dsm" | "public" | "internal";
 export type SessionRule = "none" | "optional" | "required";
 export type ResourceKind = "guest" | "image";
@@ -23,8 +25,8 @@ export interface ResourceNaming {
   readonly kind: ResourceKind;
   readonly idParam: string;
   readonly nameParam: string;
-  /** The parameter that renames it, where the dialect has one. */
-  readonly renameParam?: string;
+  /** The parameters that rename it, where the dialect has them. */
+  readonly renameParams?: readonly string[];
   /** The key of a list answer holding the objects, and their id and name keys. */
   readonly listKey: string;
   readonly itemId: string;
@@ -42,10 +44,16 @@ export type Safety =
   | { readonly class: "read"; readonly resource?: ResourceNaming; readonly task?: true }
   | { readonly class: "creates"; readonly resource: ResourceNaming }
   | { readonly class: "changes"; readonly resource: ResourceNaming; readonly removes?: true }
-  | { readonly class: "task" };
+  | { readonly class: "task" }
+  /** A batch (SYNO.Entry.Request): each call in it is judged on its own. */
+  | { readonly class: "batch" };
 
 export interface MethodSpec {
   readonly session: SessionRule;
+  /** The versions this method answers, when narrower than its API's (else 104). */
+  readonly versions?: readonly [min: number, max: number];
+  /** It takes a file upload: this multipart part is streamed and counted, never buffered. */
+  readonly upload?: string;
   /** Changes any state (sessions and tasks included): never run for a HEAD request. */
   readonly changes: boolean;
   /** The kind of task it starts (its answer is `{task_id}`). */
@@ -72,7 +80,7 @@ export const PUBLIC_GUEST = {
   kind: "guest",
   idParam: "guest_id",
   nameParam: "guest_name",
-  renameParam: "new_guest_name",
+  renameParams: ["new_guest_name"],
   listKey: "guests",
   itemId: "guest_id",
   itemName: "guest_name",
@@ -87,6 +95,29 @@ export const PUBLIC_IMAGE = {
   itemName: "image_name",
 } as const satisfies ResourceNaming;
 
+/**
+ * The web UI's names: a guest is renamed with `new_guest_name` (go-synology) or `name` (the web
+ * UI's form); it is named `name` in answers; an image is named `name` on upload.
+ */
+export const INTERNAL_GUEST = {
+  kind: "guest",
+  idParam: "guest_id",
+  nameParam: "guest_name",
+  renameParams: ["new_guest_name", "name"],
+  listKey: "guests",
+  itemId: "guest_id",
+  itemName: "name",
+} as const satisfies ResourceNaming;
+
+export const INTERNAL_IMAGE = {
+  kind: "image",
+  idParam: "image_id",
+  nameParam: "name",
+  listKey: "images",
+  itemId: "image_id",
+  itemName: "name",
+} as const satisfies ResourceNaming;
+
 const READ = { session: "required", changes: false, safety: { class: "read" } } as const;
 const reads = <R extends ResourceNaming>(resource: R) =>
   ({ session: "required", changes: false, safety: { class: "read", resource } }) as const;
@@ -96,6 +127,29 @@ const removes = <R extends ResourceNaming>(resource: R) =>
   ({ session: "required", changes: true, safety: { class: "changes", resource, removes: true } }) as const;
 const creates = <R extends ResourceNaming, T extends string>(resource: R, task: T) =>
   ({ session: "required", changes: true, task, safety: { class: "creates", resource } }) as const;
+
+/** DSM's own APIs: entry.cgi, version 1, JSON request format, the common error table. */
+const CORE = {
+  dialect: "dsm",
+  path: "entry.cgi",
+  servedOn: ["entry.cgi"],
+  minVersion: 1,
+  maxVersion: 1,
+  requestFormat: "JSON",
+  errors: "common",
+  admin: false,
+} as const;
+
+const INTERNAL_VMM = {
+  dialect: "internal",
+  path: "entry.cgi",
+  servedOn: ["entry.cgi"],
+  minVersion: 1,
+  maxVersion: 1,
+  requestFormat: "JSON",
+  errors: "vmm-internal",
+  admin: true,
+} as const;
 
 const PUBLIC_VMM = {
   dialect: "public",
@@ -109,24 +163,22 @@ const PUBLIC_VMM = {
 } as const;
 
 export const APIS = {
+  // Discovery, login and DSM.Info as DSM 7.2 advertises them: two independent recordings of
+  // `query=all` (py-synologydsm-api's and go-synology's fixtures) agree on every entry here.
   "SYNO.API.Info": {
-    dialect: "dsm",
-    // DSM 6 path; DSM 7 answers it on entry.cgi too.
-    path: "query.cgi",
+    ...CORE,
+    // DSM 7 advertises entry.cgi; query.cgi (DSM 6's path) still answers.
     servedOn: ["query.cgi", "entry.cgi"],
-    minVersion: 1,
-    maxVersion: 1,
-    errors: "common",
-    admin: false,
     methods: { query: { session: "none", changes: false, safety: { class: "read" } } },
   },
   "SYNO.API.Auth": {
     dialect: "dsm",
-    // DSM 7 advertises entry.cgi up to version 7 and still serves auth.cgi for older clients.
     path: "entry.cgi",
+    // Still served on auth.cgi for older clients (the guide's example, npm syno, N4S4).
     servedOn: ["auth.cgi", "entry.cgi"],
     minVersion: 1,
     maxVersion: 7,
+    // DSM 7.2 advertises Auth without a requestFormat.
     errors: "auth",
     admin: false,
     methods: {
@@ -134,15 +186,24 @@ export const APIS = {
       logout: { session: "optional", changes: true, safety: { class: "read" } },
     },
   },
-  "SYNO.DSM.Info": {
-    dialect: "dsm",
-    path: "entry.cgi",
-    servedOn: ["entry.cgi"],
-    minVersion: 1,
+  "SYNO.API.Auth.UIConfig": {
+    ...CORE,
+    errors: "auth",
+    methods: { get: { session: "none", changes: false, safety: { class: "read" } } },
+  },
+  "SYNO.API.Encryption": {
+    ...CORE,
+    // Clients call it at encryption.cgi too (N4S4, DSM's own web UI).
+    servedOn: ["entry.cgi", "encryption.cgi"],
+    methods: { getinfo: { session: "none", changes: false, safety: { class: "read" } } },
+  },
+  "SYNO.DSM.Info": { ...CORE, minVersion: 2, maxVersion: 2, methods: { getinfo: READ } },
+  "SYNO.Core.NormalUser": { ...CORE, maxVersion: 2, methods: { get: READ } },
+  "SYNO.Entry.Request": {
+    ...CORE,
     maxVersion: 2,
-    errors: "common",
-    admin: false,
-    methods: { getinfo: READ },
+    // Its elements are checked one by one as calls of their own.
+    methods: { request: { session: "none", changes: true, safety: { class: "batch" } } },
   },
   "SYNO.Virtualization.API.Task.Info": {
     ...PUBLIC_VMM,
@@ -181,6 +242,35 @@ export const APIS = {
       delete: removes(PUBLIC_IMAGE),
     },
   },
+  // The web UI's internal dialect: same cluster, other names and units (memory in KiB). Versions
+  // as DSM 7.2 advertises them; the methods are those real clients call (docs/clients.md).
+  "SYNO.Virtualization.Guest": {
+    ...INTERNAL_VMM,
+    maxVersion: 2,
+    methods: {
+      list: reads(INTERNAL_GUEST),
+      get: reads(INTERNAL_GUEST),
+      get_setting: reads(INTERNAL_GUEST),
+      usb_list: READ,
+      set: { ...changes(INTERNAL_GUEST), versions: [1, 1] },
+    },
+  },
+  "SYNO.Virtualization.Guest.Action": {
+    ...INTERNAL_VMM,
+    methods: { pwr_ctl: changes(INTERNAL_GUEST) },
+  },
+  "SYNO.Virtualization.Guest.Image": {
+    ...INTERNAL_VMM,
+    maxVersion: 2,
+    methods: {
+      list: reads(INTERNAL_IMAGE),
+      upload_and_create: { ...creates(INTERNAL_IMAGE, "image_upload"), versions: [1, 1], upload: "file" },
+    },
+  },
+  "SYNO.Virtualization.Host": { ...INTERNAL_VMM, maxVersion: 2, methods: { list: READ } },
+  "SYNO.Virtualization.Cluster": { ...INTERNAL_VMM, maxVersion: 2, methods: { get: READ, get_guest: READ } },
+  "SYNO.Virtualization.Network": { ...INTERNAL_VMM, maxVersion: 2, methods: { list: READ } },
+  "SYNO.Virtualization.Repo": { ...INTERNAL_VMM, maxVersion: 2, methods: { list: READ } },
 } as const satisfies Readonly<Record<string, ApiSpec>>;
 
 export type Apis = typeof APIS;
@@ -221,7 +311,11 @@ export function guardedByCluster(method: MethodSpec): boolean {
 export const API = {
   info: "SYNO.API.Info",
   auth: "SYNO.API.Auth",
+  uiConfig: "SYNO.API.Auth.UIConfig",
+  encryption: "SYNO.API.Encryption",
   dsm: "SYNO.DSM.Info",
+  normalUser: "SYNO.Core.NormalUser",
+  entryRequest: "SYNO.Entry.Request",
   task: "SYNO.Virtualization.API.Task.Info",
   network: "SYNO.Virtualization.API.Network",
   storage: "SYNO.Virtualization.API.Storage",
@@ -229,4 +323,11 @@ export const API = {
   guest: "SYNO.Virtualization.API.Guest",
   action: "SYNO.Virtualization.API.Guest.Action",
   image: "SYNO.Virtualization.API.Guest.Image",
+  internalGuest: "SYNO.Virtualization.Guest",
+  internalAction: "SYNO.Virtualization.Guest.Action",
+  internalImage: "SYNO.Virtualization.Guest.Image",
+  internalHost: "SYNO.Virtualization.Host",
+  cluster: "SYNO.Virtualization.Cluster",
+  internalNetwork: "SYNO.Virtualization.Network",
+  repo: "SYNO.Virtualization.Repo",
 } as const satisfies Record<string, ApiName>;

@@ -16,7 +16,10 @@ export const COMMON_ERRORS = {
   105: "The login session does not have permission",
   106: "Session timeout",
   107: "Session interrupted by duplicate login",
+  113: "Invalid compound request",
+  114: "Missing required parameters",
   119: "SID not found",
+  120: "Invalid parameter",
   150: "Source IP mismatch",
   160: "Insufficient application privilege",
 } as const;
@@ -50,18 +53,43 @@ export const VMM_ERRORS = {
   1600: "The virtual machine has been successfully edited. However, errors occurred while reserving the memory or CPU on the HA hosts",
 } as const;
 
-/** `SYNO.API.Auth`'s own table (guide chapter 3). */
+/**
+ * `SYNO.API.Auth`'s own table: the guide's 400-404, and DSM 7's 405-411 as the clients know them
+ * (py-synologydsm-api's and go-synology's tables agree on the numbers).
+ */
 export const AUTH_ERRORS = {
   400: "No such account or incorrect password",
   401: "Account disabled",
   402: "Permission denied",
   403: "2-step verification code required",
   404: "Failed to authenticate 2-step verification code",
+  405: "App portal incorrect",
+  406: "2-step verification code enforced",
+  407: "Blocked IP source (auto-block)",
+  408: "Password expired and cannot be changed",
+  409: "Password expired",
+  410: "Password must be changed",
+  411: "Account locked",
+} as const;
+
+/**
+ * The web UI's internal `SYNO.Virtualization.*` family. DSM documents none of it; the numbers
+ * here are those clients know: the guide's where no client says otherwise, and 903-905 and 939
+ * with the meanings py-synologydsm-api's table gives the power actions (not recorded from a NAS:
+ * the README's differences say so, and the kit's scenarios probe them).
+ */
+export const VMM_INTERNAL_ERRORS = {
+  ...VMM_ERRORS,
+  903: "Cannot shut down the guest: it is not running",
+  904: "Cannot power off the guest: it is not running",
+  905: "Cannot restart the guest: it is not running",
+  939: "The guest is already running",
 } as const;
 
 export const ERROR_TABLES = {
   common: COMMON_ERRORS,
   vmm: VMM_ERRORS,
+  "vmm-internal": VMM_INTERNAL_ERRORS,
   auth: AUTH_ERRORS,
 } as const;
 
@@ -73,8 +101,9 @@ export type DsmCode = { [F in ErrorFamily]: CodeOf<F> }[ErrorFamily];
 
 /** The code a family answers for parameters it cannot read. */
 export const BAD_PARAMETER: { readonly [F in ErrorFamily]: CodeOf<F> } = {
-  common: 101,
+  common: 120,
   vmm: 401,
+  "vmm-internal": 401,
   auth: 400,
 };
 

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { APIS, type ApiSpec } from "../spec/apis";
-import { AUTH_ERRORS, COMMON_ERRORS, VMM_ERRORS } from "../spec/errors";
+import { AUTH_ERRORS, COMMON_ERRORS, VMM_ERRORS, VMM_INTERNAL_ERRORS } from "../spec/errors";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -50,10 +50,13 @@ describe("the README's API coverage table", () => {
   it.each(Object.entries(APIS) as [string, ApiSpec][])("%s: its methods, versions and paths", (api, spec) => {
     const own = byApi.get(api) ?? [];
     expect(own.flatMap((r) => ticked(r[1] ?? "")).sort()).toEqual(Object.keys(spec.methods).sort());
-    const versions =
-      spec.minVersion === spec.maxVersion ? `${spec.minVersion}` : `${spec.minVersion}–${spec.maxVersion}`;
+    const range = ([min, max]: readonly [number, number]) => (min === max ? `${min}` : `${min}–${max}`);
     for (const row of own) {
-      expect(row[2]).toBe(versions);
+      // A row's versions are its methods' own range when they all narrow it alike, else the API's.
+      const narrowed = new Set(ticked(row[1] ?? "").map((m) => spec.methods[m]?.versions?.join("–")));
+      const only =
+        narrowed.size === 1 ? ticked(row[1] ?? "").map((m) => spec.methods[m]?.versions)[0] : undefined;
+      expect(row[2]).toBe(range(only ?? [spec.minVersion, spec.maxVersion]));
       const [path, ...also] = ticked(row[3] ?? "");
       expect(path).toBe(spec.path);
       expect(also.sort()).toEqual(spec.servedOn.filter((c) => c !== spec.path).sort());
@@ -68,7 +71,7 @@ describe("the README's error-code tables", () => {
       .filter((n) => Number.isInteger(n));
 
   /** Codes every DSM knows that no scenario makes the emulator answer (the README says why). */
-  const NEVER_ANSWERED = [100, 107, 150, 160];
+  const NEVER_ANSWERED = [100, 107, 114, 120, 150, 160];
 
   it("has a recipe for every common and Virtualization code the emulator answers, and no other", () => {
     const answered = [...Object.keys(COMMON_ERRORS), ...Object.keys(VMM_ERRORS)]
@@ -79,9 +82,20 @@ describe("the README's error-code tables", () => {
     );
   });
 
-  it("has a recipe for every SYNO.API.Auth code", () => {
+  it("has a recipe for every SYNO.API.Auth code but 405, which it says it never answers", () => {
     expect(codes("### SYNO.API.Auth codes (auth.cgi or entry.cgi)")).toEqual(
-      Object.keys(AUTH_ERRORS).map(Number),
+      Object.keys(AUTH_ERRORS)
+        .map(Number)
+        .filter((c) => c !== 405),
+    );
+    expect(README).toMatch(/405 \(app portal incorrect\) is never answered/);
+  });
+
+  it("has a recipe for every internal code whose meaning differs from the public table", () => {
+    expect(codes("### Internal VMM codes (SYNO.Virtualization.*)")).toEqual(
+      Object.entries(VMM_INTERNAL_ERRORS)
+        .filter(([code, text]) => (VMM_ERRORS as Record<string, string>)[code] !== text)
+        .map(([code]) => Number(code)),
     );
   });
 

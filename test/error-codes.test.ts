@@ -49,9 +49,10 @@ const recipes: [number, string, () => Promise<DsmReply>][] = [
   ],
   [
     106,
-    "a session idle past the timeout",
+    "a session idle past the timeout, with --session-expired-code 106 (DSM 7's default is 119)",
     async () => {
-      t.emu.clock.advance(901_000);
+      const emu = await t.start({ sessionExpiredCode: 106 });
+      emu.clock.advance(901_000);
       return vmm("Guest", "list");
     },
   ],

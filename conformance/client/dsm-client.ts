@@ -7,12 +7,19 @@
  * `X-SYNO-TOKEN` header (DSM accepts either); plain text values are escaped per the guide
  * (`\,` and `\\`), passwords and JSON-typed values never are.
  */
-import { type ApiName, apiSpec, type MethodOf } from "../../spec/apis";
+import { type ApiName, apiSpec, type MethodOf, methodSpec } from "../../spec/apis";
 import { DsmApiError, type DsmErrorDetail, DsmTransportError } from "./errors";
 import { Ledger, newRunId } from "./ledger";
 import { SafetyGuard } from "./safety";
 import { type ApiInfo, apiInfo, type DsmInfo, loginData } from "./shapes";
-import { createDispatcher, type Exchange, httpTransport, type TlsPolicy, type Transport } from "./transport";
+import {
+  createDispatcher,
+  type Exchange,
+  httpTransport,
+  type TlsPolicy,
+  type Transport,
+  type UploadFile,
+} from "./transport";
 
 export type DsmEnvelope =
   | { readonly success: true; readonly data?: unknown }
@@ -96,19 +103,24 @@ export class DsmClient {
     return this.#sid;
   }
 
-  /** Where and at which version to call an API, from discovery (entry.cgi / 1 when unknown). */
-  endpoint(api: string): { cgi: string; version: number } {
+  /**
+   * Where and at which version to call an API (or one of its methods), from discovery
+   * (entry.cgi / 1 when unknown).
+   */
+  endpoint(api: string, method?: string): { cgi: string; version: number } {
     const info = this.#apis[api];
     if (info === undefined) return { cgi: api === "SYNO.API.Info" ? "query.cgi" : "entry.cgi", version: 1 };
-    // The kit knows the shapes of the versions the spec lists; a newer advertised maximum is capped.
-    const cap = apiSpec(api)?.maxVersion ?? info.maxVersion;
+    // The kit knows the shapes of the versions the spec lists (per method where a method serves
+    // fewer, as internal Guest set v1 does); a newer advertised maximum is capped.
+    const narrowed = method === undefined ? undefined : methodSpec(api, method)?.versions?.[1];
+    const cap = narrowed ?? apiSpec(api)?.maxVersion ?? info.maxVersion;
     return { cgi: info.path, version: Math.max(info.minVersion, Math.min(info.maxVersion, cap)) };
   }
 
   /** SYNO.API.Info on query.cgi (answered by DSM 6 and 7) for Auth, DSM.Info and every VMM API. */
   async discover(): Promise<ApiInfo> {
     const data = await this.call("SYNO.API.Info", "query", {
-      query: "SYNO.API.Auth,SYNO.API.Info,SYNO.DSM.Info,SYNO.Virtualization.",
+      query: "SYNO.API.,SYNO.DSM.Info,SYNO.Core.NormalUser,SYNO.Entry.Request,SYNO.Virtualization.",
     });
     this.#apis = apiInfo.parse(data);
     return this.#apis;
@@ -160,10 +172,27 @@ export class DsmClient {
     params: Record<string, string | number | boolean | undefined>,
     options: RequestOptions = {},
   ): Promise<unknown> {
-    const { cgi, version } = this.endpoint(api);
+    const { cgi, version } = this.endpoint(api, method);
     const envelope = await this.request(
       { api, method, version: String(version), ...params },
       { ...options, cgi: options.cgi ?? cgi },
+    );
+    if (!envelope.success) throw new DsmApiError(api, method, envelope.error.code, envelope.error.errors);
+    return envelope.data;
+  }
+
+  /** Calls `api.method` with `file` as the multipart `file` part (parameters in the query). */
+  async upload<A extends ApiName>(
+    api: A,
+    method: MethodOf<A>,
+    params: Record<string, string | number | boolean | undefined>,
+    file: UploadFile,
+  ): Promise<unknown> {
+    const { cgi, version } = this.endpoint(api, method);
+    const { envelope } = await this.exchange(
+      { api, method, version: String(version), ...params },
+      { cgi },
+      file,
     );
     if (!envelope.success) throw new DsmApiError(api, method, envelope.error.code, envelope.error.errors);
     return envelope.data;
@@ -177,6 +206,15 @@ export class DsmClient {
     raw: Record<string, string | number | boolean | undefined>,
     options: RequestOptions = {},
   ): Promise<DsmEnvelope> {
+    return (await this.exchange(raw, options)).envelope;
+  }
+
+  /** Like `request`, and also answers the `Set-Cookie` values the answer carried. */
+  async exchange(
+    raw: Record<string, string | number | boolean | undefined>,
+    options: RequestOptions = {},
+    file?: UploadFile,
+  ): Promise<{ envelope: DsmEnvelope; cookies: readonly string[] }> {
     const plain: Record<string, string> = {};
     for (const [k, v] of Object.entries(raw)) if (v !== undefined) plain[k] = String(v);
     this.guard.check(plain.api, plain.method, plain);
@@ -193,12 +231,19 @@ export class DsmClient {
       }
     }
     const cgi = options.cgi ?? (params.api === undefined ? "entry.cgi" : this.endpoint(params.api).cgi);
-    const exchange = await this.#transport.send(cgi, params, headers);
+    const exchange = await this.#send(cgi, params, headers, file);
     this.#onExchange?.(exchange);
     const envelope = readEnvelope(exchange.body, cgi);
     if (envelope.success) ledger.observe(plain, envelope.data);
     else ledger.observeFailure(plain);
-    return envelope;
+    return { envelope, cookies: exchange.cookies ?? [] };
+  }
+
+  #send(cgi: string, params: Record<string, string>, headers: Record<string, string>, file?: UploadFile) {
+    if (file === undefined) return this.#transport.send(cgi, params, headers);
+    if (this.#transport.upload === undefined)
+      throw new DsmTransportError("this transport cannot upload files");
+    return this.#transport.upload(cgi, params, file, headers);
   }
 
   /** Releases the connection pool; closing again does nothing. */

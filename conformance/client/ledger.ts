@@ -147,8 +147,32 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && v !== 
 const safetyFor = (p: Params) =>
   p.api === undefined || p.method === undefined ? undefined : methodSpec(p.api, p.method)?.safety;
 
+/**
+ * The calls of a batch (SYNO.Entry.Request's `compound`), each with its parameters as DSM reads
+ * them (a JSON value that is not a string stands as its JSON text). Not a JSON array: no calls.
+ */
+export function batchCalls(p: Params): Record<string, string>[] {
+  let compound: unknown;
+  try {
+    compound = JSON.parse(p.compound ?? "");
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(compound)) return [];
+  return compound.map((element) => {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(record(element)))
+      out[k] = typeof v === "string" ? v : JSON.stringify(v);
+    return out;
+  });
+}
+
 export function beforeSend(ledger: Ledger, p: Params): void {
   const safety = safetyFor(p);
+  if (safety?.class === "batch") {
+    for (const call of batchCalls(p)) beforeSend(ledger, call);
+    return;
+  }
   if (safety?.class !== "creates") return;
   const name = str(p[safety.resource.nameParam]);
   if (name !== undefined && ledger.inPrefix(name)) ledger.add(safety.resource.kind, name);
@@ -158,6 +182,15 @@ export function observe(ledger: Ledger, p: Params, data: unknown): void {
   const safety = safetyFor(p);
   if (safety === undefined) return;
   const d = record(data);
+  if (safety.class === "batch") {
+    const results = Array.isArray(d.result) ? d.result : [];
+    batchCalls(p).forEach((call, i) => {
+      const r = record(results[i]);
+      if (r.success === true) observe(ledger, call, r.data);
+      else if (r.success === false) observeFailure(ledger, call);
+    });
+    return;
+  }
   if (safety.class === "task") {
     const taskId = str(p.task_id) ?? str(p.taskid);
     if (taskId !== undefined) ledger.forgetTask(taskId);
@@ -175,7 +208,7 @@ export function observe(ledger: Ledger, p: Params, data: unknown): void {
     return;
   }
   if (safety.resource === undefined) return;
-  const { kind, idParam, nameParam, renameParam, listKey, itemId, itemName } = safety.resource;
+  const { kind, idParam, nameParam, renameParams, listKey, itemId, itemName } = safety.resource;
   const name = str(p[nameParam]);
   if (safety.class === "creates") {
     const taskId = str(d.task_id);
@@ -187,7 +220,7 @@ export function observe(ledger: Ledger, p: Params, data: unknown): void {
     const entry = ledger.find(kind, { id: str(p[idParam]), name });
     if (entry === undefined) return;
     if (safety.removes === true) entry.live = false;
-    const renamed = renameParam === undefined ? undefined : str(p[renameParam]);
+    const renamed = (renameParams ?? []).map((r) => str(p[r])).find((v) => v !== undefined);
     if (renamed !== undefined) entry.name = renamed;
     return;
   }
@@ -205,6 +238,10 @@ export function observe(ledger: Ledger, p: Params, data: unknown): void {
 
 export function observeFailure(ledger: Ledger, p: Params): void {
   const safety = safetyFor(p);
+  if (safety?.class === "batch") {
+    for (const call of batchCalls(p)) observeFailure(ledger, call);
+    return;
+  }
   if (safety?.class !== "creates") return;
   const name = str(p[safety.resource.nameParam]);
   if (name === undefined) return;

@@ -13,7 +13,7 @@
  * a deliberate probe (it contains PROBE_MARKER), which DSM cannot implement.
  */
 import { methodSpec, type Safety } from "../../spec/apis";
-import { Ledger } from "./ledger";
+import { batchCalls, Ledger } from "./ledger";
 
 export type Tier = "readonly" | "owned" | "disruptive";
 const RANK: Record<Tier, number> = { readonly: 0, owned: 1, disruptive: 2 };
@@ -62,6 +62,10 @@ export class SafetyGuard {
     const a = api ?? "?";
     const m = method ?? "?";
     if (safety === undefined) throw new SafetyRefusal(a, m, "an API or method the kit cannot classify");
+    if (safety.class === "batch") {
+      for (const call of batchCalls(params)) this.check(call.api, call.method, call);
+      return;
+    }
     if (safety.class === "read" || this.tier === "disruptive") return;
     if (this.tier === "readonly")
       throw new SafetyRefusal(a, m, "the readonly tier allows lists and gets only");
@@ -79,7 +83,7 @@ export class SafetyGuard {
         throw new SafetyRefusal(a, m, `task ${id} is not this run's`);
       return;
     }
-    const { kind, idParam, nameParam, renameParam } = safety.resource;
+    const { kind, idParam, nameParam, renameParams } = safety.resource;
     const id = params[idParam];
     const name = params[nameParam];
     if (!empty(id) && !this.ledger.ownsId(kind, id)) {
@@ -88,9 +92,11 @@ export class SafetyGuard {
     if (!empty(name) && !this.ledger.inPrefix(name)) {
       throw new SafetyRefusal(a, m, `${nameParam} ${name} is not in this run's prefix`);
     }
-    const newName = renameParam === undefined ? undefined : params[renameParam];
-    if (!empty(newName) && !this.ledger.inPrefix(newName)) {
-      throw new SafetyRefusal(a, m, `${renameParam} must start with the run prefix ${this.ledger.prefix}`);
+    for (const renameParam of renameParams ?? []) {
+      const newName = params[renameParam];
+      if (!empty(newName) && !this.ledger.inPrefix(newName)) {
+        throw new SafetyRefusal(a, m, `${renameParam} must start with the run prefix ${this.ledger.prefix}`);
+      }
     }
   }
 }

@@ -24,8 +24,45 @@ export const loginData = z.object({
   sid: z.string().min(1),
   synotoken: z.string().optional(),
   did: z.string().optional(),
+  device_id: z.string().optional(),
+  ik_message: z.string().optional(),
   account: z.string().optional(),
   is_portal_port: z.boolean().optional(),
+});
+
+/** SYNO.API.Encryption getinfo (DSM 7): the RSA key clients encrypt their login with. */
+export const encryptionInfo = z.strictObject({
+  public_key: z.string().min(1),
+  cipherkey: z.string().min(1),
+  ciphertoken: z.string().min(1),
+  server_time: int,
+});
+
+/** SYNO.Core.NormalUser get (DSM 7), as the Terraform provider's session probe decodes it. */
+export const normalUser = z.strictObject({
+  OTP_enable: z.boolean(),
+  OTP_enforced: z.boolean(),
+  disallowchpasswd: z.boolean(),
+  editable: z.boolean(),
+  email: z.string(),
+  fullname: z.string(),
+  password_last_change: int,
+  username: z.string().min(1),
+});
+
+/** SYNO.Entry.Request request: one envelope per call of the batch. */
+export const batchAnswer = z.strictObject({
+  has_fail: z.boolean(),
+  result: z.array(
+    z.object({
+      api: z.string(),
+      method: z.string(),
+      version: int,
+      success: z.boolean(),
+      data: z.unknown().optional(),
+      error: z.object({ code: int }).optional(),
+    }),
+  ),
 });
 
 export const dsmInfo = z.object({
@@ -133,6 +170,8 @@ export const image = z.strictObject({
     z.strictObject({ status: z.enum(STORAGE_STATUSES), storage_id: z.string(), storage_name: z.string() }),
   ),
   type: z.enum(["disk", "vdsm", "iso"]),
+  /** Beyond the guide: the image's size in bytes (the Terraform provider reads it). */
+  used_size: int.optional(),
 });
 export type Image = z.infer<typeof image>;
 

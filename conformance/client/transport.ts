@@ -28,8 +28,10 @@ export function createDispatcher(tls: TlsPolicy, timeoutMs: number): Dispatcher 
   const wanted = normaliseFingerprint(tls.sha256);
   if (wanted.length !== 64)
     throw new Error("a pinned certificate fingerprint is 32 bytes of SHA-256 (64 hex)");
-  // The chain of a self-signed certificate cannot verify, so the pin replaces chain checking.
-  const base = buildConnector({ rejectUnauthorized: false });
+  // The chain of a self-signed certificate cannot verify, so the pin replaces chain checking. A
+  // resumed TLS session shows no peer certificate, so sessions are never resumed: every
+  // connection proves its certificate again.
+  const base = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0 });
   const connect: buildConnector.connector = (options, callback) => {
     base(options, (err, socket) => {
       if (err !== null) return callback(err, null);
@@ -53,44 +55,100 @@ export interface Exchange {
   readonly params: Readonly<Record<string, string>>;
   readonly status: number;
   readonly body: unknown;
+  /** The answer's `Set-Cookie` values (UIConfig's `_SSID`, login's `id`). */
+  readonly cookies?: readonly string[];
+}
+
+/** A file sent as the `file` part of a multipart body (SYNO.Virtualization.Guest.Image upload_and_create). */
+export interface UploadFile {
+  readonly fileName: string;
+  readonly bytes: Uint8Array;
 }
 
 export interface Transport {
   send(cgi: string, params: Record<string, string>, headers?: Record<string, string>): Promise<Exchange>;
+  /**
+   * A multipart POST: the parameters in the query and one `file` part, as go-synology sends an
+   * upload (the only client whose upload is known); absent on transports that cannot upload.
+   */
+  upload?(
+    cgi: string,
+    params: Record<string, string>,
+    file: UploadFile,
+    headers?: Record<string, string>,
+  ): Promise<Exchange>;
   close(): Promise<void>;
+}
+
+/** go-synology's fixed boundary; DSM reads any. */
+const BOUNDARY = "AaB03x";
+
+/** The body go-synology writes: one part named `file`, Go's CreateFormFile headers. */
+export function multipartBody(file: UploadFile): Buffer {
+  const name = file.fileName.replace(/["\r\n]/g, "_");
+  const head =
+    `--${BOUNDARY}\r\n` +
+    `Content-Disposition: form-data; name="file"; filename="${name}"\r\n` +
+    "Content-Type: application/octet-stream\r\n\r\n";
+  return Buffer.concat([Buffer.from(head), file.bytes, Buffer.from(`\r\n--${BOUNDARY}--\r\n`)]);
 }
 
 /** Sends to `<baseUrl>/webapi/<cgi>`; answers the parsed JSON, or throws DsmTransportError. */
 export function httpTransport(baseUrl: string, dispatcher: Dispatcher): Transport {
   const root = baseUrl.replace(/\/+$/, "");
+  const post = (
+    cgi: string,
+    params: Record<string, string>,
+    url: string,
+    headers: Record<string, string>,
+    body: string | Buffer,
+  ) => exchange(cgi, params, () => request(url, { method: "POST", dispatcher, headers, body }));
   return {
-    async send(cgi, params, headers = {}) {
-      let res: Dispatcher.ResponseData;
-      try {
-        res = await request(`${root}/webapi/${cgi}`, {
-          method: "POST",
-          dispatcher,
-          headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-          body: new URLSearchParams(params).toString(),
-        });
-      } catch (err) {
-        throw new DsmTransportError(`cannot reach ${root}: ${(err as Error).message}`, undefined, {
-          cause: err,
-        });
-      }
-      const text = await res.body.text();
-      // Clients reject anything but HTTP 200 with JSON; DSM sends its errors inside a 200.
-      if (res.statusCode !== 200) {
-        throw new DsmTransportError(`HTTP ${res.statusCode} from ${cgi}`, res.statusCode);
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new DsmTransportError(`${cgi} answered something that is not JSON`, res.statusCode);
-      }
-      return { cgi, params, status: res.statusCode, body };
-    },
+    send: (cgi, params, headers = {}) =>
+      post(
+        cgi,
+        params,
+        `${root}/webapi/${cgi}`,
+        { "content-type": "application/x-www-form-urlencoded", ...headers },
+        new URLSearchParams(params).toString(),
+      ),
+    upload: (cgi, params, file, headers = {}) =>
+      post(
+        cgi,
+        params,
+        `${root}/webapi/${cgi}?${new URLSearchParams(params).toString()}`,
+        { "content-type": `multipart/form-data; boundary=${BOUNDARY}`, ...headers },
+        multipartBody(file),
+      ),
     close: () => dispatcher.close(),
   };
+
+  async function exchange(
+    cgi: string,
+    params: Record<string, string>,
+    send: () => Promise<Dispatcher.ResponseData>,
+  ): Promise<Exchange> {
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await send();
+    } catch (err) {
+      throw new DsmTransportError(`cannot reach ${root}: ${(err as Error).message}`, undefined, {
+        cause: err,
+      });
+    }
+    const text = await res.body.text();
+    // Clients reject anything but HTTP 200 with JSON; DSM sends its errors inside a 200.
+    if (res.statusCode !== 200) {
+      throw new DsmTransportError(`HTTP ${res.statusCode} from ${cgi}`, res.statusCode);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new DsmTransportError(`${cgi} answered something that is not JSON`, res.statusCode);
+    }
+    const raw = res.headers["set-cookie"];
+    const cookies = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+    return { cgi, params, status: res.statusCode, body, cookies };
+  }
 }

@@ -35,7 +35,13 @@ export async function startEmulatorTarget(
     db: ":memory:",
     timeScale: "realtime",
     log: () => {},
+    ...(config.emulatorHttps ? { httpsPort: 0 } : {}),
   });
+  // Over HTTPS the kit pins the certificate the emulator made, as it pins a NAS's self-signed one.
+  const https =
+    config.emulatorHttps && emulator.httpsUrl !== undefined && emulator.fingerprint !== undefined
+      ? { url: emulator.httpsUrl, tls: { mode: "pinned" as const, sha256: emulator.fingerprint } }
+      : undefined;
   const active = fixture.accounts.filter((a) => !a.disabled);
   const nonAdmin = active.find((a) => !a.admin && a.otp_secret === undefined);
   const disabled = fixture.accounts.find((a) => a.disabled);
@@ -45,8 +51,8 @@ export async function startEmulatorTarget(
   const credentials = (a: { name: string; password: string }) => ({ account: a.name, password: a.password });
   return {
     kind: "emulator",
-    url: emulator.url,
-    tls: config.tls,
+    url: https?.url ?? emulator.url,
+    tls: https?.tls ?? config.tls,
     tier: config.tier,
     waiter: new Waiter(config.wait, {
       advance: async (ms) => {

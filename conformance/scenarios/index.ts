@@ -4,15 +4,20 @@
  */
 import type { Scenario } from "../runner/scenario";
 import { discoveryScenarios } from "./discovery";
+import { dsm7Scenarios } from "./dsm7";
 import { errorScenarios } from "./errors";
 import { guestScenarios } from "./guests";
 import { imageScenarios } from "./images";
+import { internalScenarios } from "./internal";
 import { shapeScenarios } from "./shapes";
 
 export const SCENARIOS: readonly Scenario[] = [
   ...discoveryScenarios,
+  ...dsm7Scenarios,
   ...shapeScenarios,
+  ...internalScenarios.filter((s) => s.tier === "readonly"),
   ...errorScenarios,
   ...guestScenarios,
   ...imageScenarios,
+  ...internalScenarios.filter((s) => s.tier !== "readonly"),
 ];

@@ -119,6 +119,18 @@ export class AdminClient {
     return this.#call("DELETE", "/faults");
   }
 
+  /** Addresses auto-block refuses logins from (DSM answers them 407). */
+  blocks(): Promise<{ address: string; since: string; until: string | null }[]> {
+    return this.#call<{ blocks: { address: string; since: string; until: string | null }[] }>(
+      "GET",
+      "/blocks",
+    ).then((r) => r.blocks);
+  }
+  /** Lifts the block of `address`, or every block. */
+  unblock(address?: string): Promise<{ lifted: number }> {
+    return this.#call("DELETE", address === undefined ? "/blocks" : `/blocks/${encodeURIComponent(address)}`);
+  }
+
   clock(): Promise<ClockState> {
     return this.#call("GET", "/clock");
   }

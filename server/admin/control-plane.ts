@@ -194,6 +194,23 @@ export class ControlPlane {
     });
   }
 
+  // --- auto-block --------------------------------------------------------------------------
+
+  /** Addresses auto-block refuses logins from (407), with since/until as ISO times. */
+  blocks(): { address: string; since: string; until: string | null }[] {
+    return this.#o.store.accounts.blocks().map((b) => ({
+      address: b.address,
+      since: new Date(b.since).toISOString(),
+      until: b.until === null ? null : new Date(b.until).toISOString(),
+    }));
+  }
+  /** Lifts the block of `address` (404 when it is not blocked), or every block. */
+  unblock(address?: string): { lifted: number } {
+    const lifted = this.#change(() => this.#o.store.accounts.unblock(address));
+    if (address !== undefined && lifted === 0) throw new AdminError(404, `${address} is not blocked`);
+    return { lifted };
+  }
+
   // --- clock -------------------------------------------------------------------------------
 
   clock(): ClockState {

@@ -99,6 +99,10 @@ export function adminRoutes(
     return c.json({ deleted: "all" });
   });
 
+  app.get("/blocks", (c) => c.json({ blocks: plane.blocks() }));
+  app.delete("/blocks", (c) => c.json(plane.unblock()));
+  app.delete("/blocks/:address", (c) => c.json(plane.unblock(c.req.param("address"))));
+
   app.get("/clock", (c) => c.json(plane.clock()));
   app.post("/clock", async (c) => c.json(plane.setClock(await body(c, clockChanges, {}))));
   app.post("/clock/advance", async (c) => {

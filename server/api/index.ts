@@ -5,7 +5,14 @@
 import type { OperationTable } from "../dsm/operation";
 import { authApi } from "./auth";
 import { dsmInfoApi } from "./dsm-info";
+import { encryptionApi } from "./encryption";
+import { entryRequestApi } from "./entry-request";
 import { infoApi } from "./info";
+import { internalGuestApi } from "./internal/guest";
+import { internalGuestActionApi } from "./internal/guest-action";
+import { internalGuestImageApi } from "./internal/guest-image";
+import { clusterApi, internalHostApi, internalNetworkApi, repoApi } from "./internal/inventory";
+import { normalUserApi } from "./normal-user";
 import { guestApi } from "./public/guest";
 import { guestActionApi } from "./public/guest-action";
 import { guestImageApi } from "./public/guest-image";
@@ -13,11 +20,16 @@ import { hostApi } from "./public/host";
 import { networkApi } from "./public/network";
 import { storageApi } from "./public/storage";
 import { taskInfoApi } from "./public/task-info";
+import { uiConfigApi } from "./ui-config";
 
 export const OPERATIONS: OperationTable = {
   "SYNO.API.Info": infoApi,
   "SYNO.API.Auth": authApi,
+  "SYNO.API.Auth.UIConfig": uiConfigApi,
+  "SYNO.API.Encryption": encryptionApi,
   "SYNO.DSM.Info": dsmInfoApi,
+  "SYNO.Core.NormalUser": normalUserApi,
+  "SYNO.Entry.Request": entryRequestApi,
   "SYNO.Virtualization.API.Task.Info": taskInfoApi,
   "SYNO.Virtualization.API.Network": networkApi,
   "SYNO.Virtualization.API.Storage": storageApi,
@@ -25,4 +37,11 @@ export const OPERATIONS: OperationTable = {
   "SYNO.Virtualization.API.Guest": guestApi,
   "SYNO.Virtualization.API.Guest.Action": guestActionApi,
   "SYNO.Virtualization.API.Guest.Image": guestImageApi,
+  "SYNO.Virtualization.Guest": internalGuestApi,
+  "SYNO.Virtualization.Guest.Action": internalGuestActionApi,
+  "SYNO.Virtualization.Guest.Image": internalGuestImageApi,
+  "SYNO.Virtualization.Host": internalHostApi,
+  "SYNO.Virtualization.Cluster": clusterApi,
+  "SYNO.Virtualization.Network": internalNetworkApi,
+  "SYNO.Virtualization.Repo": repoApi,
 };

@@ -6,7 +6,7 @@
  * whose writes roll back alone when it fails. It knows nothing of HTTP: the HTTP layer
  * (http.ts) gathers the request and renders the answer.
  */
-import { apiSpec, type Cgi, guardedByCluster, type MethodSpec } from "../../spec/apis";
+import { type ApiSpec, apiSpec, type Cgi, guardedByCluster, type MethodSpec } from "../../spec/apis";
 import { BAD_PARAMETER } from "../../spec/errors";
 import type { Clock } from "../clock";
 import type { Config } from "../config";
@@ -21,12 +21,15 @@ import { DsmError, type DsmErrorDetail, ErrorAnswer } from "./errors";
 import {
   type ApiOperations,
   BadParameters,
+  type BatchContext,
   type CallContext,
   type CallerAccount,
+  type Keys,
   type Operation,
   type OperationTable,
 } from "./operation";
-import { resolveSession } from "./session";
+import { resolveSession, SESSION_COOKIE_SECONDS } from "./session";
+import type { Upload } from "./upload";
 
 export interface DsmRequest {
   readonly cgi: Cgi;
@@ -34,6 +37,10 @@ export interface DsmRequest {
   readonly pathApi: string | undefined;
   readonly params: Readonly<Record<string, string>>;
   readonly cookies: Readonly<Record<string, string>>;
+  /** The client's address ("unknown" without a socket). */
+  readonly address: string;
+  /** The file an upload method's call carried, as counted while it streamed. */
+  readonly upload?: Upload | undefined;
   header(name: string): string | undefined;
 }
 
@@ -53,6 +60,7 @@ export interface DispatchEnv {
   readonly config: Config;
   readonly pace: Pace;
   readonly tick: Tick;
+  readonly keys: Keys;
   readonly operations: OperationTable;
 }
 
@@ -92,30 +100,75 @@ export interface Dispatched {
   readonly verdict: FaultVerdict | undefined;
 }
 
-export function dispatch(env: DispatchEnv, req: DsmRequest, hooks: DispatchHooks = {}): Dispatched {
-  const cookies: string[] = [];
-  const fail = (code: number, errors?: DsmErrorDetail): DsmAnswer =>
-    errors === undefined ? { success: false, code, cookies } : { success: false, code, errors, cookies };
-  const answered = (answer: DsmAnswer): Dispatched => ({ answer, verdict: undefined });
+/** A call routed to its operation (API, version and method found). */
+interface Route {
+  readonly apiName: string;
+  readonly spec: ApiSpec;
+  readonly api: ApiOperations<never>;
+  readonly method: string;
+  readonly methodSpec: MethodSpec;
+  readonly operation: Operation;
+  readonly version: number;
+}
 
-  const apiName = req.params.api || req.pathApi;
-  const method = req.params.method;
-  const versionText = req.params.version;
-  if (!apiName || !method || !versionText) return answered(fail(101));
+export async function dispatch(
+  env: DispatchEnv,
+  req: DsmRequest,
+  hooks: DispatchHooks = {},
+): Promise<Dispatched> {
+  const route = routeOf(env, req);
+  if ("answer" in route) return route;
+  if (route.operation.batch !== undefined) return runBatch(env, req, hooks, route, route.operation.batch);
+  let params = req.params;
+  let prepared: unknown;
+  if (route.operation.prepare !== undefined) {
+    const done = await route.operation.prepare({ params, now: env.clock.now(), keys: env.keys });
+    params = done.params ?? params;
+    prepared = done.value;
+  }
+  return runInTransaction(env, { ...req, params }, hooks, route, prepared);
+}
+
+/** 101 (no api/method/version), 102 (no such API here), 104 (version), 103 (method). */
+function routeOf(env: DispatchEnv, req: DsmRequest): Route | Dispatched {
+  const failed = (code: number): Dispatched => ({
+    answer: { success: false, code, cookies: [] },
+    verdict: undefined,
+  });
+  // Client quirk: where DSM reads JSON, a JSON-quoted api/method/version ("\"SYNO.X\"") is read too.
+  const apiName = unquote(req.params.api) || req.pathApi;
+  const method = unquote(req.params.method);
+  const versionText = unquote(req.params.version);
+  if (!apiName || !method || !versionText) return failed(101);
 
   const spec = apiSpec(apiName);
-  if (spec === undefined || !spec.servedOn.includes(req.cgi)) return answered(fail(102));
+  if (spec === undefined || !spec.servedOn.includes(req.cgi)) return failed(102);
 
   const version = Number(versionText);
   if (!/^\d+$/.test(versionText) || version < spec.minVersion || version > spec.maxVersion)
-    return answered(fail(104));
+    return failed(104);
 
   const api = env.operations[apiName as keyof OperationTable] as ApiOperations<never>;
   const found = findMethod(spec.methods, api.methods as Readonly<Record<string, Operation>>, method);
-  if (found === undefined) return answered(fail(103));
+  if (found === undefined) return failed(103);
   const [name, methodSpec, operation] = found;
+  const [min, max] = methodSpec.versions ?? [spec.minVersion, spec.maxVersion];
+  if (version < min || version > max) return failed(104);
+  return { apiName, spec, api, method: name, methodSpec, operation, version };
+}
 
-  const { store, tick } = env;
+function runInTransaction(
+  env: DispatchEnv,
+  req: DsmRequest,
+  hooks: DispatchHooks,
+  route: Route,
+  prepared: unknown,
+): Dispatched {
+  const { spec, api, methodSpec, operation, apiName, version } = route;
+  const cookies: string[] = [];
+  const fail = (code: number, errors?: DsmErrorDetail): DsmAnswer =>
+    errors === undefined ? { success: false, code, cookies } : { success: false, code, errors, cookies };
+  const { store, tick, config } = env;
   const now = env.clock.now();
   const writes = methodSpec.changes || tick.isDue(now);
   let verdict: FaultVerdict | undefined;
@@ -123,18 +176,30 @@ export function dispatch(env: DispatchEnv, req: DsmRequest, hooks: DispatchHooks
     tick.apply(now);
     let session: SessionRow | undefined;
     let caller: CallerAccount | undefined;
+    let byCookie = false;
     if (methodSpec.session !== "none") {
-      const resolved = resolveSession(store, req, now, env.config.sessionTimeout * 1000);
+      const resolved = resolveSession(
+        store,
+        req,
+        now,
+        config.sessionTimeout * 1000,
+        config.sessionExpiredCode,
+      );
       if (typeof resolved === "number") {
         if (methodSpec.session === "required") return fail(resolved);
       } else {
-        session = resolved.session;
-        caller = resolved.caller;
+        ({ session, caller, byCookie } = resolved);
       }
       if (spec.admin && caller !== undefined && !caller.isAdmin) return fail(105);
     }
 
-    verdict = hooks.verdict?.({ api: apiName, method, version, account: caller?.name, params: req.params });
+    verdict = hooks.verdict?.({
+      api: apiName,
+      method: req.params.method ?? route.method,
+      version,
+      account: caller?.name,
+      params: req.params,
+    });
     if (verdict?.error !== undefined) return fail(verdict.error.code, verdict.error.errors);
     // The code is never sent: the transport fault replaces the whole answer.
     if (verdict?.skip === true) return fail(100);
@@ -150,9 +215,13 @@ export function dispatch(env: DispatchEnv, req: DsmRequest, hooks: DispatchHooks
       pace: env.pace,
       account: caller?.name,
       taskFault: verdict?.taskFault,
-      config: env.config,
+      config,
+      keys: env.keys,
+      address: req.address,
+      upload: req.upload,
+      prepared,
       api: apiName as CallContext["api"],
-      method: name,
+      method: route.method,
       version,
       cgi: req.cgi,
       params: req.params,
@@ -160,8 +229,12 @@ export function dispatch(env: DispatchEnv, req: DsmRequest, hooks: DispatchHooks
       session,
       caller,
       header: (h) => req.header(h),
-      setCookie: (cookie, value) => cookies.push(`${cookie}=${value}; path=/; HttpOnly`),
+      setCookie: (cookie) => cookies.push(cookie),
     };
+    // DSM hands a browser's session cookie back on its entry.cgi answers (DSM 7.1 was recorded
+    // doing so, without max-age), so a cookie client's session stays fresh in its jar.
+    if (byCookie && session !== undefined && req.cgi === "entry.cgi")
+      cookies.push(reissuedCookie(session.sid, now));
     try {
       // A change runs in a savepoint, so a refused change leaves nothing behind.
       const data = methodSpec.changes ? store.immediate(() => operation.call(ctx)) : operation.call(ctx);
@@ -179,6 +252,74 @@ export function dispatch(env: DispatchEnv, req: DsmRequest, hooks: DispatchHooks
     return { answer, verdict };
   } finally {
     tick.settle();
+  }
+}
+
+/**
+ * A batch (SYNO.Entry.Request): each inner call goes through this dispatcher as a call of its
+ * own, with the outer call's session (its `_sid`, `SynoToken`, cookies and headers), the same
+ * fault hooks and its own transaction. A batch inside a batch is refused (113).
+ */
+async function runBatch(
+  env: DispatchEnv,
+  req: DsmRequest,
+  hooks: DispatchHooks,
+  route: Route,
+  batch: (ctx: BatchContext) => Promise<unknown>,
+): Promise<Dispatched> {
+  const cookies: string[] = [];
+  const inherited: Record<string, string> = {};
+  for (const key of ["_sid", "SynoToken"]) {
+    const value = req.params[key];
+    if (value !== undefined) inherited[key] = value;
+  }
+  const ctx: BatchContext = {
+    params: req.params,
+    async dispatch(params) {
+      if (apiSpec(unquote(params.api) ?? "")?.methods[unquote(params.method) ?? ""]?.safety.class === "batch")
+        return { success: false, code: 113 };
+      const inner = await dispatch(
+        env,
+        { ...req, pathApi: undefined, params: { ...inherited, ...params } },
+        hooks,
+      );
+      cookies.push(...inner.answer.cookies);
+      const { answer } = inner;
+      return answer.success
+        ? { success: true, data: answer.data }
+        : answer.errors === undefined
+          ? { success: false, code: answer.code }
+          : { success: false, code: answer.code, errors: answer.errors };
+    },
+  };
+  try {
+    const data = await batch(ctx);
+    return { answer: { success: true, data, cookies }, verdict: undefined };
+  } catch (err) {
+    if (err instanceof DsmError)
+      return { answer: { success: false, code: err.code, cookies }, verdict: undefined };
+    if (err instanceof BadParameters)
+      return {
+        answer: { success: false, code: BAD_PARAMETER[route.spec.errors], cookies },
+        verdict: undefined,
+      };
+    throw err;
+  }
+}
+
+/** The `id` cookie as DSM re-issues it on later answers: a week from now, no max-age. */
+function reissuedCookie(sid: string, now: number): string {
+  return `id=${sid};expires=${new Date(now + SESSION_COOKIE_SECONDS * 1000).toUTCString()};path=/;HttpOnly`;
+}
+
+/** A JSON-quoted string (`"win10"`) read as its content; anything else unchanged. */
+function unquote(value: string | undefined): string | undefined {
+  if (value === undefined || value.length < 2 || !value.startsWith('"') || !value.endsWith('"')) return value;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === "string" ? parsed : value;
+  } catch {
+    return value;
   }
 }
 

@@ -9,6 +9,9 @@ export const DSM_HEADERS: Readonly<Record<string, string>> = {
   "Content-Type": 'application/json; charset="UTF-8"',
   "Cache-Control": "max-age=0, no-cache, no-store, must-revalidate",
   Pragma: "no-cache",
+  Expires: "0",
+  // DSM's own, recorded in Home Assistant's issues; no client reads it.
+  P3P: 'CP="IDC DSP COR ADM DEVi TAIi PSA PSD IVAi IVDi CONi HIS OUR IND CNT"',
   "X-Content-Type-Options": "nosniff",
 };
 

@@ -12,7 +12,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import type { Cgi } from "../../spec/apis";
+import { CGIS, type Cgi, methodSpec } from "../../spec/apis";
 import {
   type DispatchEnv,
   type DispatchHooks,
@@ -23,8 +23,7 @@ import {
 } from "./dispatcher";
 import { dsmResponse, errorBody, successBody } from "./envelope";
 import { requestLimits } from "./limits";
-
-const CGIS: readonly Cgi[] = ["query.cgi", "auth.cgi", "entry.cgi"];
+import { readUpload, type Upload, type UploadOptions } from "./upload";
 
 /** One answered call, for the journal and the request log. */
 export interface Exchange {
@@ -35,8 +34,16 @@ export interface Exchange {
   readonly durationMs: number;
 }
 
+/** How long a request body may take, and what an upload may be. */
+export interface BodyLimits {
+  /** A whole (non-upload) request body must arrive within this (else 408). */
+  readonly requestMs: number;
+  readonly upload: Omit<UploadOptions, "part">;
+}
+
 export interface WebApiOptions {
   readonly log: (line: string) => void;
+  readonly limits: BodyLimits;
   /** Called with every answer (before any transport fault acts), for the journal and request log. */
   readonly onAnswer?: (exchange: Exchange) => void;
   readonly hooks?: DispatchHooks;
@@ -48,11 +55,12 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
   const app = new Hono();
   const handle = async (c: Context, cgi: Cgi, pathApi: string | undefined) => {
     const started = performance.now();
-    const req = await readRequest(c, cgi, pathApi);
+    const req = await readRequest(c, cgi, pathApi, options.limits);
+    if (req instanceof Response) return req;
     let answer: DsmAnswer;
-    let verdict: ReturnType<typeof dispatch>["verdict"];
+    let verdict: Awaited<ReturnType<typeof dispatch>>["verdict"];
     try {
-      ({ answer, verdict } = dispatch(env, req, options.hooks));
+      ({ answer, verdict } = await dispatch(env, req, options.hooks));
     } catch (err) {
       options.log(
         `unexpected fault in ${req.params.api ?? "?"}.${req.params.method ?? "?"}: ${describe(err)}`,
@@ -67,24 +75,39 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
       transport,
       durationMs: performance.now() - started,
     });
-    if (transport === undefined) return render(answer);
+    if (transport === undefined) return render(answer, isSecure(c));
     return applyTransportFault(c, transport, answer, options.shutdown);
   };
-  // Body size limit (413) before any route reads a body: see server/limits.ts.
-  app.use("/webapi/*", requestLimits());
+  // Body size limit (413) before any route reads a body (uploads have their own): see limits.ts.
+  app.use(
+    "/webapi/*",
+    requestLimits((c) => uploadPartOf(c, pathApiOf(c)) !== undefined),
+  );
   for (const cgi of CGIS) {
     app.on(["GET", "POST"], `/webapi/${cgi}`, (c) => handle(c, cgi, undefined));
-    app.on(["GET", "POST"], `/webapi/${cgi}/:api`, (c) => handle(c, cgi, c.req.param("api")));
+    // Path-info: `entry.cgi/<API>` names the API. With more segments (`entry.cgi/webapi/auth.cgi`,
+    // seen from clients that join URLs badly) only a first segment that is an API name counts.
+    app.on(["GET", "POST"], `/webapi/${cgi}/*`, (c) => handle(c, cgi, pathApiOf(c)));
   }
   return app;
 }
 
-export function render(answer: DsmAnswer): Response {
+/** DSM sends HSTS on its HTTPS answers (its exact max-age is not recorded: half a year here). */
+const HSTS = "max-age=15768000";
+
+export function render(answer: DsmAnswer, secure = false): Response {
   const body = answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
-  if (answer.cookies.length === 0) return dsmResponse(body);
+  if (answer.cookies.length === 0 && !secure) return dsmResponse(body);
   const headers = new Headers();
   for (const cookie of answer.cookies) headers.append("Set-Cookie", cookie);
+  if (secure) headers.set("Strict-Transport-Security", HSTS);
   return dsmResponse(body, 200, headers);
+}
+
+/** Whether the request came over TLS (the HTTPS port). */
+function isSecure(c: Context): boolean {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return (incoming?.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
 }
 
 /**
@@ -99,25 +122,67 @@ function headerOf(c: Context, name: string): string | undefined {
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
-async function readRequest(c: Context, cgi: Cgi, pathApi: string | undefined): Promise<DsmRequest> {
+/**
+ * Path-info: `entry.cgi/<API>` names the API. With more segments (`entry.cgi/webapi/auth.cgi`,
+ * seen from clients that join URLs badly) only a first segment that is an API name counts.
+ */
+function pathApiOf(c: Context): string | undefined {
+  const [, , , first = ""] = c.req.path.split("/");
+  if (!first.startsWith("SYNO.")) return undefined;
+  try {
+    return decodeURIComponent(first);
+  } catch {
+    // Not an API name DSM has (a broken escape): 102, as any unknown API.
+    return first;
+  }
+}
+
+/** The query's parameters (a repeated name keeps its last value). */
+function queryOf(href: string): Record<string, string> {
   const params: Record<string, string> = {};
-  const href = c.req.url;
   const q = href.indexOf("?");
   if (q >= 0) for (const [k, v] of new URLSearchParams(href.slice(q + 1))) params[k] = v;
+  return params;
+}
+
+/** The multipart part a call uploads its file in, when it names an upload method (spec `upload`). */
+export function uploadPartOf(c: Context, pathApi: string | undefined): string | undefined {
+  const query = queryOf(c.req.url);
+  const api = query.api || pathApi;
+  return api === undefined || query.method === undefined ? undefined : methodSpec(api, query.method)?.upload;
+}
+
+/**
+ * The request: query and body parameters merged (the body's win), cookies, address. A body
+ * that takes longer than the request deadline answers 408; an upload that fails its limits
+ * answers its status; both close the connection.
+ */
+async function readRequest(
+  c: Context,
+  cgi: Cgi,
+  pathApi: string | undefined,
+  limits: BodyLimits,
+): Promise<DsmRequest | Response> {
+  const params = queryOf(c.req.url);
+  let upload: Upload | undefined;
   if (c.req.method === "POST") {
     const type = headerOf(c, "content-type") ?? "";
-    // A body DSM cannot read is no parameters, not a fault: the query may still be complete.
-    try {
-      // DSM reads form bodies; a body without a content type is read the same way (curl -d does that).
-      if (type === "" || type.startsWith("application/x-www-form-urlencoded")) {
-        const text = await c.req.text();
-        for (const [k, v] of new URLSearchParams(text)) params[k] = v;
-      } else if (type.startsWith("multipart/form-data")) {
-        const form = await c.req.formData();
-        for (const [k, v] of form) if (typeof v === "string") params[k] = v;
-      }
-    } catch {
-      // unreadable body: answered from the query parameters alone
+    const part = type.startsWith("multipart/form-data") ? uploadPartOf(c, pathApi) : undefined;
+    if (part !== undefined) {
+      const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+      const body = incoming ?? c.req.raw.body;
+      const read =
+        body === null
+          ? { ok: true as const, fields: {}, upload: undefined }
+          : await readUpload(body, type, { part, ...limits.upload });
+      if (!read.ok) return dsmResponse(errorBody(101), read.status, new Headers({ Connection: "close" }));
+      Object.assign(params, read.fields);
+      upload = read.upload;
+    } else {
+      // A body DSM cannot read is no parameters, not a fault: the query may still be complete.
+      const body = await withDeadline(readBody(c, type), limits.requestMs);
+      if (body === "late") return dsmResponse(errorBody(101), 408, new Headers({ Connection: "close" }));
+      Object.assign(params, body);
     }
   }
   return {
@@ -125,8 +190,41 @@ async function readRequest(c: Context, cgi: Cgi, pathApi: string | undefined): P
     pathApi,
     params,
     cookies: parseCookies(headerOf(c, "cookie")),
+    address: addressOf(c),
+    upload,
     header: (name) => headerOf(c, name.toLowerCase()),
   };
+}
+
+async function readBody(c: Context, type: string): Promise<Record<string, string>> {
+  const params: Record<string, string> = {};
+  try {
+    // DSM reads form bodies; a body without a content type is read the same way (curl -d does that).
+    if (type === "" || type.startsWith("application/x-www-form-urlencoded")) {
+      for (const [k, v] of new URLSearchParams(await c.req.text())) params[k] = v;
+    } else if (type.startsWith("multipart/form-data")) {
+      const form = await c.req.formData();
+      for (const [k, v] of form) if (typeof v === "string") params[k] = v;
+    }
+  } catch {
+    // unreadable body: answered from the query parameters alone
+  }
+  return params;
+}
+
+/** `work`'s result, or "late" when it has not settled within `ms`. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | "late"> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** The client's address, as Node's socket gives it ("unknown" for socket-less `app.fetch` use). */
+function addressOf(c: Context): string {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? "unknown";
 }
 
 /** `a=1; b=2` to `{a: "1", b: "2"}`; a malformed pair is skipped, as browsers and DSM do. */

@@ -18,24 +18,33 @@
  * are stricter, and no valid VMM call comes near either.
  */
 import type { ServerOptions } from "node:http";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { dsmResponse, errorBody } from "./envelope";
 
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const MAX_HEADER_BYTES = 16 * 1024;
+/** A whole request (headers and an ordinary body) must arrive within this. */
+export const REQUEST_MS = 30_000;
+/** An upload that sends nothing for this long is abandoned (408). */
+export const UPLOAD_IDLE_MS = 60_000;
 
 /** Options for `http.createServer` (`serve({ serverOptions })` of @hono/node-server). */
 export const SERVER_OPTIONS: ServerOptions = {
   maxHeaderSize: MAX_HEADER_BYTES,
   headersTimeout: 10_000,
-  requestTimeout: 30_000,
+  // Node's own request timeout would cut an upload of a few GB; the body deadline is the HTTP
+  // layer's instead (REQUEST_MS for ordinary bodies, an idle timeout for uploads).
+  requestTimeout: 0,
   keepAliveTimeout: 5_000,
   connectionsCheckingInterval: 1_000,
 };
 
-/** Refuses bodies over `maxBytes` with HTTP 413 and the DSM envelope, reading no more than that. */
-export function requestLimits(maxBytes = MAX_BODY_BYTES): MiddlewareHandler {
+/**
+ * Refuses bodies over `maxBytes` with HTTP 413 and the DSM envelope, reading no more than that;
+ * calls `exempt` says are uploads are limited by the upload rules instead (dsm/upload.ts).
+ */
+export function requestLimits(exempt: (c: Context) => boolean, maxBytes = MAX_BODY_BYTES): MiddlewareHandler {
   const limit = bodyLimit({
     maxSize: maxBytes,
     // The rest of the body is never read: close the connection so no client reuses it mid-body.
@@ -43,5 +52,5 @@ export function requestLimits(maxBytes = MAX_BODY_BYTES): MiddlewareHandler {
   });
   // Only POST bodies are read (http.ts). Looking at a GET's body would make @hono/node-server
   // build a full Request for every call: 10% of a Guest list's time under load.
-  return (c, next) => (c.req.method === "POST" ? limit(c, next) : next());
+  return (c, next) => (c.req.method === "POST" && !exempt(c) ? limit(c, next) : next());
 }

@@ -10,7 +10,16 @@ import type { ApiName, Cgi, MethodOf } from "../../spec/apis";
 import type { Config } from "../config";
 import type { ModelContext } from "../model/context";
 import type { Reason } from "../model/refusal";
+import type { LoginKeyHolder } from "../security/login-encryption";
+import type { NoiseResponderKey } from "../security/noise";
 import type { SessionRow } from "../store/accounts";
+import type { Upload } from "./upload";
+
+/** The emulator's keys: the Noise responder's static key (UIConfig) and the RSA login key (Encryption). */
+export interface Keys {
+  readonly noise: NoiseResponderKey;
+  readonly login: LoginKeyHolder;
+}
 
 /** The account behind a call's session: what handlers may know of it (never its secrets). */
 export interface CallerAccount {
@@ -20,6 +29,13 @@ export interface CallerAccount {
 
 export interface CallContext extends ModelContext {
   readonly config: Config;
+  readonly keys: Keys;
+  /** The client's address (auto-block counts failed logins per address). */
+  readonly address: string;
+  /** What the operation's `prepare` answered (undefined without one). */
+  readonly prepared: unknown;
+  /** The file an upload method's call carried (counted, hashed, not kept). */
+  readonly upload: Upload | undefined;
   readonly api: ApiName;
   readonly method: string;
   readonly version: number;
@@ -31,8 +47,33 @@ export interface CallContext extends ModelContext {
   readonly session: SessionRow | undefined;
   readonly caller: CallerAccount | undefined;
   header(name: string): string | undefined;
-  setCookie(name: string, value: string): void;
+  /** Adds a `Set-Cookie` header to the answer (the whole value: `name=value;attributes`). */
+  setCookie(cookie: string): void;
 }
+
+/** What `prepare` sees: the raw call, before any transaction opens. */
+export interface PrepareInput {
+  readonly params: Readonly<Record<string, string>>;
+  readonly now: number;
+  readonly keys: Keys;
+}
+
+/** What `prepare` answers: parameters to use instead of the sent ones, and a value for `run`. */
+export interface Prepared {
+  readonly params?: Readonly<Record<string, string>>;
+  readonly value?: unknown;
+}
+
+/** What a batch operation gets: the call's context and a way to run one inner call. */
+export interface BatchContext {
+  readonly params: Readonly<Record<string, string>>;
+  /** Runs one inner call through the dispatcher (with the outer call's session) and answers its answer. */
+  dispatch(params: Readonly<Record<string, string>>): Promise<InnerAnswer>;
+}
+
+export type InnerAnswer =
+  | { readonly success: true; readonly data: unknown }
+  | { readonly success: false; readonly code: number; readonly errors?: unknown };
 
 /** Thrown when the parameters do not parse: the dispatcher answers the family's bad-parameter code. */
 export class BadParameters extends Error {
@@ -40,8 +81,15 @@ export class BadParameters extends Error {
 }
 
 export interface Operation {
+  /**
+   * Work that must not run inside the call's transaction because it waits (a key being made,
+   * a decryption, a password hash off the event loop). Runs after routing, before the session check.
+   */
+  readonly prepare?: (input: PrepareInput) => Promise<Prepared>;
   /** Parses the call's parameters (throwing BadParameters) and runs the handler. */
   call(ctx: CallContext): unknown;
+  /** Set for a batch (SYNO.Entry.Request): it runs outside a transaction, each inner call in its own. */
+  readonly batch?: (ctx: BatchContext) => Promise<unknown>;
 }
 
 /**
@@ -51,14 +99,24 @@ export interface Operation {
  */
 export function op<S extends z.ZodType>(row: {
   readonly params: S;
+  readonly prepare?: (input: PrepareInput) => Promise<Prepared>;
   readonly run: (ctx: CallContext, params: z.output<S>) => unknown;
 }): Operation {
+  const call = (ctx: CallContext) => {
+    const parsed = row.params.safeParse(ctx.params);
+    if (!parsed.success) throw new BadParameters();
+    return row.run(ctx, parsed.data);
+  };
+  return row.prepare === undefined ? { call } : { prepare: row.prepare, call };
+}
+
+/** A batch row: its handler runs inner calls through `ctx.dispatch`, each answering on its own. */
+export function batchOp(run: (ctx: BatchContext) => Promise<unknown>): Operation {
   return {
-    call(ctx) {
-      const parsed = row.params.safeParse(ctx.params);
-      if (!parsed.success) throw new BadParameters();
-      return row.run(ctx, parsed.data);
+    call: () => {
+      throw new Error("a batch runs through `batch`, never `call`");
     },
+    batch: run,
   };
 }
 

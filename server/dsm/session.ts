@@ -2,10 +2,21 @@
  * The session of a request: sid from `_sid` (query or body) or the `id` cookie. A cookie
  * session that was given a SynoToken also needs the token (`SynoToken` or `X-SYNO-TOKEN`),
  * as DSM's CSRF protection does; without it the sid is treated as not found (119).
+ *
+ * By design (DSM's behaviour here is not documented, see the README's differences):
+ * - an expired session answers `expiredCode` once (119 by default, as DSM 7 was seen to; 106 is
+ *   the guide's), then 119: it is forgotten;
+ * - a session whose login answered a Noise handshake (N4S4's web login) checks the
+ *   `X-SYNO-HASH` header a request carries: a bad or replayed one is treated as not found (119).
+ *   A request without the header is accepted, as third-party notes say DSM does.
  */
+import { NoiseSession, type NoiseSessionState } from "../security/noise";
 import type { SessionRow } from "../store/accounts";
 import type { Store } from "../store/index";
 import type { CallerAccount } from "./operation";
+
+/** How long DSM's `id` cookie lives (its `max-age`). */
+export const SESSION_COOKIE_SECONDS = 604_800;
 
 export interface SessionSource {
   readonly params: Readonly<Record<string, string>>;
@@ -13,13 +24,14 @@ export interface SessionSource {
   header(name: string): string | undefined;
 }
 
-export type ResolvedSession = { session: SessionRow; caller: CallerAccount } | 119 | 106;
+export type ResolvedSession = { session: SessionRow; caller: CallerAccount; byCookie: boolean } | 119 | 106;
 
 export function resolveSession(
   store: Store,
   req: SessionSource,
   now: number,
   timeoutMs: number,
+  expiredCode: 119 | 106,
 ): ResolvedSession {
   const fromParam = req.params._sid;
   const sid = fromParam || req.cookies.id;
@@ -29,13 +41,21 @@ export function resolveSession(
   const { session } = found;
   if (now - session.last_seen > timeoutMs) {
     store.accounts.endSession(sid);
-    return 106;
+    return expiredCode;
   }
   if (!fromParam && session.synotoken !== null) {
     const token = req.params.SynoToken || req.header("x-syno-token");
     if (token !== session.synotoken) return 119;
   }
+  if (session.noise_state !== null) {
+    const hash = req.header("x-syno-hash");
+    if (hash !== undefined) {
+      const noise = new NoiseSession(JSON.parse(session.noise_state) as NoiseSessionState);
+      if (!noise.verifyHash(hash).ok) return 119;
+      store.accounts.setNoiseState(sid, JSON.stringify(noise.state()));
+    }
+  }
   // Writing last_seen on every call would turn each read into a write; a second's grain is enough.
   if (now - session.last_seen >= 1000) store.accounts.touch(sid, now);
-  return { session, caller: { name: session.account, isAdmin: found.isAdmin } };
+  return { session, caller: { name: session.account, isAdmin: found.isAdmin }, byCookie: !fromParam };
 }

@@ -154,6 +154,28 @@ export function editGuest(ctx: ModelContext, guest: GuestRow, changes: GuestChan
   return { haFailed: resizes && haActive && system.ha_reservation_ok === 0 };
 }
 
+/**
+ * Mounts ISO images in a guest's two CD-ROM slots (null: unmounted). Only a ready ISO image can
+ * be mounted; any other is "not found" as an ISO image. It can change at any time but while the
+ * guest is being created.
+ */
+export function mountIsos(
+  ctx: ModelContext,
+  guest: GuestRow,
+  slots: readonly [Ref | null, Ref | null],
+): void {
+  const { store } = ctx;
+  if (guest.status === "creating") refuse("busy");
+  const ids = slots.map((slot) => {
+    if (slot === null) return null;
+    if (!hasRef(slot)) refuse("bad_parameter");
+    const image = store.images.find(slot);
+    if (image === undefined || image.type !== "iso" || image.state !== "ready") refuse("image_not_found");
+    return image.image_id;
+  });
+  store.guests.update(guest.guest_id, { iso_1: ids[0] ?? null, iso_2: ids[1] ?? null });
+}
+
 export function deleteGuest(ctx: ModelContext, guest: GuestRow): void {
   if (ONLINE.has(guest.status)) refuse("online");
   if (guest.status === "creating") refuse("busy");

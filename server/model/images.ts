@@ -10,8 +10,9 @@ import type { ImageRow } from "../store/images";
 import type { StorageRow } from "../store/inventory";
 import { hasRef, type ModelContext, type Ref } from "./context";
 import { refuse } from "./refusal";
-import type { ImageType } from "./status";
+import { type ImageType, storageStatus, WRITABLE_STORAGE } from "./status";
 import { startTask } from "./tasks";
+import { mibFromBytes } from "./units";
 
 export interface ImageSpec {
   readonly name: string;
@@ -62,8 +63,56 @@ export function createImage(ctx: ModelContext, spec: ImageSpec): string {
   return startTask(ctx, "image_create", imageId, spec.autoCleanTask);
 }
 
-/** Refuses an image being created, or cloned by a guest being created. */
+/** What an upload (the internal `upload_and_create`) brought: the file as counted while it streamed. */
+export interface UploadSpec {
+  readonly name: string;
+  readonly type: ImageType;
+  /** The file's name as the client gave it (kept as the image's path). */
+  readonly fileName: string;
+  readonly bytes: number;
+  readonly sha256: string | undefined;
+  readonly storages: readonly Ref[];
+  readonly autoCleanTask: boolean;
+}
+
+/** Makes an image from an uploaded file on each storage (its size counts there), as a task. */
+export function createUploadedImage(ctx: ModelContext, spec: UploadSpec): string {
+  const { store } = ctx;
+  if (spec.storages.length === 0) refuse("bad_parameter");
+  if (store.images.find({ name: spec.name }) !== undefined) refuse("name_taken");
+  const size = mibFromBytes(spec.bytes);
+  const storages = new Map<string, StorageRow>();
+  for (const ref of spec.storages) {
+    const storage = store.inventory.storage(ref);
+    if (storage === undefined || !WRITABLE_STORAGE.has(storageStatus(storage))) refuse("storage_invalid");
+    if (size > storage.size - storage.used) refuse("no_space");
+    storages.set(storage.storage_id, storage);
+  }
+  const imageId = newUuid();
+  try {
+    store.images.insert(
+      {
+        image_id: imageId,
+        image_name: spec.name,
+        type: spec.type,
+        size,
+        ds_file_path: spec.fileName,
+        bytes: spec.bytes,
+        sha256: spec.sha256 ?? null,
+      },
+      [...storages.keys()],
+    );
+  } catch (err) {
+    if (err instanceof UniqueConflict) refuse("name_taken");
+    throw err;
+  }
+  return startTask(ctx, "image_upload", imageId, spec.autoCleanTask);
+}
+
+/** Refuses an image being created, cloned by a guest being created, or mounted in a guest. */
 export function deleteImage(ctx: ModelContext, image: ImageRow): void {
-  if (image.state !== "ready" || ctx.store.guests.cloningImage(image.image_id)) refuse("image_in_use");
+  const { guests } = ctx.store;
+  if (image.state !== "ready" || guests.cloningImage(image.image_id) || guests.isoMounted(image.image_id))
+    refuse("image_in_use");
   ctx.store.images.delete(image.image_id);
 }

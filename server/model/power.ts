@@ -65,6 +65,16 @@ export function shutdown(ctx: ModelContext, guest: GuestRow): void {
   begin(ctx, guest, "shutting_down", guest.host_id);
 }
 
+/**
+ * A reboot (the internal `pwr_ctl reboot`): a running guest boots again on the host it holds,
+ * showing `booting` for the boot's duration, then `running`. By design (DSM's status during a
+ * reboot is not recorded): only a running guest reboots.
+ */
+export function reboot(ctx: ModelContext, guest: GuestRow): void {
+  if (guest.status !== "running") refuse("offline");
+  begin(ctx, guest, "booting", guest.host_id);
+}
+
 /** A crash (the control plane's): the guest stops at once and frees its host. */
 export function crash(ctx: ModelContext, guest: GuestRow): void {
   ctx.store.guests.setPower(guest.guest_id, "crashed", null, null);

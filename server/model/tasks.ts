@@ -38,32 +38,43 @@ export const TASK_KINDS: { readonly [K in TaskKind]: TaskKindSpec } = {
     // A failed create leaves nothing behind: the guest and its vdisks (LUNs, space) go.
     fail: (store, guestId) => store.guests.delete(guestId),
   },
-  image_create: {
+  image_create: imageTask(),
+  // An uploaded file is on the NAS already when its task starts: DSM then copies it to each storage.
+  image_upload: imageTask(),
+};
+
+function imageTask(): TaskKindSpec {
+  return {
     idKind: "image",
     realtimeMs: 8_000,
     makes: "image_id",
-    finish(store, imageId) {
-      const image = store.images.find({ id: imageId });
-      if (image === undefined) return "failed";
-      // Whether each copy succeeds is decided now: copies on storages that are unhealthy fail.
-      const { copies } = store.images.record(image);
-      let ready = 0;
-      for (const copy of copies) {
-        const storage = store.inventory.storage({ id: copy.storage_id });
-        const ok = storage !== undefined && WRITABLE_STORAGE.has(storageStatus(storage));
-        store.images.setCopyState(imageId, copy.storage_id, ok ? "ready" : "failed");
-        if (ok) ready++;
-      }
-      if (ready === 0) {
-        store.images.delete(imageId);
-        return "storage_invalid";
-      }
-      store.images.setState(imageId, "ready");
-      return ready < copies.length ? "image_partial" : undefined;
-    },
+    finish: (store, imageId) => finishImage(store, imageId),
     fail: (store, imageId) => store.images.delete(imageId),
-  },
-};
+  };
+}
+
+/**
+ * An image task's end: whether each copy succeeds is decided now (copies on storages that are
+ * then unhealthy fail); none: the image goes and the task fails; some: partial success.
+ */
+function finishImage(store: Store, imageId: string): Reason | undefined {
+  const image = store.images.find({ id: imageId });
+  if (image === undefined) return "failed";
+  const { copies } = store.images.record(image);
+  let ready = 0;
+  for (const copy of copies) {
+    const storage = store.inventory.storage({ id: copy.storage_id });
+    const ok = storage !== undefined && WRITABLE_STORAGE.has(storageStatus(storage));
+    store.images.setCopyState(imageId, copy.storage_id, ok ? "ready" : "failed");
+    if (ok) ready++;
+  }
+  if (ready === 0) {
+    store.images.delete(imageId);
+    return "storage_invalid";
+  }
+  store.images.setState(imageId, "ready");
+  return ready < copies.length ? "image_partial" : undefined;
+}
 
 /** How long DSM keeps a finished task before cleaning it on its own (guide: "a minute"). */
 export const AUTO_CLEAN_AFTER_MS = 60_000;

@@ -35,6 +35,15 @@ export function totp(secret: string, atMs: number): string {
 
 /** Accepts the current step and one step either side, for clock drift, as authenticators expect. */
 export function verifyTotp(secret: string, code: string, atMs: number): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
-  return [-1, 0, 1].some((drift) => totp(secret, atMs + drift * STEP_MS) === code);
+  return totpStep(secret, code, atMs) !== undefined;
+}
+
+/** The 30-second step whose code `code` is (current or one either side), or undefined. */
+export function totpStep(secret: string, code: string, atMs: number): number | undefined {
+  if (!/^\d{6}$/.test(code)) return undefined;
+  for (const drift of [-1, 0, 1]) {
+    const at = atMs + drift * STEP_MS;
+    if (totp(secret, at) === code) return Math.floor(at / STEP_MS);
+  }
+  return undefined;
 }

@@ -1,4 +1,4 @@
-/** Accounts, sessions and device tokens. */
+/** Accounts, sessions, device tokens, and the failed logins and blocked addresses of auto-block. */
 import type { Db } from "./db";
 
 export interface AccountRow {
@@ -8,6 +8,16 @@ export interface AccountRow {
   disabled: number;
   login_denied: number;
   otp_secret: string | null;
+  email: string;
+  fullname: string;
+  password_state: "ok" | "expired" | "expired_locked" | "must_change";
+  /** Unix seconds. */
+  password_changed_at: number;
+  locked: number;
+  otp_enforced: number;
+  /** JSON list of `otp` | `authenticator` | `fido`. */
+  second_factors: string;
+  otp_last_step: number | null;
 }
 
 export interface SessionRow {
@@ -17,6 +27,18 @@ export interface SessionRow {
   synotoken: string | null;
   created_at: number;
   last_seen: number;
+  /** 1 when the login asked for the `id` cookie (format=cookie). */
+  cookie: number;
+  /** The Noise session state (JSON) when the login answered an `ik_message`. */
+  noise_state: string | null;
+}
+
+export type NewSession = Omit<SessionRow, "noise_state"> & { noise_state?: string | null };
+
+export interface BlockRow {
+  address: string;
+  since: number;
+  until: number | null;
 }
 
 export interface AccountSummary {
@@ -39,11 +61,22 @@ export class AccountStore {
   readonly #device;
   readonly #summaries;
   readonly #sessionCount;
+  readonly #setOtpStep;
+  readonly #setNoise;
+  readonly #addFailure;
+  readonly #failuresSince;
+  readonly #clearFailures;
+  readonly #pruneFailures;
+  readonly #block;
+  readonly #blockOf;
+  readonly #blocks;
+  readonly #unblock;
+  readonly #unblockAll;
   constructor(db: Db) {
     this.#account = db.prepare<[string], AccountRow>("SELECT * FROM accounts WHERE name = ?");
     this.#insertSession = db.prepare(
-      `INSERT INTO sessions (sid, account, session_name, synotoken, created_at, last_seen)
-       VALUES (@sid, @account, @session_name, @synotoken, @created_at, @last_seen)`,
+      `INSERT INTO sessions (sid, account, session_name, synotoken, created_at, last_seen, cookie, noise_state)
+       VALUES (@sid, @account, @session_name, @synotoken, @created_at, @last_seen, @cookie, @noise_state)`,
     );
     this.#sessionWithAccount = db.prepare<[string], SessionRow & { a_is_admin: number }>(
       `SELECT s.*, a.is_admin AS a_is_admin
@@ -65,12 +98,34 @@ export class AccountStore {
       "SELECT name, is_admin, disabled, otp_secret IS NOT NULL AS otp FROM accounts ORDER BY name",
     );
     this.#sessionCount = db.prepare<[], number>("SELECT COUNT(*) FROM sessions").pluck();
+    this.#setOtpStep = db.prepare("UPDATE accounts SET otp_last_step = ? WHERE name = ?");
+    this.#setNoise = db.prepare("UPDATE sessions SET noise_state = ? WHERE sid = ?");
+    this.#addFailure = db.prepare("INSERT INTO login_failures (address, at) VALUES (?, ?)");
+    this.#failuresSince = db
+      .prepare<[string, number], number>("SELECT COUNT(*) FROM login_failures WHERE address = ? AND at > ?")
+      .pluck();
+    this.#clearFailures = db.prepare("DELETE FROM login_failures WHERE address = ?");
+    this.#pruneFailures = db.prepare("DELETE FROM login_failures WHERE at <= ?");
+    this.#block = db.prepare(
+      "INSERT OR REPLACE INTO blocked_addresses (address, since, until) VALUES (?, ?, ?)",
+    );
+    this.#blockOf = db.prepare<[string], BlockRow>("SELECT * FROM blocked_addresses WHERE address = ?");
+    this.#blocks = db.prepare<[], BlockRow>("SELECT * FROM blocked_addresses ORDER BY since");
+    this.#unblock = db.prepare("DELETE FROM blocked_addresses WHERE address = ?");
+    this.#unblockAll = db.prepare("DELETE FROM blocked_addresses");
   }
   account(name: string): AccountRow | undefined {
     return this.#account.get(name);
   }
-  createSession(row: SessionRow): void {
-    this.#insertSession.run(row);
+  createSession(row: NewSession): void {
+    this.#insertSession.run({ noise_state: null, ...row });
+  }
+  setNoiseState(sid: string, state: string): void {
+    this.#setNoise.run(state, sid);
+  }
+  /** Records the TOTP step a code was accepted in: DSM takes a code once per window. */
+  useOtpStep(account: string, step: number): void {
+    this.#setOtpStep.run(step, account);
   }
   /** A session with what the dispatcher needs of its account, in one read (every call does it). */
   sessionWithAccount(sid: string): { session: SessionRow; isAdmin: boolean } | undefined {
@@ -110,5 +165,33 @@ export class AccountStore {
   }
   sessionCount(): number {
     return this.#sessionCount.get() ?? 0;
+  }
+
+  addLoginFailure(address: string, at: number): void {
+    this.#addFailure.run(address, at);
+  }
+  /** Failed logins from `address` after `since`. */
+  loginFailures(address: string, since: number): number {
+    return this.#failuresSince.get(address, since) ?? 0;
+  }
+  clearLoginFailures(address: string): void {
+    this.#clearFailures.run(address);
+  }
+  /** Forgets failures at or before `before` (outside every window). */
+  pruneLoginFailures(before: number): void {
+    this.#pruneFailures.run(before);
+  }
+  block(address: string, since: number, until: number | null): void {
+    this.#block.run(address, since, until);
+  }
+  blockOf(address: string): BlockRow | undefined {
+    return this.#blockOf.get(address);
+  }
+  blocks(): BlockRow[] {
+    return this.#blocks.all();
+  }
+  /** Lifts the block of `address`, or every block; answers how many were lifted. */
+  unblock(address?: string): number {
+    return (address === undefined ? this.#unblockAll.run() : this.#unblock.run(address)).changes;
   }
 }

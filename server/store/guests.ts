@@ -23,6 +23,9 @@ export interface GuestRow {
   uefi: number;
   cpu_reservation: number;
   transition_due: number | null;
+  /** The images mounted in the guest's two CD-ROM slots (null: unmounted). */
+  iso_1: string | null;
+  iso_2: string | null;
 }
 
 export interface VdiskRow {
@@ -66,11 +69,13 @@ export type NewVdisk = Omit<VdiskRow, "guest_id">;
 export type NewVnic = Omit<VnicRow, "guest_id" | "network_name">;
 
 export interface GuestChanges {
-  guest_name?: string;
-  description?: string;
-  autorun?: number;
-  vcpu_num?: number;
-  vram_size?: number;
+  guest_name?: string | undefined;
+  description?: string | undefined;
+  autorun?: number | undefined;
+  vcpu_num?: number | undefined;
+  vram_size?: number | undefined;
+  iso_1?: string | null | undefined;
+  iso_2?: string | null | undefined;
 }
 
 /** A guest's power bookkeeping: where it runs and when its transition ends. */
@@ -108,6 +113,7 @@ export class GuestStore {
   readonly #macInUse;
   readonly #luns;
   readonly #cloningImage;
+  readonly #isoMounted;
   constructor(db: Db, marker: ChangeMarker) {
     this.#db = db;
     this.#marker = marker;
@@ -152,6 +158,9 @@ export class GuestStore {
     this.#cloningImage = db.prepare<[string], { n: number }>(
       `SELECT 1 AS n FROM vdisks d JOIN guests g ON g.guest_id = d.guest_id
        WHERE d.image_id = ? AND g.status = 'creating' LIMIT 1`,
+    );
+    this.#isoMounted = db.prepare<[string, string], { n: number }>(
+      "SELECT 1 AS n FROM guests WHERE iso_1 = ? OR iso_2 = ? LIMIT 1",
     );
   }
 
@@ -233,6 +242,10 @@ export class GuestStore {
   /** True while a guest being created clones this image. */
   cloningImage(imageId: string): boolean {
     return this.#cloningImage.get(imageId) !== undefined;
+  }
+  /** True when some guest has this image mounted. */
+  isoMounted(imageId: string): boolean {
+    return this.#isoMounted.get(imageId, imageId) !== undefined;
   }
 }
 

@@ -6,9 +6,14 @@ export interface ImageRow {
   image_id: string;
   image_name: string;
   type: "disk" | "vdsm" | "iso";
+  /** MiB, per copy. */
   size: number;
   ds_file_path: string;
   state: "creating" | "ready";
+  /** The exact size when it was uploaded (else size in MiB is all that is known). */
+  bytes: number | null;
+  /** The uploaded file's SHA-256 (hex), when it was hashed. */
+  sha256: string | null;
 }
 
 export interface ImageCopyRow {
@@ -24,7 +29,8 @@ export interface ImageRecord extends ImageRow {
   copies: ImageCopyRow[];
 }
 
-export type NewImage = Omit<ImageRow, "state">;
+export type NewImage = Omit<ImageRow, "state" | "bytes" | "sha256"> &
+  Partial<Pick<ImageRow, "bytes" | "sha256">>;
 
 export interface ShareSummary {
   name: string;
@@ -61,8 +67,8 @@ export class ImageStore {
       "SELECT path, size FROM share_files WHERE path = ?",
     );
     this.#insert = db.prepare(
-      `INSERT INTO images (image_id, image_name, type, size, ds_file_path, state, seq)
-       VALUES (@image_id, @image_name, @type, @size, @ds_file_path, 'creating',
+      `INSERT INTO images (image_id, image_name, type, size, ds_file_path, state, bytes, sha256, seq)
+       VALUES (@image_id, @image_name, @type, @size, @ds_file_path, 'creating', @bytes, @sha256,
         (SELECT COALESCE(MAX(seq), 0) + 1 FROM images))`,
     );
     this.#insertCopy = db.prepare(
@@ -104,7 +110,7 @@ export class ImageStore {
   }
   /** Inserts an image being created with a copy on each storage; a taken name throws UniqueConflict. */
   insert(image: NewImage, storageIds: readonly string[]): void {
-    unique(["images.image_name"], () => this.#insert.run(image));
+    unique(["images.image_name"], () => this.#insert.run({ bytes: null, sha256: null, ...image }));
     for (const s of storageIds) this.#insertCopy.run(image.image_id, s);
   }
   setCopyState(imageId: string, storageId: string, state: "ready" | "failed"): void {

@@ -180,4 +180,41 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE tasks ADD COLUMN error_reason TEXT;
   `,
+  // 4: DSM 7's login rules and session details. An account's profile (NormalUser), its password's
+  // state (409/410/408), lock (411) and 2-step policy (406, the factors the 403 lists, a code used
+  // once per window); failed logins and blocked addresses (auto-block, 407); a session's cookie
+  // login (its id cookie is re-issued) and its Noise handshake (X-SYNO-HASH).
+  `
+  ALTER TABLE accounts ADD COLUMN email TEXT NOT NULL DEFAULT '';
+  ALTER TABLE accounts ADD COLUMN fullname TEXT NOT NULL DEFAULT '';
+  ALTER TABLE accounts ADD COLUMN password_state TEXT NOT NULL DEFAULT 'ok'; -- ok | expired | expired_locked | must_change
+  ALTER TABLE accounts ADD COLUMN password_changed_at INTEGER NOT NULL DEFAULT 0; -- unix seconds
+  ALTER TABLE accounts ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE accounts ADD COLUMN otp_enforced INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE accounts ADD COLUMN second_factors TEXT NOT NULL DEFAULT '["otp"]'; -- JSON list
+  ALTER TABLE accounts ADD COLUMN otp_last_step INTEGER;                    -- last accepted TOTP step
+
+  ALTER TABLE sessions ADD COLUMN cookie INTEGER NOT NULL DEFAULT 0;        -- logged in with format=cookie
+  ALTER TABLE sessions ADD COLUMN noise_state TEXT;                         -- JSON, after a Noise IK login
+
+  CREATE TABLE login_failures (
+    address TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX login_failures_address ON login_failures(address, at);
+
+  CREATE TABLE blocked_addresses (
+    address TEXT PRIMARY KEY,
+    since INTEGER NOT NULL,
+    until INTEGER                                                           -- NULL: until lifted
+  );
+  `,
+  // 5: the internal dialect's state. A guest's two ISO slots (images mounted as CD-ROMs); an
+  // image's exact size in bytes and its SHA-256 when it was uploaded (upload_and_create).
+  `
+  ALTER TABLE guests ADD COLUMN iso_1 TEXT REFERENCES images(image_id);
+  ALTER TABLE guests ADD COLUMN iso_2 TEXT REFERENCES images(image_id);
+  ALTER TABLE images ADD COLUMN bytes INTEGER;
+  ALTER TABLE images ADD COLUMN sha256 TEXT;
+  `,
 ];

@@ -5,6 +5,8 @@ import { hashPassword } from "../security/password";
 import type { Db } from "./db";
 
 const TABLES_IN_DELETE_ORDER = [
+  "login_failures",
+  "blocked_addresses",
   "tasks",
   "vnics",
   "vdisks",
@@ -52,8 +54,9 @@ export function seedFixture(db: Db, fixture: Fixture, now: number): void {
       now,
     );
     const account = db.prepare(
-      `INSERT INTO accounts (name, password_hash, is_admin, disabled, login_denied, otp_secret)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO accounts (name, password_hash, is_admin, disabled, login_denied, otp_secret, email, fullname,
+        password_state, password_changed_at, locked, otp_enforced, second_factors)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const a of fixture.accounts) {
       account.run(
@@ -63,6 +66,13 @@ export function seedFixture(db: Db, fixture: Fixture, now: number): void {
         b(a.disabled),
         b(a.login_denied),
         a.otp_secret ?? null,
+        a.email,
+        a.fullname,
+        a.password_state,
+        Math.floor(now / 1000),
+        b(a.locked),
+        b(a.otp_enforced),
+        JSON.stringify(a.second_factors ?? ["otp"]),
       );
     }
     const host = db.prepare(

@@ -31,9 +31,9 @@ describe("control plane: clock on a test's VirtualClock", () => {
     expect(state.tasks.find((t) => t.task_id === task_id)?.progress).toBe(100);
   });
 
-  it("advancing past the session timeout makes the sid answer 106", async () => {
+  it("advancing past the session timeout makes the sid answer 119 (DSM 7's code for an expired session)", async () => {
     await adminCall(t.emu, "POST", "/clock/advance", { seconds: 901 });
-    expectDsmError(await t.emu.vmm(t.sid, "Guest", "list"), 106);
+    expectDsmError(await t.emu.vmm(t.sid, "Guest", "list"), 119);
   });
 
   it("advancing past a minute cleans finished tasks, as DSM does on its own", async () => {

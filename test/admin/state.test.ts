@@ -17,6 +17,7 @@ describe("control plane: state, reset, fixtures", () => {
     expect(Object.keys(state).sort()).toEqual(
       [
         "accounts",
+        "blocked_addresses",
         "guests",
         "hosts",
         "images",

@@ -141,19 +141,15 @@ describe("malformed requests get DSM's envelope, never HTML or a stack trace", (
     expect(res.text).toBe("");
   });
 
-  it.each([
-    "/",
-    "/webapi/",
-    "/webapi/foo.cgi",
-    "/webapi/%zz",
-    "/index.html",
-    "/webapi/entry.cgi/SYNO.API.Info/x",
-  ])("unknown path %s answers HTTP 404 with the envelope code 102", async (path) => {
-    const res = await rawRequest(t.emu.url, "GET", path);
-    expect(res.status).toBe(404);
-    expect(res.cacheControl).toBe(NO_CACHE);
-    expect(expectEnvelope(res)).toEqual({ error: { code: 102 }, success: false });
-  });
+  it.each(["/", "/webapi/", "/webapi/foo.cgi", "/webapi/%zz", "/index.html"])(
+    "unknown path %s answers HTTP 404 with the envelope code 102",
+    async (path) => {
+      const res = await rawRequest(t.emu.url, "GET", path);
+      expect(res.status).toBe(404);
+      expect(res.cacheControl).toBe(NO_CACHE);
+      expect(expectEnvelope(res)).toEqual({ error: { code: 102 }, success: false });
+    },
+  );
 
   it("a JSON body is not read as parameters (DSM reads forms): 101", async () => {
     const res = await rawRequest(t.emu.url, "POST", "/webapi/entry.cgi", {
@@ -164,13 +160,29 @@ describe("malformed requests get DSM's envelope, never HTML or a stack trace", (
     expect(expectEnvelope(res).error?.code).toBe(101);
   });
 
+  it("path-info with more segments after the API name answers for that API (entry.cgi/SYNO.API.Info/x)", async () => {
+    const res = await rawRequest(
+      t.emu.url,
+      "GET",
+      "/webapi/entry.cgi/SYNO.API.Info/x?version=1&method=query&query=SYNO.API.Info",
+    );
+    expect(res.status).toBe(200);
+    expect(expectEnvelope(res).success).toBe(true);
+    const other = await rawRequest(
+      t.emu.url,
+      "GET",
+      "/webapi/entry.cgi/webapi/auth.cgi?version=1&method=query",
+    );
+    expect(expectEnvelope(other).error?.code).toBe(101);
+  });
+
   it("a JSON body beside query parameters is ignored, the query is answered", async () => {
     const res = await rawRequest(t.emu.url, "POST", `/webapi/entry.cgi?${info}&query=SYNO.DSM.Info`, {
       body: "{not json",
       headers: { "content-type": "application/json" },
     });
     expect(expectEnvelope(res)).toEqual({
-      data: { "SYNO.DSM.Info": { maxVersion: 2, minVersion: 1, path: "entry.cgi" } },
+      data: { "SYNO.DSM.Info": { maxVersion: 2, minVersion: 2, path: "entry.cgi", requestFormat: "JSON" } },
       success: true,
     });
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fixtureAccount } from "../../server/fixture";
 import { totp } from "../../server/security/totp";
 import { ACCOUNTS } from "../fixture-ids";
 import { expectDsmError, expectSuccess, fixtureWith, useEmulator } from "../harness";
@@ -83,13 +84,16 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
       );
     });
 
+    // DSM takes a code once per 30 s window: each test that logs in with one moves to a fresh window.
     it("the code of the emulator's (virtual) clock logs in", async () => {
+      t.emu.clock.advance(30_000);
       const otp_code = totp(OTP_ADMIN.secret, t.emu.clock.now());
       const res = await legacy({ account: OTP_ADMIN.account, passwd: OTP_ADMIN.passwd, otp_code });
       expectSuccess(await t.emu.vmm(loginData(res).sid, "Host", "list"));
     });
 
     it("the code of one 30 s step before is still accepted (clock drift), two steps before is not", async () => {
+      t.emu.clock.advance(60_000);
       const now = t.emu.clock.now();
       const previous = totp(OTP_ADMIN.secret, now - 30_000);
       const stale = totp(OTP_ADMIN.secret, now - 90_000);
@@ -113,29 +117,30 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
   });
 
   describe("device tokens (trusted devices skip 2-step verification)", () => {
-    it("enable_device_token=yes answers `did` and sets cookie did; a later login with device_id skips the code", async () => {
+    it("enable_device_token=yes answers the token (device_id on version 7) and sets cookie did; a later login with it skips the code", async () => {
+      t.emu.clock.advance(30_000);
       const first = await pythonLogin(t.emu, OTP_ADMIN.account, OTP_ADMIN.passwd, {
         otp_code: totp(OTP_ADMIN.secret, t.emu.clock.now()),
         enable_device_token: "yes",
         device_name: "ci-runner",
       });
       const data = loginData(first);
-      expect(data.did).toEqual(expect.stringMatching(/^[A-Za-z0-9_-]{22,}$/));
-      expect(Object.keys(data)).toEqual(["account", "did", "is_portal_port", "sid", "synotoken"]);
-      expect(setCookie(first, "did")?.value).toBe(data.did);
+      expect(data.device_id).toEqual(expect.stringMatching(/^[A-Za-z0-9_-]{22,}$/));
+      expect(Object.keys(data)).toEqual(["account", "device_id", "is_portal_port", "sid", "synotoken"]);
+      expect(setCookie(first, "did")?.value).toBe(data.device_id);
       expect(setCookie(first, "did")?.attributes).toContain("HttpOnly");
 
       const again = await pythonLogin(t.emu, OTP_ADMIN.account, OTP_ADMIN.passwd, {
-        device_id: String(data.did),
+        device_id: String(data.device_id),
       });
       const second = loginData(again);
       expect(second.sid).not.toBe(data.sid);
-      expect(second).not.toHaveProperty("did");
+      expect(second).not.toHaveProperty("device_id");
     });
 
-    it("the Go client's shape (format=sid) answers `did` without cookies", async () => {
+    it("the Go client's shape (format=sid, version 7) answers the token as device_id, without cookies", async () => {
       const res = await goLogin(t.emu, ADMIN.account, ADMIN.passwd, { enable_device_token: "yes" });
-      expect(loginData(res).did).toEqual(expect.any(String));
+      expect(loginData(res).device_id).toEqual(expect.any(String));
       expect(res.headers.getSetCookie()).toEqual([]);
     });
 
@@ -147,36 +152,42 @@ describe("SYNO.API.Auth login errors use the Auth table (400-404)", () => {
     });
 
     it("a device token of another account does not skip the code", async () => {
-      const { did } = loginData(
+      const { device_id } = loginData(
         await goLogin(t.emu, ADMIN.account, ADMIN.passwd, { enable_device_token: "yes" }),
       );
       expectDsmError(
-        await pythonLogin(t.emu, OTP_ADMIN.account, OTP_ADMIN.passwd, { device_id: String(did) }),
+        await pythonLogin(t.emu, OTP_ADMIN.account, OTP_ADMIN.passwd, { device_id: String(device_id) }),
         403,
       );
     });
 
     it("a trusted device does not bypass the password", async () => {
-      const { did } = loginData(
+      t.emu.clock.advance(30_000);
+      const { device_id } = loginData(
         await goLogin(t.emu, OTP_ADMIN.account, OTP_ADMIN.passwd, {
           otp_code: totp(OTP_ADMIN.secret, t.emu.clock.now()),
           enable_device_token: "yes",
         }),
       );
-      expectDsmError(await pythonLogin(t.emu, OTP_ADMIN.account, "wrong", { device_id: String(did) }), 400);
+      expectDsmError(
+        await pythonLogin(t.emu, OTP_ADMIN.account, "wrong", { device_id: String(device_id) }),
+        400,
+      );
     });
   });
 
   describe("an account DSM's application privileges deny", () => {
     const denied = useEmulator({
       fixtureData: fixtureWith((f) => {
-        f.accounts.push({
-          name: "denied",
-          password: "denied-pass",
-          admin: false,
-          disabled: false,
-          login_denied: true,
-        });
+        f.accounts.push(
+          fixtureAccount({
+            name: "denied",
+            password: "denied-pass",
+            admin: false,
+            disabled: false,
+            login_denied: true,
+          }),
+        );
       }),
     });
 

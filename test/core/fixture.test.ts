@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_FIXTURE } from "../../server/config";
 import { startEmulator } from "../../server/emulator";
-import { FixtureError, loadFixtureFile, parseFixture } from "../../server/fixture";
+import { FixtureError, fixtureAccount, loadFixtureFile, parseFixture } from "../../server/fixture";
 import { fixtureWith, type RawFixture, rawDefaultFixture } from "../harness";
 
 /** The message parseFixture throws for `fixture`, or "" when it is valid. */
@@ -208,13 +208,15 @@ describe("fixtures are validated at load, with a message naming the bad field", 
   it("startEmulator refuses invalid fixtureData with a FixtureError naming the field", async () => {
     // Broken after fixtureWith, which would refuse it itself.
     const fixture = fixtureWith(() => {});
-    fixture.accounts.push({
-      name: "admin",
-      password: "x",
-      admin: true,
-      disabled: false,
-      login_denied: false,
-    });
+    fixture.accounts.push(
+      fixtureAccount({
+        name: "admin",
+        password: "x",
+        admin: true,
+        disabled: false,
+        login_denied: false,
+      }),
+    );
     await expect(startEmulator({ fixtureData: fixture, log: () => {} })).rejects.toThrow(
       /accounts\.\d+: name admin is used twice/,
     );

@@ -115,7 +115,7 @@ describe("Host, Storage and Network list over the default fixture", () => {
     ]);
   });
 
-  it("Guest.Image list answers image_id, image_name, storages [{status, storage_id, storage_name}], type", async () => {
+  it("Guest.Image list answers image_id, image_name, storages [{status, storage_id, storage_name}], type, and used_size (bytes; the Terraform provider reads it)", async () => {
     const images = await list(t, "Guest.Image", "images");
     expect(images).toEqual([
       {
@@ -123,6 +123,7 @@ describe("Host, Storage and Network list over the default fixture", () => {
         image_name: "final",
         storages: [{ status: "online", storage_id: STORAGE_1, storage_name: "Synology - VM Storage 1" }],
         type: "disk",
+        used_size: 10737418240,
       },
       {
         image_id: IMAGES.iso.id,
@@ -136,12 +137,14 @@ describe("Host, Storage and Network list over the default fixture", () => {
           },
         ],
         type: "iso",
+        used_size: 2147483648,
       },
       {
         image_id: IMAGES.vdsm.id,
         image_name: "vdsm-7.2",
         storages: [{ status: "online", storage_id: STORAGE_1, storage_name: "Synology - VM Storage 1" }],
         type: "vdsm",
+        used_size: 419430400,
       },
     ]);
   });

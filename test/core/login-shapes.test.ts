@@ -29,7 +29,7 @@ describe("the login shapes real clients send (spec section 6)", () => {
       loginData(res);
     });
 
-    it("format=cookie (the default) also sets cookie id=<sid>; path=/; HttpOnly", async () => {
+    it("format=cookie (the default) also sets cookie id=<sid>;expires=..;max-age=604800;path=/;HttpOnly", async () => {
       const res = await t.emu.get("auth.cgi", {
         api: "SYNO.API.Auth",
         version: "3",
@@ -39,7 +39,12 @@ describe("the login shapes real clients send (spec section 6)", () => {
       const { sid } = loginData(res);
       const id = setCookie(res, "id");
       expect(id?.value).toBe(sid);
-      expect(id?.attributes).toEqual(["path=/", "HttpOnly"]);
+      expect(id?.attributes).toEqual([
+        expect.stringMatching(/^expires=[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} [\d:]{8} GMT$/),
+        "max-age=604800",
+        "path=/",
+        "HttpOnly",
+      ]);
     });
 
     it("the sid works as `_sid` on entry.cgi", async () => {
@@ -62,9 +67,9 @@ describe("the login shapes real clients send (spec section 6)", () => {
       expect(res.headers.getSetCookie()).toEqual([]);
     });
 
-    it("without enable_syno_token answers no synotoken", async () => {
+    it("without enable_syno_token answers synotoken '--------', as DSM 7 did (a placeholder no session checks)", async () => {
       const res = await goLogin(t.emu, ADMIN.account, ADMIN.passwd, { enable_syno_token: "no" });
-      expect(loginData(res)).not.toHaveProperty("synotoken");
+      expect(loginData(res).synotoken).toBe("--------");
     });
 
     it("the sid then works as `_sid` without the token (the token guards cookie sessions)", async () => {

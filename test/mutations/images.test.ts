@@ -39,6 +39,8 @@ describe("Guest.Image create", () => {
         { status: "online", storage_id: expect.any(String), storage_name: STORAGE_2 },
       ],
       type: "disk",
+      // share/syno.img is 10240 MB in the fixture.
+      used_size: 10240 * 1024 * 1024,
     });
   });
 

@@ -4,16 +4,7 @@
  * passphrase, and OpenSSL's `Salted__` AES-256-CBC format made by the `openssl enc` binary when
  * it is installed, and by a test-local EVP_BytesToKey otherwise (both are checked to agree).
  */
-import { spawnSync } from "node:child_process";
-import {
-  constants,
-  createCipheriv,
-  createHash,
-  createPublicKey,
-  type KeyObject,
-  publicEncrypt,
-  randomInt,
-} from "node:crypto";
+import { constants, createPublicKey, type KeyObject, publicEncrypt } from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -27,84 +18,16 @@ import {
   LoginKeyHolder,
   processLoginKey,
 } from "../../server/security/login-encryption";
-
-const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ~!@#$%^&*()_+-/";
-const HAS_OPENSSL = spawnSync("openssl", ["version"]).status === 0;
-
-/** Python's `urllib.parse.urlencode` (quote_plus): only `A-Za-z0-9_.-~` stay as they are. */
-function pythonUrlencode(pairs: Array<[string, string]>): string {
-  const quote = (text: string) =>
-    Array.from(Buffer.from(text, "utf8"))
-      .map((byte) => {
-        const ch = String.fromCharCode(byte);
-        if (/[A-Za-z0-9_.~-]/.test(ch)) return ch;
-        return byte === 0x20 ? "+" : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-      })
-      .join("");
-  return pairs.map(([k, v]) => `${quote(k)}=${quote(v)}`).join("&");
-}
-
-function randomPassphrase(length = 501): string {
-  return Array.from({ length }, () => ALPHABET[randomInt(ALPHABET.length)]).join("");
-}
-
-// OpenSSL's EVP_BytesToKey with MD5 and one iteration, written for the test alone.
-function testKeyAndIv(passphrase: Buffer, salt: Buffer): Buffer {
-  let out = Buffer.alloc(0);
-  let last = Buffer.alloc(0);
-  while (out.length < 48) {
-    last = createHash("md5")
-      .update(Buffer.concat([last, passphrase, salt]))
-      .digest();
-    out = Buffer.concat([out, last]);
-  }
-  return out;
-}
-
-function saltedWithNode(passphrase: string, plaintext: string, salt: Buffer): Buffer {
-  const derived = testKeyAndIv(Buffer.from(passphrase), salt);
-  const cipher = createCipheriv("aes-256-cbc", derived.subarray(0, 32), derived.subarray(32, 48));
-  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return Buffer.concat([Buffer.from("Salted__"), salt, body]);
-}
-
-function saltedWithOpenssl(passphrase: string, plaintext: string, salt?: Buffer): Buffer {
-  const args = ["enc", "-aes-256-cbc", "-md", "md5", "-pass", "env:VMM_TEST_PASS"];
-  const run = spawnSync("openssl", salt ? [...args, "-S", salt.toString("hex")] : [...args, "-salt"], {
-    input: plaintext,
-    env: { ...process.env, VMM_TEST_PASS: passphrase },
-  });
-  if (run.status !== 0) throw new Error(`openssl failed: ${run.stderr.toString()}`);
-  // With -S, OpenSSL 3 writes no header: add it as the client's library does.
-  return salt ? Buffer.concat([Buffer.from("Salted__"), salt, run.stdout]) : run.stdout;
-}
-
-function salted(passphrase: string, plaintext: string): Buffer {
-  return HAS_OPENSSL
-    ? saltedWithOpenssl(passphrase, plaintext)
-    : saltedWithNode(passphrase, plaintext, Buffer.from("0123456789abcdef", "hex"));
-}
-
-/** The client's RSA key, rebuilt from getinfo's `format=module` answer (hex modulus, e=0x10001). */
-function clientKeyFromHex(modulusHex: string): KeyObject {
-  const n = Buffer.from(modulusHex, "hex").toString("base64url");
-  return createPublicKey({ key: { kty: "RSA", n, e: "AQAB" }, format: "jwk" });
-}
-
-function envelope(publicKey: KeyObject, passphrase: string, plaintext: string): string {
-  const rsa = publicEncrypt(
-    { key: publicKey, padding: constants.RSA_PKCS1_PADDING },
-    Buffer.from(passphrase),
-  );
-  const aes = salted(passphrase, plaintext);
-  // json.dumps' separators, as N4S4 sends it.
-  return `{"rsa": "${rsa.toString("base64")}", "aes": "${aes.toString("base64")}"}`;
-}
-
-/** A raw RSA block with chosen contents, to build paddings a correct client never sends. */
-function rawBlock(publicKey: KeyObject, em: Buffer): string {
-  return publicEncrypt({ key: publicKey, padding: constants.RSA_NO_PADDING }, em).toString("base64");
-}
+import {
+  clientKeyFromHex,
+  envelope,
+  HAS_OPENSSL,
+  pythonUrlencode,
+  randomPassphrase,
+  rawBlock,
+  saltedWithNode,
+  saltedWithOpenssl,
+} from "../clients/n4s4";
 
 let key: LoginKey;
 let clientKey: KeyObject;

@@ -12,7 +12,7 @@ import {
   respondIk,
   x25519FromPrivate,
 } from "../../server/security/noise-ik";
-import { noise, sodiumCipher, sodiumDh } from "./noise-library";
+import { noise, sodiumCipher, sodiumDh } from "../clients/noise-library";
 
 const b64url = (bytes: Buffer) => Buffer.from(bytes).toString("base64url");
 

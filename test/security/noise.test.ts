@@ -17,59 +17,7 @@ import {
   SSID_COOKIE,
 } from "../../server/security/noise";
 import { MAX_NONCE } from "../../server/security/noise-ik";
-import { noise, sodiumCipherState } from "./noise-library";
-
-const b64url = (bytes: Buffer) => Buffer.from(bytes).toString("base64url");
-/** N4S4's decode_ssid_cookie: base64url to standard base64, padded, decoded. */
-const pythonDecode = (text: string) => {
-  const fixed = text.replace(/-/g, "+").replace(/_/g, "/");
-  return Buffer.from(fixed + "=".repeat((4 - (fixed.length % 4)) % 4), "base64");
-};
-
-/** N4S4's side of the login: the first message from the cookie, then the reply and the hashes. */
-function n4s4Client(cookieValue: string, payload = Buffer.from('{"time": 1793000000}')) {
-  const state = noise.initialize(
-    "IK",
-    true,
-    Buffer.alloc(0),
-    noise.keygen(),
-    null,
-    pythonDecode(cookieValue),
-  );
-  const out = Buffer.alloc(1024);
-  noise.writeMessage(state, payload, out);
-  const ikMessage = b64url(out.subarray(0, noise.writeMessage.bytes));
-  return {
-    ikMessage,
-    finish(reply: string) {
-      // noise-protocol hands out Split's keys by who wrote the last message, not by role
-      // (handshake-state.js: the reader gets split(rx, tx)), so after IK's two messages its
-      // initiator finds Split's first key, c1, in `rx`. c1 is the initiator's sending key in the
-      // Noise specification (5.2) and in Python's noiseprotocol, whose `cipher_state_encrypt`
-      // N4S4 signs with; the cacophony vector (noise-ik.test.ts) pins our c1 as that key.
-      const { rx: c1, tx: c2 } = noise.readMessage(state, pythonDecode(reply), Buffer.alloc(1024));
-      const handshakeHash = Buffer.from(state.symmetricState.subarray(64, 128));
-      noise.destroy(state);
-      return {
-        handshakeHash,
-        splitKeys: [Buffer.from(c1.subarray(0, 32)), Buffer.from(c2.subarray(0, 32))],
-        /** `_get_request_hash`: hash prefix, tag of ENCRYPT(k, n, "", ""), ".", the nonce. */
-        nextHash() {
-          const nonce = c1.readBigUInt64LE(32);
-          const tag = Buffer.alloc(16);
-          sodiumCipherState.encryptWithAd(c1, tag, Buffer.alloc(0), Buffer.alloc(0));
-          return `${b64url(handshakeHash).slice(0, 8)}${b64url(tag)}.${b64url(Buffer.from(String(nonce)))}`;
-        },
-      };
-    },
-  };
-}
-
-function cookieValue(setCookie: string): string {
-  const match = /^_SSID=([^;]*)/.exec(setCookie);
-  if (match?.[1] === undefined) throw new Error(`no _SSID in ${setCookie}`);
-  return match[1];
-}
+import { b64url, cookieValue, n4s4Client, pythonDecode } from "../clients/n4s4";
 
 function handshake() {
   const key = newResponderKey();

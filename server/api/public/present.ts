@@ -89,5 +89,7 @@ export function presentImage(im: ImageRecord) {
         storage_name: c.storage_name,
       })),
     type: im.type,
+    // Beyond the guide: the Terraform provider reads it ("the size of the image in bytes").
+    used_size: im.bytes ?? im.size * 1024 * 1024,
   };
 }
