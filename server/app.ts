@@ -13,6 +13,7 @@
  */
 import { Hono } from "hono";
 import { ControlPlane } from "./admin/control-plane";
+import { powerRoutes } from "./admin/power";
 import { redactParams } from "./admin/redact";
 import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { registry } from "./api/registry";
@@ -70,6 +71,8 @@ export function createApp(options: AppOptions): App {
     if (config.logRequests) log(requestLine(exchange));
   };
   const hono = new Hono();
+  // TEMPORARY (dashboard branch): the guest power endpoint, before the control plane's catch-all.
+  if (config.admin) hono.route(ADMIN_PREFIX, powerRoutes(services, config.adminToken));
   if (config.admin) hono.route(ADMIN_PREFIX, adminRoutes(controlPlane, config.adminToken, log));
   // The dashboard at `/` (DSM serves its web UI there); with the control plane off, a plain page.
   hono.route("/", dashboardRoutes(config.admin ? controlPlane : undefined, { token: config.adminToken }));
