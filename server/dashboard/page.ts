@@ -38,7 +38,7 @@ function live(id: SectionId, sections: PageOptions["sections"]): Html {
   return html`<div class="live" id="live-${id}" data-live="${id}">${sections === undefined ? LOCKED : sections[id]}</div>`;
 }
 
-/** A section with its heading; `extra` goes between the heading and the live part (filters, forms). */
+/** A section: its heading, `intro` (filters, notes), the live part, then `after` (forms). */
 function section(id: SectionId, o: PageOptions, intro: Html | string = "", after: Html | string = ""): Html {
   return html`<section id="${id}" class="panel panel-${id}" aria-labelledby="h-${id}">
 <h2 id="h-${id}">${TITLES[id]}</h2>
@@ -87,7 +87,7 @@ ${controlsPanel(section, o)}
 
 function tokenForm(): Html {
   // The token lives in the tab's sessionStorage only: never rendered, never sent but as a header.
-  return html`<form id="token-form" class="token needs-script-form" autocomplete="off">
+  return html`<form id="token-form" class="token" autocomplete="off">
 <fieldset class="needs-script bare" disabled>
 <label for="admin-token">Admin token</label>
 <input id="admin-token" name="token" type="password" autocomplete="off" spellcheck="false" required>

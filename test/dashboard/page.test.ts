@@ -78,6 +78,12 @@ describe.skipIf(!installed && !required)("the dashboard in headless Chromium", (
   const journalRows = (page: Page, n: number) =>
     expect.poll(() => page.locator("#live-journal tr[data-seq]").count(), { timeout: 5_000 }).toBe(n);
 
+  /** Advances the virtual clock with the page's own form (a control-plane call). */
+  const advance = async (page: Page, seconds: number) => {
+    await page.getByLabel("Advance by (seconds)").fill(String(seconds));
+    await page.getByRole("button", { name: "Advance", exact: true }).click();
+  };
+
   const createGuest = async (name: string) => {
     const sid = await emu.login();
     const res = await emu.vmm(sid, "Guest", "create", {
@@ -126,7 +132,7 @@ describe.skipIf(!installed && !required)("the dashboard in headless Chromium", (
     await page.locator("#status", { hasText: "Power on syno: done." }).waitFor();
     // The row was redrawn; focus came back to the same button.
     expect(await page.evaluate("document.activeElement?.dataset.key")).toMatch(/^power:poweron:/);
-    await emu.admin.advanceClock(3_000); // the boot takes 3 s on the virtual clock
+    await advance(page, 3); // the boot takes 3 s on the virtual clock
     await syno.locator(".guest-status", { hasText: "running" }).waitFor();
     expect(await syno.locator("td[data-label=Host]").textContent()).toBe("Synology");
     // The model's refusal is shown, with DSM's code.
@@ -137,17 +143,15 @@ describe.skipIf(!installed && !required)("the dashboard in headless Chromium", (
   });
 
   it("a task's progress bar moves when the virtual clock is advanced from the page", async () => {
+    await createGuest("progress-demo"); // the clock stands still: the task is at 0 %
     const { page, problems } = await open();
-    await createGuest("progress-demo");
     const task = page.locator("#live-tasks tr[data-task]", { hasText: "progress-demo" });
     await task.locator('progress[value="0"]').waitFor();
-    await page.locator("#advance-seconds").fill("2");
-    await page.getByRole("button", { name: "Advance", exact: true }).click();
+    await advance(page, 2);
     await task.locator('progress[value="40"]').waitFor(); // 2 s of the 5 s a guest create takes
     expect(await task.locator(".progress-text").textContent()).toBe("40 %");
     expect(await task.locator(".badge").textContent()).toBe("running");
-    await page.locator("#advance-seconds").fill("3");
-    await page.getByRole("button", { name: "Advance", exact: true }).click();
+    await advance(page, 3);
     await task.locator(".badge", { hasText: "finished" }).waitFor();
     expect(await task.locator("progress").getAttribute("value")).toBe("100");
     expect(await guestRow(page, "progress-demo").locator(".guest-status").textContent()).toBe("shutdown");
@@ -163,6 +167,12 @@ describe.skipIf(!installed && !required)("the dashboard in headless Chromium", (
       { headers: { "user-agent": "curl/8.5.0", accept: "*/*" } },
     );
     expect(missing.status).toBe(200);
+    // A login: its password must appear redacted.
+    await rawRequest(
+      emu.url,
+      "GET",
+      "/webapi/auth.cgi?api=SYNO.API.Auth&version=3&method=login&account=admin&passwd=synology&format=sid",
+    );
     const row = page.locator("#live-journal tr.unimplemented", {
       hasText: "SYNO.Virtualization.API.Guest.Snapshot",
     });
@@ -173,12 +183,6 @@ describe.skipIf(!installed && !required)("the dashboard in headless Chromium", (
     await page
       .locator("#live-unimplemented", { hasText: "SYNO.Virtualization.API.Guest.Snapshot" })
       .waitFor();
-    // A login's password appears redacted.
-    await rawRequest(
-      emu.url,
-      "GET",
-      "/webapi/auth.cgi?api=SYNO.API.Auth&version=3&method=login&account=admin&passwd=synology&format=sid",
-    );
     const login = page.locator("#live-journal tr", { hasText: "SYNO.API.Auth" });
     await login.waitFor();
     expect(await login.textContent()).toContain("passwd=***");

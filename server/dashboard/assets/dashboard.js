@@ -233,8 +233,9 @@
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement)) return;
-    const build = FORMS[form.dataset.form ?? ""];
-    if (build === undefined) return;
+    const name = form.dataset.form ?? "";
+    if (!Object.hasOwn(FORMS, name)) return;
+    const build = FORMS[name];
     event.preventDefault();
     const [method, path, payload, what] = build(form);
     call(method, path, payload, what).then((ok) => {
