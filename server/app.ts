@@ -17,6 +17,7 @@ import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { OPERATIONS } from "./api/index";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
+import { dashboardRoutes } from "./dashboard/routes";
 import type { DispatchEnv } from "./dsm/dispatcher";
 import { dsmResponse, errorBody } from "./dsm/envelope";
 import { type Exchange, webApiRoutes } from "./dsm/http";
@@ -85,6 +86,8 @@ export function createApp(options: AppOptions): App {
   };
   const hono = new Hono();
   if (config.admin) hono.route(ADMIN_PREFIX, adminRoutes(controlPlane, config.adminToken, log));
+  // The dashboard at `/` (DSM serves its web UI there); with the control plane off, a plain page.
+  hono.route("/", dashboardRoutes(config.admin ? controlPlane : undefined, { token: config.adminToken }));
   hono.route(
     "/",
     webApiRoutes(env, {

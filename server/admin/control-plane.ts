@@ -4,11 +4,13 @@
  * composition root; the HTTP routes (routes.ts) are a thin JSON face over these methods.
  * Changes go through the model and the store like DSM calls do, each in one transaction.
  */
+import { errorText } from "../../spec/errors";
 import { PUBLIC_REFUSALS } from "../api/public/codes";
 import { type Clock, SwitchableClock } from "../clock";
 import type { Config } from "../config";
 import type { Exchange } from "../dsm/http";
 import { type Fixture, loadFixtureFile, parseFixture } from "../fixture";
+import { clusterRefusal } from "../model/cluster";
 import type { ModelContext } from "../model/context";
 import type { Pace, TimeScale } from "../model/pace";
 import { crash, powerOff, powerOn, shutdown } from "../model/power";
@@ -183,13 +185,19 @@ export class ControlPlane {
   powerGuest(ref: string, action: PowerAction): GuestRecord {
     return this.#onGuest(ref, (ctx, guest) => {
       try {
+        // The cluster rules the dispatcher applies to every DSM change come first, as there.
+        const cluster = clusterRefusal(ctx.store);
+        if (cluster !== undefined) throw new Refusal(cluster);
         if (action === "poweron") powerOn(ctx, guest, undefined);
         else if (action === "poweroff") powerOff(ctx, guest);
         else shutdown(ctx, guest);
       } catch (err) {
         if (!(err instanceof Refusal)) throw err;
         const code = PUBLIC_REFUSALS[err.reason];
-        throw new AdminError(409, `${action} of ${ref} refused: ${err.reason} (DSM code ${code})`);
+        throw new AdminError(
+          409,
+          `DSM error ${code}: ${errorText("vmm", code) ?? "?"} (${action} of ${ref}: ${err.reason})`,
+        );
       }
     });
   }

@@ -5,10 +5,10 @@
  * host, storage, guest, snapshot or rule answers 404; with a token configured, a call without
  * `Authorization: Bearer <token>` answers 401.
  */
-import { timingSafeEqual } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { z } from "zod";
+import { bearerMatches, foreignRequest, isJson } from "../security/browser-guard";
 import { AdminError, type ControlPlane } from "./control-plane";
 import {
   clockAdvance,
@@ -42,6 +42,20 @@ export function adminRoutes(
       await next();
     });
   }
+  // No web page may drive the control plane: nothing from another site, and changes in JSON only
+  // (a form or text/plain post is what a foreign page can send without a preflight).
+  app.use("*", async (c, next) => {
+    const foreign = foreignRequest({
+      fetchSite: c.req.header("sec-fetch-site"),
+      origin: c.req.header("origin"),
+      host: c.req.header("host"),
+    });
+    if (foreign !== undefined) return c.json({ error: foreign }, 403);
+    const type = c.req.header("content-type");
+    if (c.req.method !== "GET" && c.req.method !== "HEAD" && type !== undefined && !isJson(type))
+      return c.json({ error: `the control plane takes application/json, not ${type}` }, 415);
+    await next();
+  });
   app.onError((err, c) => {
     if (err instanceof AdminError) return c.json({ error: err.message }, err.status);
     // The control plane speaks JSON, never DSM's envelope: a harness must see its own failure.
@@ -154,11 +168,4 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.
     return path === "" ? i.message : `${path}: ${i.message}`;
   });
   throw new AdminError(400, `invalid ${what}: ${problems.join("; ")}`);
-}
-
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
-  const given = Buffer.from(match?.[1] ?? "");
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

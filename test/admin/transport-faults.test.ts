@@ -136,6 +136,7 @@ describe("control plane: socket-less use", () => {
     await app.fetch(
       new Request("http://emulator/__admin/faults", {
         method: "POST",
+        headers: { "content-type": "application/json" },
         body: JSON.stringify({ match: { api: "SYNO.API.Info" }, action: { type: "reset" } }),
       }),
     );

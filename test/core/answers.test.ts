@@ -141,7 +141,7 @@ describe("malformed requests get DSM's envelope, never HTML or a stack trace", (
     expect(res.text).toBe("");
   });
 
-  it.each(["/", "/webapi/", "/webapi/foo.cgi", "/webapi/%zz", "/index.html"])(
+  it.each(["/webapi/", "/webapi/foo.cgi", "/webapi/%zz", "/index.html"])(
     "unknown path %s answers HTTP 404 with the envelope code 102",
     async (path) => {
       const res = await rawRequest(t.emu.url, "GET", path);
