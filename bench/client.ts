@@ -75,3 +75,12 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/**
+ * Waits until the emulator has made its RSA login key (a 4096-bit key, made on a worker thread
+ * at start for about a second of CPU), so that it does not run beside what is measured.
+ */
+export async function keyReady(base: string): Promise<void> {
+  const reply = await getJson(`${base}/webapi/entry.cgi?api=SYNO.API.Encryption&version=1&method=getinfo`);
+  if (!reply.body.success) throw new Error(`no login key: ${reply.text}`);
+}

@@ -10,8 +10,11 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { PROJECT_ROOT } from "../server/config";
 
-/** How the emulator is started: `npm start`'s tsx CLI, node with tsx's loader, or a bundle. */
-export type Runner = "tsx" | "node" | { bundle: string };
+/**
+ * How the emulator is started: `npm start` itself (whatever package.json says it runs), tsx's
+ * CLI, node with tsx's loader, or plain node on compiled JavaScript (a tsc build or a bundle).
+ */
+export type Runner = "npm" | "tsx" | "node" | { compiled: string };
 
 export interface Child {
   readonly url: string;
@@ -32,20 +35,45 @@ export interface EmulatorSpawn {
   readonly timeScale: string;
   readonly runner?: Runner;
   readonly extraArgs?: readonly string[];
+  /** Node options put before the script (`--import <preload>`, `--cpu-prof`), for node runners. */
+  readonly nodeArgs?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const TSX_BIN = join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
 
-function command(runner: Runner, script: string): { cmd: string; args: string[] } {
+function command(
+  runner: Runner,
+  script: string,
+  nodeArgs: readonly string[],
+): { cmd: string; args: string[] } {
+  // npm runs the script through a shell; `--` hands it the rest of the arguments.
+  if (runner === "npm") return { cmd: "npm", args: ["start", "--silent", "--"] };
   if (runner === "tsx") return { cmd: TSX_BIN, args: [script] };
-  if (runner === "node") return { cmd: process.execPath, args: ["--import", "tsx", script] };
-  return { cmd: process.execPath, args: [runner.bundle] };
+  if (runner === "node") return { cmd: process.execPath, args: ["--import", "tsx", ...nodeArgs, script] };
+  return { cmd: process.execPath, args: [...nodeArgs, runner.compiled] };
+}
+
+export interface SpawnOptions {
+  readonly timeoutMs?: number;
+  readonly env?: Readonly<Record<string, string>>;
+  /** The directory to run in (default: the project). */
+  readonly cwd?: string;
 }
 
 /** Spawns a process that prints `{"event":"listening","url":..,"pid":..}` on stdout once ready. */
-export function spawnListening(cmd: string, args: readonly string[], timeoutMs = 30_000): Promise<Child> {
+export function spawnListening(
+  cmd: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): Promise<Child> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const started = performance.now();
-  const proc = spawn(cmd, args, { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(cmd, args, {
+    cwd: options.cwd ?? PROJECT_ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...options.env },
+  });
   let errText = "";
   proc.stderr?.on("data", (chunk: Buffer) => {
     // Bounded: a child that logs a lot must not grow the parent's memory without limit.
@@ -72,14 +100,24 @@ export function spawnListening(cmd: string, args: readonly string[], timeoutMs =
       if (event.event !== "listening" || event.url === undefined) return;
       clearTimeout(timer);
       const listeningAfterMs = performance.now() - started;
+      const pid = event.pid ?? proc.pid ?? -1;
       resolve({
         url: event.url,
-        pid: event.pid ?? proc.pid ?? -1,
+        pid,
         proc,
         listeningAfterMs,
         stderr: () => errText,
         stop: async (signal = "SIGTERM") => {
-          if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+          if (proc.exitCode !== null || proc.signalCode !== null) return;
+          // npm and tsx's CLI run the server in a child of theirs, and npm does not forward signals.
+          if (pid !== proc.pid) {
+            try {
+              process.kill(pid, signal);
+            } catch {
+              // already gone
+            }
+          }
+          proc.kill(signal);
           await exited;
         },
       });
@@ -88,27 +126,38 @@ export function spawnListening(cmd: string, args: readonly string[], timeoutMs =
 }
 
 export function spawnEmulator(spec: EmulatorSpawn): Promise<Child> {
-  const { cmd, args } = command(spec.runner ?? "node", "server/cli.ts");
-  return spawnListening(cmd, [
-    ...args,
-    "--port",
-    "0",
-    "--db",
-    spec.db,
-    "--fixture",
-    spec.fixture,
-    "--time-scale",
-    spec.timeScale,
-    ...(spec.extraArgs ?? []),
-  ]);
+  const { cmd, args } = command(spec.runner ?? "node", "server/cli.ts", spec.nodeArgs ?? []);
+  return spawnListening(
+    cmd,
+    [
+      ...args,
+      "--port",
+      "0",
+      "--db",
+      spec.db,
+      "--fixture",
+      spec.fixture,
+      "--time-scale",
+      spec.timeScale,
+      // HTTP only, unless asked: DSM's default HTTPS port (5001) is one per machine.
+      ...(spec.extraArgs?.includes("--https-port") ? [] : ["--https-port", "off"]),
+      ...(spec.extraArgs ?? []),
+    ],
+    spec.env === undefined ? {} : { env: spec.env },
+  );
+}
+
+function statusMiB(pid: number, field: string): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
 }
 
 /** Peak resident set size of a live process, in MiB (Linux: VmHWM). */
-export function peakRssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? Number.NaN);
-  return kb / 1024;
-}
+export const peakRssMiB = (pid: number): number => statusMiB(pid, "VmHWM");
+
+/** Resident set size of a live process now, in MiB (Linux: VmRSS). */
+export const rssMiB = (pid: number): number => statusMiB(pid, "VmRSS");
 
 /** A TCP port the OS considers free right now (for servers that cannot take port 0). */
 export function freePort(): Promise<number> {

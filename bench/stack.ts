@@ -1,19 +1,26 @@
 /**
  * Section 1, the stack's limit: the emulator against a bare Hono app answering the same bytes,
  * scenario by scenario, in alternating order over several rounds (medians reported), each server
- * in its own process and autocannon in this one.
+ * in its own process, with autocannon (in this process) and wrk (when installed), each server's
+ * CPU time per request read from /proc beside the request rates.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { getJson, login, loginQuery, vmm, vmmQuery } from "./client";
-import { type LoadResult, medianResult, runLoad } from "./load";
+import { getJson, keyReady, login, loginQuery, vmm, vmmQuery } from "./client";
+import { type Generator, type LoadResult, medianResult, runLoad } from "./load";
 import { type Child, spawnEmulator, spawnListening } from "./procs";
+
+export interface Pair {
+  readonly bare: LoadResult;
+  readonly emulator: LoadResult;
+}
 
 export interface StackRow {
   readonly scenario: string;
+  /** What the targets call it. */
+  readonly key: string;
   readonly bytes: number;
-  readonly bare: LoadResult;
-  readonly emulator: LoadResult;
+  readonly by: Partial<Record<Generator, Pair>>;
 }
 
 export interface StackOptions {
@@ -22,6 +29,7 @@ export interface StackOptions {
   readonly rounds: number;
   readonly seconds: number;
   readonly connections: number;
+  readonly generators: readonly Generator[];
 }
 
 interface Scenario {
@@ -31,6 +39,8 @@ interface Scenario {
   /** The emulator's answer, captured once; the bare app serves these bytes. */
   readonly body: string;
   readonly sequence: (connection: number) => { path: string }[];
+  /** Each connection has its own sequence (wrk then runs a thread per connection). */
+  readonly perConnection?: boolean;
 }
 
 /** Guests the power cycle uses, one per connection, so cycles never collide (904/907). */
@@ -48,6 +58,7 @@ async function scenarios(emulator: Child, sid: string): Promise<Scenario[]> {
     _sid: sid,
   });
   const hosts = vmmQuery(sid, "Host", "list");
+  const tasks = vmmQuery(sid, "Task.Info", "list");
   const text = async (p: string) => (await getJson(`${emulator.url}${p}`)).text;
   return [
     {
@@ -75,7 +86,13 @@ async function scenarios(emulator: Child, sid: string): Promise<Scenario[]> {
       sequence: () => [{ path: path(hosts) }],
     },
     {
-      name: "login (scrypt N=2048)",
+      name: "Task.Info list",
+      key: "SYNO.Virtualization.API.Task.Info list",
+      body: await text(path(tasks)),
+      sequence: () => [{ path: path(tasks) }],
+    },
+    {
+      name: "login, correct password (scrypt N=2048)",
       key: "SYNO.API.Auth login",
       body: await text(path(loginQuery(), "auth.cgi")),
       sequence: () => [{ path: path(loginQuery(), "auth.cgi") }],
@@ -84,6 +101,7 @@ async function scenarios(emulator: Child, sid: string): Promise<Scenario[]> {
       name: "poweron + poweroff (instant clock, 2 requests)",
       key: "SYNO.Virtualization.API.Guest.Action poweron",
       body: '{"success":true}',
+      perConnection: true,
       sequence: (c) => [
         { path: path(vmmQuery(sid, "Guest.Action", "poweron", { guest_name: cycleGuest(c) })) },
         { path: path(vmmQuery(sid, "Guest.Action", "poweroff", { guest_name: cycleGuest(c) })) },
@@ -102,6 +120,7 @@ export async function benchStack(options: StackOptions, log: (line: string) => v
   const emulator = await spawnEmulator({ fixture: options.fixture, db: ":memory:", timeScale: "instant" });
   let bare: Child | undefined;
   try {
+    await keyReady(emulator.url);
     const sid = await login(emulator.url);
     const list = await scenarios(emulator, sid);
     const answersFile = join(options.workDir, "bare-answers.json");
@@ -112,39 +131,49 @@ export async function benchStack(options: StackOptions, log: (line: string) => v
     bare = await spawnListening(process.execPath, ["--import", "tsx", "bench/bare-server.ts", answersFile]);
 
     const servers = { bare, emulator } as const;
-    const results = new Map<string, { bare: LoadResult[]; emulator: LoadResult[] }>();
-    const run = async (s: Scenario, which: keyof typeof servers, seconds: number) => {
-      const r = await runLoad({
-        url: servers[which].url,
-        seconds,
-        connections: options.connections,
-        sequence: s.sequence,
-      });
+    type Runs = { bare: LoadResult[]; emulator: LoadResult[] };
+    const results = new Map<string, Runs>();
+    const run = async (s: Scenario, which: keyof typeof servers, generator: Generator, seconds: number) => {
+      const r = await runLoad(
+        {
+          url: servers[which].url,
+          pid: servers[which].pid,
+          seconds,
+          connections: options.connections,
+          sequence: s.sequence,
+          perConnection: s.perConnection === true,
+        },
+        generator,
+      );
       if (which === "emulator") await settle(emulator.url, sid, options.connections);
       return r;
     };
     // Warm both up (JIT, SQLite page cache) before anything is recorded.
     for (const s of list) {
-      await run(s, "bare", 1);
-      await run(s, "emulator", 1);
+      for (const generator of options.generators) {
+        await run(s, "bare", generator, 1);
+        await run(s, "emulator", generator, 1);
+      }
     }
     for (let round = 0; round < options.rounds; round++) {
       for (const s of list) {
         const order: (keyof typeof servers)[] = round % 2 === 0 ? ["bare", "emulator"] : ["emulator", "bare"];
-        const entry = results.get(s.name) ?? { bare: [], emulator: [] };
-        for (const which of order) entry[which].push(await run(s, which, options.seconds));
-        results.set(s.name, entry);
+        for (const generator of options.generators) {
+          const key = `${generator} ${s.name}`;
+          const entry = results.get(key) ?? { bare: [], emulator: [] };
+          for (const which of order) entry[which].push(await run(s, which, generator, options.seconds));
+          results.set(key, entry);
+        }
         log(`  stack round ${round + 1}/${options.rounds}: ${s.name}`);
       }
     }
     return list.map((s) => {
-      const r = results.get(s.name) ?? { bare: [], emulator: [] };
-      return {
-        scenario: s.name,
-        bytes: Buffer.byteLength(s.body),
-        bare: medianResult(r.bare),
-        emulator: medianResult(r.emulator),
-      };
+      const by: Partial<Record<Generator, Pair>> = {};
+      for (const generator of options.generators) {
+        const r = results.get(`${generator} ${s.name}`) ?? { bare: [], emulator: [] };
+        by[generator] = { bare: medianResult(r.bare), emulator: medianResult(r.emulator) };
+      }
+      return { scenario: s.name, key: s.key, bytes: Buffer.byteLength(s.body), by };
     });
   } finally {
     await emulator.stop();

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { PROJECT_ROOT } from "../server/config";
 import { DSM_HEADERS } from "../server/dsm/envelope";
-import { login, loginQuery, vmmQuery, waitUntil } from "./client";
+import { keyReady, login, loginQuery, vmmQuery, waitUntil } from "./client";
 import { type LoadResult, median, medianResult, runLoad } from "./load";
 import { type Child, spawnEmulator } from "./procs";
 
@@ -111,6 +111,7 @@ export async function benchWireMock(
   });
   let wm: WireMock | undefined;
   try {
+    await keyReady(emulator.url);
     const sid = await login(emulator.url);
     const path = `/webapi/entry.cgi?${vmmQuery(sid, "Guest", "list", { additional: "true" })}`;
     const body = await (await fetch(`${emulator.url}${path}`)).text();
@@ -118,10 +119,13 @@ export async function benchWireMock(
     wm = await startWireMock(jar, root);
     const wmUrl = wm.url;
     await waitUntil(() => ok(`${wmUrl}${path}`), 60_000);
-    const servers = { wiremock: wmUrl, emulator: emulator.url } as const;
+    const servers = {
+      wiremock: { url: wmUrl, pid: wm.proc.pid ?? -1 },
+      emulator: { url: emulator.url, pid: emulator.pid },
+    } as const;
     const results: Record<keyof typeof servers, LoadResult[]> = { wiremock: [], emulator: [] };
     const load = (which: keyof typeof servers, seconds: number) =>
-      runLoad({ url: servers[which], seconds, connections: options.connections, sequence: () => [{ path }] });
+      runLoad({ ...servers[which], seconds, connections: options.connections, sequence: () => [{ path }] });
     // The JVM needs longer than V8 to reach its steady state: give both the same generous warm-up.
     await load("wiremock", 3);
     await load("emulator", 3);
