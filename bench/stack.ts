@@ -112,8 +112,11 @@ async function scenarios(emulator: Child, sid: string): Promise<Scenario[]> {
 
 /** Powers off whatever a cut-short cycle left running, so the next round starts from the same state. */
 async function settle(url: string, sid: string, connections: number): Promise<void> {
-  for (let c = 0; c < connections; c++)
-    await vmm(url, sid, "Guest.Action", "poweroff", { guest_name: cycleGuest(c) });
+  for (let c = 0; c < connections; c++) {
+    const poweroff = () => vmm(url, sid, "Guest.Action", "poweroff", { guest_name: cycleGuest(c) });
+    // Once more if the kept-alive socket was closed by the server as it was reused (undici's race).
+    await poweroff().catch(poweroff);
+  }
 }
 
 export async function benchStack(options: StackOptions, log: (line: string) => void): Promise<StackRow[]> {
@@ -175,6 +178,8 @@ export async function benchStack(options: StackOptions, log: (line: string) => v
       }
       return { scenario: s.name, key: s.key, bytes: Buffer.byteLength(s.body), by };
     });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; the emulator's stderr: ${emulator.stderr().slice(-2000)}`);
   } finally {
     await emulator.stop();
     await bare?.stop();
