@@ -7,9 +7,9 @@ import type { Reason } from "./refusal";
 import { isHostOffline } from "./status";
 
 export function clusterRefusal(store: Store): Reason | undefined {
-  const hosts = store.inventory.hosts();
-  const offline = hosts.filter((h) => isHostOffline(h.status)).length;
-  if (offline * 2 > hosts.length) return "cluster_frozen";
+  const statuses = store.inventory.hostStatuses();
+  const offline = statuses.filter(isHostOffline).length;
+  if (offline * 2 > statuses.length) return "cluster_frozen";
   const { cluster_status } = store.system.get();
   if (cluster_status === "incompatible") return "cluster_incompatible";
   if (cluster_status === "not_ready") return "cluster_not_ready";

@@ -5,11 +5,11 @@
  * a call is indistinguishable from a background timer, and it is deterministic under a virtual
  * clock.
  *
- * After applying, it notes when time next changes something and skips until then, unless the
- * database changed meanwhile (a new task or transition, or another process writing the same
- * file). A skipped tick costs two counter reads instead of a write and three queries.
+ * After applying, it notes when time next changes something and skips until then, unless a
+ * guest or a task changed meanwhile (a new task or transition, or another process writing the
+ * same file). A skipped tick costs a few integer comparisons instead of a write and three queries.
  */
-import type { ChangeMark } from "../store/changes";
+import type { Group } from "../store/changes";
 import type { Store } from "../store/index";
 import { settleTransitions } from "./power";
 import { AUTO_CLEAN_AFTER_MS, finishDueTasks } from "./tasks";
@@ -24,11 +24,14 @@ const PRUNE_EVERY_MS = 60_000;
 export const MAX_FINISHED_TASKS = 10_000;
 export const MAX_SESSIONS = 10_000;
 
+/** What the next wake-up is read from: transitions (guests) and tasks. */
+const WAKES_ON: readonly Group[] = ["guests", "tasks"];
+
 export class Tick {
   readonly #store: Store;
   readonly #sessionTimeoutMs: number;
   #lastPrune = Number.NEGATIVE_INFINITY;
-  #idle: { mark: ChangeMark; until: number } | undefined;
+  #idle: { stamp: number; until: number } | undefined;
   #applied = false;
   constructor(store: Store, sessionTimeoutMs: number) {
     this.#store = store;
@@ -38,7 +41,7 @@ export class Tick {
   /** False when nothing can be due by `now` (then `apply` would change nothing). */
   isDue(now: number): boolean {
     const idle = this.#idle;
-    return !(idle !== undefined && now < idle.until && this.#store.marker.unchanged(idle.mark));
+    return !(idle !== undefined && now < idle.until && this.#store.changes.unchanged(idle.stamp, WAKES_ON));
   }
 
   /** Applies everything due by `now`; call it inside the call's transaction. */
@@ -59,14 +62,13 @@ export class Tick {
     this.#applied = true;
   }
 
-  /** Call once the call's transaction is over: notes when the next tick is due. */
+  /** Call once the call's work is done: notes when the next tick is due. */
   settle(): void {
     if (!this.#applied) return;
-    const mark = this.#store.marker.read();
-    if (mark === undefined) return;
     this.#applied = false;
-    // Read after the commit, so the call's own writes (a new transition) are part of the mark.
-    this.#idle = { mark, until: this.#nextWake() };
+    const until = this.#nextWake();
+    // Taken after the call's own writes (a new transition), so only later ones wake the tick.
+    this.#idle = { stamp: this.#store.changes.stamp(), until };
   }
 
   /** Applies what is due now in a transaction of its own (the control plane's reads). */

@@ -1,5 +1,12 @@
-/** Accounts, sessions, device tokens, and the failed logins and blocked addresses of auto-block. */
+/**
+ * Accounts, sessions, device tokens, and the failed logins and blocked addresses of auto-block.
+ * Every call reads its session: a session read since the last change to these tables is kept.
+ */
+import type { Statement } from "better-sqlite3";
+import type { Changes, Group } from "./changes";
 import type { Db } from "./db";
+
+const ACCOUNTS: readonly Group[] = ["accounts"];
 
 export interface AccountRow {
   name: string;
@@ -50,6 +57,8 @@ export interface AccountSummary {
 }
 
 export class AccountStore {
+  readonly #changes: Changes;
+  #sessions: { stamp: number; found: Map<string, { session: SessionRow; isAdmin: boolean }> } | undefined;
   readonly #account;
   readonly #insertSession;
   readonly #sessionWithAccount;
@@ -72,7 +81,8 @@ export class AccountStore {
   readonly #blocks;
   readonly #unblock;
   readonly #unblockAll;
-  constructor(db: Db) {
+  constructor(db: Db, changes: Changes) {
+    this.#changes = changes;
     this.#account = db.prepare<[string], AccountRow>("SELECT * FROM accounts WHERE name = ?");
     this.#insertSession = db.prepare(
       `INSERT INTO sessions (sid, account, session_name, synotoken, created_at, last_seen, cookie, noise_state)
@@ -118,38 +128,50 @@ export class AccountStore {
     return this.#account.get(name);
   }
   createSession(row: NewSession): void {
-    this.#insertSession.run({ noise_state: null, ...row });
+    this.#write(this.#insertSession, { noise_state: null, ...row });
   }
   setNoiseState(sid: string, state: string): void {
-    this.#setNoise.run(state, sid);
+    this.#write(this.#setNoise, state, sid);
   }
   /** Records the TOTP step a code was accepted in: DSM takes a code once per window. */
   useOtpStep(account: string, step: number): void {
-    this.#setOtpStep.run(step, account);
+    this.#write(this.#setOtpStep, step, account);
   }
-  /** A session with what the dispatcher needs of its account, in one read (every call does it). */
+  /**
+   * A session with what the dispatcher needs of its account, in one read (every call does it),
+   * kept until these tables change. The row is shared: never mutate it.
+   */
   sessionWithAccount(sid: string): { session: SessionRow; isAdmin: boolean } | undefined {
+    let kept = this.#sessions;
+    if (kept === undefined || !this.#changes.unchanged(kept.stamp, ACCOUNTS)) {
+      kept = { stamp: this.#changes.stamp(), found: new Map() };
+      this.#sessions = kept;
+    }
+    const known = kept.found.get(sid);
+    if (known !== undefined) return known;
     const row = this.#sessionWithAccount.get(sid);
     if (row === undefined) return undefined;
     const { a_is_admin, ...session } = row;
-    return { session, isAdmin: a_is_admin === 1 };
+    const found = { session, isAdmin: a_is_admin === 1 };
+    kept.found.set(sid, found);
+    return found;
   }
   touch(sid: string, now: number): void {
-    this.#touch.run(now, sid);
+    this.#write(this.#touch, now, sid);
   }
   endSession(sid: string): boolean {
-    return this.#deleteSession.run(sid).changes > 0;
+    return this.#write(this.#deleteSession, sid) > 0;
   }
   /** Forgets sessions idle since before `before` (long expired: they would answer 119 anyway). */
   pruneSessions(before: number): void {
-    this.#pruneSessions.run(before);
+    this.#write(this.#pruneSessions, before);
   }
   /** Keeps the `max` most recently used sessions. */
   capSessions(max: number): void {
-    this.#capSessions.run(max);
+    this.#write(this.#capSessions, max);
   }
   addDeviceToken(did: string, account: string, deviceName: string, now: number): void {
-    this.#insertDevice.run(did, account, deviceName, now);
+    this.#write(this.#insertDevice, did, account, deviceName, now);
   }
   isTrustedDevice(did: string, account: string): boolean {
     return this.#device.get(did, account) !== undefined;
@@ -168,21 +190,21 @@ export class AccountStore {
   }
 
   addLoginFailure(address: string, at: number): void {
-    this.#addFailure.run(address, at);
+    this.#write(this.#addFailure, address, at);
   }
   /** Failed logins from `address` after `since`. */
   loginFailures(address: string, since: number): number {
     return this.#failuresSince.get(address, since) ?? 0;
   }
   clearLoginFailures(address: string): void {
-    this.#clearFailures.run(address);
+    this.#write(this.#clearFailures, address);
   }
   /** Forgets failures at or before `before` (outside every window). */
   pruneLoginFailures(before: number): void {
-    this.#pruneFailures.run(before);
+    this.#write(this.#pruneFailures, before);
   }
   block(address: string, since: number, until: number | null): void {
-    this.#block.run(address, since, until);
+    this.#write(this.#block, address, since, until);
   }
   blockOf(address: string): BlockRow | undefined {
     return this.#blockOf.get(address);
@@ -192,6 +214,13 @@ export class AccountStore {
   }
   /** Lifts the block of `address`, or every block; answers how many were lifted. */
   unblock(address?: string): number {
-    return (address === undefined ? this.#unblockAll.run() : this.#unblock.run(address)).changes;
+    return address === undefined ? this.#write(this.#unblockAll) : this.#write(this.#unblock, address);
+  }
+
+  /** Runs a write; answers the rows it changed, and notes the change when there was one. */
+  #write(statement: Statement, ...params: unknown[]): number {
+    const changed = statement.run(...params).changes;
+    if (changed > 0) this.#changes.wrote("accounts");
+    return changed;
   }
 }

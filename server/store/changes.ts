@@ -1,35 +1,81 @@
 /**
- * Whether the database may have changed since a moment: this connection's change counter
- * (`total_changes()`, which every INSERT, UPDATE and DELETE advances, committed or not) and
- * `PRAGMA data_version`, which moves when another connection (another emulator process on the
- * same file) commits. Caches and the tick compare two readings instead of re-reading tables,
- * which for a 10,000-guest inventory is the difference between microseconds and milliseconds.
+ * What may have changed since a moment, answered without asking SQLite. Every write method of
+ * the store notes the group of tables it wrote (`wrote`); seeding, restoring a snapshot, a
+ * rolled-back write and another connection's commit mark everything changed (`everything`).
+ * Caches remember the `stamp` they were filled at and compare it with the groups they read, so a
+ * poll that finds nothing changed costs a few integer comparisons instead of SQL, inside the
+ * call's transaction as well as outside it.
  *
- * By design: a reading taken inside a transaction is worthless (a rollback would undo changes
- * the counter has already counted), so `read()` answers undefined there and callers recompute.
+ * By design: a cache may be filled inside a transaction, with writes not yet committed; if they
+ * roll back, `Store` marks everything changed, so no cache outlives them. Another connection's
+ * commits (another emulator process on the same file) are seen through `PRAGMA data_version`,
+ * read at the start of each transaction and before each lookup made outside one; an in-memory
+ * database has no other connection and reads nothing.
  */
 import type { Db } from "./db";
 
-export type ChangeMark = readonly [changes: number, version: number];
+/** Groups of tables, as the caches depend on them. */
+export type Group =
+  /** guests, vdisks, vnics */
+  | "guests"
+  /** hosts, storages, networks and which host has which */
+  | "inventory"
+  /** images, their copies on storages, shares */
+  | "images"
+  /** accounts, sessions, device tokens, failed logins, blocked addresses */
+  | "accounts"
+  | "tasks"
+  | "system";
 
-export class ChangeMarker {
+export class Changes {
   readonly #db: Db;
-  readonly #changes;
-  readonly #version;
+  readonly #dataVersion;
+  #version = Number.NaN;
+  #seq = 0;
+  #everything = 0;
+  readonly #last: Record<Group, number> = {
+    guests: 0,
+    inventory: 0,
+    images: 0,
+    accounts: 0,
+    tasks: 0,
+    system: 0,
+  };
   constructor(db: Db) {
     this.#db = db;
-    this.#changes = db.prepare<[], number>("SELECT total_changes()").pluck();
-    this.#version = db.prepare<[], number>("PRAGMA data_version").pluck();
+    this.#dataVersion = db.memory ? undefined : db.prepare<[], number>("PRAGMA data_version").pluck();
   }
-  /** The current mark, or undefined inside a transaction (see above). */
-  read(): ChangeMark | undefined {
-    if (this.#db.inTransaction) return undefined;
-    return [this.#changes.get() ?? -1, this.#version.get() ?? -1];
+
+  /** Notes a write to `group` (in the method that runs the statement: no cache is filled in between). */
+  wrote(group: Group): void {
+    this.#last[group] = ++this.#seq;
   }
-  /** True when nothing can have changed between `mark` and now. */
-  unchanged(mark: ChangeMark | undefined): boolean {
-    if (mark === undefined) return false;
-    const now = this.read();
-    return now !== undefined && now[0] === mark[0] && now[1] === mark[1];
+
+  /** Anything may have changed: every cache is stale. */
+  everything(): void {
+    this.#everything = ++this.#seq;
+  }
+
+  /** The moment a cache filled now was filled at. */
+  stamp(): number {
+    return this.#seq;
+  }
+
+  /** True when none of `groups` can have changed since `stamp` (an empty list: only `everything`). */
+  unchanged(stamp: number, groups: readonly Group[]): boolean {
+    if (!this.#db.inTransaction) this.sync();
+    if (this.#everything > stamp) return false;
+    for (const group of groups) if (this.#last[group] > stamp) return false;
+    return true;
+  }
+
+  /** Marks everything changed when another connection committed since the last look. */
+  sync(): void {
+    if (this.#dataVersion === undefined) return;
+    const version = this.#dataVersion.get() ?? -1;
+    if (version !== this.#version) {
+      this.#version = version;
+      this.everything();
+    }
   }
 }

@@ -1,4 +1,5 @@
 /** Images, their copies on storages, and the shared folders whose files images are made from. */
+import type { Changes } from "./changes";
 import type { Db } from "./db";
 import { unique } from "./errors";
 
@@ -42,6 +43,7 @@ const COPY = `SELECT x.image_id, x.storage_id, s.storage_name, s.status AS stora
   FROM image_storages x JOIN storages s ON s.storage_id = x.storage_id JOIN hosts h ON h.host_id = s.host_id`;
 
 export class ImageStore {
+  readonly #changes: Changes;
   readonly #all;
   readonly #byId;
   readonly #byName;
@@ -56,7 +58,8 @@ export class ImageStore {
   readonly #delete;
   readonly #shares;
   readonly #shareFiles;
-  constructor(db: Db) {
+  constructor(db: Db, changes: Changes) {
+    this.#changes = changes;
     this.#all = db.prepare<[], ImageRow>("SELECT * FROM images ORDER BY seq");
     this.#byId = db.prepare<[string], ImageRow>("SELECT * FROM images WHERE image_id = ?");
     this.#byName = db.prepare<[string], ImageRow>("SELECT * FROM images WHERE image_name = ?");
@@ -110,16 +113,20 @@ export class ImageStore {
   }
   /** Inserts an image being created with a copy on each storage; a taken name throws UniqueConflict. */
   insert(image: NewImage, storageIds: readonly string[]): void {
+    this.#changes.wrote("images");
     unique(["images.image_name"], () => this.#insert.run({ bytes: null, sha256: null, ...image }));
     for (const s of storageIds) this.#insertCopy.run(image.image_id, s);
   }
   setCopyState(imageId: string, storageId: string, state: "ready" | "failed"): void {
+    this.#changes.wrote("images");
     this.#setCopyState.run(state, imageId, storageId);
   }
   setState(imageId: string, state: "creating" | "ready"): void {
+    this.#changes.wrote("images");
     this.#setState.run(state, imageId);
   }
   delete(imageId: string): boolean {
+    this.#changes.wrote("images");
     return this.#delete.run(imageId).changes > 0;
   }
   shares(): ShareSummary[] {

@@ -6,7 +6,7 @@
  */
 import type { Fixture } from "../fixture";
 import { AccountStore } from "./accounts";
-import { ChangeMarker } from "./changes";
+import { Changes } from "./changes";
 import type { Db } from "./db";
 import { GuestStore } from "./guests";
 import { ImageStore } from "./images";
@@ -17,7 +17,8 @@ import { SystemStore } from "./system";
 import { TaskStore } from "./tasks";
 
 export class Store {
-  readonly marker: ChangeMarker;
+  /** What may have changed since a moment: the caches' clock (see changes.ts). */
+  readonly changes: Changes;
   readonly system: SystemStore;
   readonly accounts: AccountStore;
   readonly inventory: InventoryStore;
@@ -31,14 +32,14 @@ export class Store {
   readonly #empty;
   constructor(db: Db) {
     this.#db = db;
-    this.marker = new ChangeMarker(db);
-    this.system = new SystemStore(db);
-    this.accounts = new AccountStore(db);
-    this.inventory = new InventoryStore(db);
-    this.guests = new GuestStore(db, this.marker);
-    this.images = new ImageStore(db);
-    this.tasks = new TaskStore(db);
-    this.snapshots = new SnapshotStore(db);
+    this.changes = new Changes(db);
+    this.system = new SystemStore(db, this.changes);
+    this.accounts = new AccountStore(db, this.changes);
+    this.guests = new GuestStore(db, this.changes);
+    this.inventory = new InventoryStore(db, this.changes, this.guests);
+    this.images = new ImageStore(db, this.changes);
+    this.tasks = new TaskStore(db, this.changes);
+    this.snapshots = new SnapshotStore(db, this.changes);
     this.#tx = db.transaction((fn: () => unknown) => fn());
     this.#empty = db.prepare<[], number>("SELECT COUNT(*) FROM system").pluck();
   }
@@ -49,12 +50,30 @@ export class Store {
    * writes roll back alone when it throws.
    */
   immediate<T>(fn: () => T): T {
-    return (this.#db.inTransaction ? this.#tx(fn) : this.#tx.immediate(fn)) as T;
+    return this.#run(fn, true);
   }
 
   /** Like `immediate`, for work that normally only reads (a write upgrades the lock). */
   deferred<T>(fn: () => T): T {
-    return (this.#db.inTransaction ? this.#tx(fn) : this.#tx.deferred(fn)) as T;
+    return this.#run(fn, false);
+  }
+
+  #run<T>(fn: () => T, immediate: boolean): T {
+    const changes = this.changes;
+    const before = changes.stamp();
+    try {
+      if (this.#db.inTransaction) return this.#tx(fn) as T;
+      const outermost = () => {
+        // The first read of the transaction: another connection's commits are seen from here on.
+        changes.sync();
+        return fn();
+      };
+      return (immediate ? this.#tx.immediate(outermost) : this.#tx.deferred(outermost)) as T;
+    } catch (err) {
+      // Whatever was written is undone, and caches filled since may hold it: none can be trusted.
+      if (changes.stamp() !== before) changes.everything();
+      throw err;
+    }
   }
 
   get inTransaction(): boolean {
@@ -68,6 +87,10 @@ export class Store {
 
   /** Replaces everything with `fixture`, in one transaction (a failure changes nothing). */
   seed(fixture: Fixture, now: number): void {
-    seedFixture(this.#db, fixture, now);
+    try {
+      seedFixture(this.#db, fixture, now);
+    } finally {
+      this.changes.everything();
+    }
   }
 }

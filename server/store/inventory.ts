@@ -4,9 +4,13 @@
  * (booting, running, shutting down); a storage's used space counts its vdisks and image copies.
  *
  * By design: a control-plane change touches one row and leaves the derived figures to the
- * queries that compute them, so the DSM answers follow without further work.
+ * queries that compute them, so the DSM answers follow without further work. Hosts are read on
+ * every change (the cluster's rules, placement) and kept until a host or a guest changes; the
+ * vdisks' share of a storage's used space comes from the guest store's running sums.
  */
+import type { Changes, Group } from "./changes";
 import type { Db } from "./db";
+import type { GuestStore } from "./guests";
 
 export interface HostRow {
   host_id: string;
@@ -57,20 +61,27 @@ const HOSTS = `
     COALESCE(SUM(g.vcpu_num), 0) AS used_cpu, COALESCE(SUM(g.vram_size), 0) AS used_ram
   FROM hosts h LEFT JOIN guests g ON g.host_id = h.host_id`;
 
+/** `used` without the vdisks, which `withVdisks` adds (GuestStore keeps their sums). */
 const STORAGES = `
   SELECT s.storage_id, s.storage_name, s.host_id, h.host_name, h.status AS host_status, s.size, s.status,
     s.volume_path,
     s.other_used
-      + COALESCE((SELECT SUM(d.vdisk_size) FROM vdisks d JOIN guests g ON g.guest_id = d.guest_id
-                  WHERE g.storage_id = s.storage_id), 0)
       + COALESCE((SELECT SUM(i.size) FROM image_storages x JOIN images i ON i.image_id = x.image_id
                   WHERE x.storage_id = s.storage_id AND x.state != 'failed'), 0) AS used
   FROM storages s JOIN hosts h ON h.host_id = s.host_id`;
 
+const HOSTS_AND_GUESTS: readonly Group[] = ["inventory", "guests"];
+const STORAGES_AND_IMAGES: readonly Group[] = ["inventory", "images"];
+const INVENTORY: readonly Group[] = ["inventory"];
+
 export class InventoryStore {
+  readonly #changes: Changes;
+  readonly #guests: GuestStore;
+  #keptHosts: { stamp: number; rows: HostRow[] } | undefined;
+  #keptStatuses: { stamp: number; statuses: string[] } | undefined;
+  #keptStorages: { stamp: number; rows: StorageRow[] } | undefined;
   readonly #hosts;
-  readonly #hostById;
-  readonly #hostByName;
+  readonly #statuses;
   readonly #storages;
   readonly #storageById;
   readonly #storageByName;
@@ -83,10 +94,11 @@ export class InventoryStore {
   readonly #networkHosts;
   readonly #updateHost;
   readonly #updateStorage;
-  constructor(db: Db) {
+  constructor(db: Db, changes: Changes, guests: GuestStore) {
+    this.#changes = changes;
+    this.#guests = guests;
     this.#hosts = db.prepare<[], HostRow>(`${HOSTS} GROUP BY h.host_id ORDER BY h.seq`);
-    this.#hostById = db.prepare<[string], HostRow>(`${HOSTS} WHERE h.host_id = ? GROUP BY h.host_id`);
-    this.#hostByName = db.prepare<[string], HostRow>(`${HOSTS} WHERE h.host_name = ? GROUP BY h.host_id`);
+    this.#statuses = db.prepare<[], string>("SELECT status FROM hosts ORDER BY seq").pluck();
     this.#storages = db.prepare<[], StorageRow>(`${STORAGES} ORDER BY s.seq`);
     this.#storageById = db.prepare<[string], StorageRow>(`${STORAGES} WHERE s.storage_id = ?`);
     this.#storageByName = db.prepare<[string], StorageRow>(`${STORAGES} WHERE s.storage_name = ?`);
@@ -129,21 +141,45 @@ export class InventoryStore {
        WHERE storage_id = @storage_id`,
     );
   }
+  /** Every host in the cluster's order. The rows are shared with other callers: never mutate them. */
   hosts(): HostRow[] {
-    return this.#hosts.all();
+    const kept = this.#keptHosts;
+    if (kept !== undefined && this.#changes.unchanged(kept.stamp, HOSTS_AND_GUESTS)) return kept.rows;
+    const stamp = this.#changes.stamp();
+    const rows = this.#hosts.all();
+    this.#keptHosts = { stamp, rows };
+    return rows;
   }
   host(ref: { id?: string | undefined; name?: string | undefined }): HostRow | undefined {
-    if (ref.id !== undefined) return this.#hostById.get(ref.id);
-    if (ref.name !== undefined) return this.#hostByName.get(ref.name);
+    if (ref.id !== undefined) return this.hosts().find((h) => h.host_id === ref.id);
+    if (ref.name !== undefined) return this.hosts().find((h) => h.host_name === ref.name);
     return undefined;
+  }
+  /** Each host's status, in the cluster's order: what the cluster's rules read on every change. */
+  hostStatuses(): readonly string[] {
+    const kept = this.#keptStatuses;
+    if (kept !== undefined && this.#changes.unchanged(kept.stamp, INVENTORY)) return kept.statuses;
+    const stamp = this.#changes.stamp();
+    const statuses = this.#statuses.all();
+    this.#keptStatuses = { stamp, statuses };
+    return statuses;
   }
   storages(): StorageRow[] {
-    return this.#storages.all();
+    let kept = this.#keptStorages;
+    if (kept === undefined || !this.#changes.unchanged(kept.stamp, STORAGES_AND_IMAGES)) {
+      kept = { stamp: this.#changes.stamp(), rows: this.#storages.all() };
+      this.#keptStorages = kept;
+    }
+    return kept.rows.map((s) => this.#withVdisks({ ...s }));
   }
   storage(ref: { id?: string | undefined; name?: string | undefined }): StorageRow | undefined {
-    if (ref.id !== undefined) return this.#storageById.get(ref.id);
-    if (ref.name !== undefined) return this.#storageByName.get(ref.name);
-    return undefined;
+    const row =
+      ref.id !== undefined
+        ? this.#storageById.get(ref.id)
+        : ref.name !== undefined
+          ? this.#storageByName.get(ref.name)
+          : undefined;
+    return row === undefined ? undefined : this.#withVdisks(row);
   }
   networks(): NetworkRow[] {
     return this.#networks.all();
@@ -174,6 +210,7 @@ export class InventoryStore {
     return map;
   }
   updateHost(hostId: string, c: HostChanges): void {
+    this.#changes.wrote("inventory");
     this.#updateHost.run({
       host_id: hostId,
       status: orNull(c.status),
@@ -183,11 +220,18 @@ export class InventoryStore {
     });
   }
   updateStorage(storageId: string, c: StorageChanges): void {
+    this.#changes.wrote("inventory");
     this.#updateStorage.run({
       storage_id: storageId,
       status: orNull(c.status),
       size: orNull(c.size),
       other_used: orNull(c.other_used),
     });
+  }
+
+  /** The row with its vdisks' space added to `used` (a row of the caller's own). */
+  #withVdisks(row: StorageRow): StorageRow {
+    row.used += this.#guests.vdiskUse().byStorage.get(row.storage_id) ?? 0;
+    return row;
   }
 }

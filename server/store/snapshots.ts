@@ -10,15 +10,18 @@
  * SQLite's limit of ten attached databases.
  */
 import Database from "better-sqlite3";
+import type { Changes } from "./changes";
 import { type Db, schemaVersion } from "./db";
 
 export class SnapshotStore {
   readonly #db: Db;
+  readonly #changes: Changes;
   readonly #tables: readonly string[];
   readonly #insert = new Map<string, Database.Statement>();
   readonly #delete = new Map<string, Database.Statement>();
-  constructor(db: Db) {
+  constructor(db: Db, changes: Changes) {
     this.#db = db;
+    this.#changes = changes;
     this.#tables = db
       .prepare<[], { name: string }>(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
@@ -61,6 +64,7 @@ export class SnapshotStore {
         }
       })();
     } finally {
+      this.#changes.everything();
       source.close();
     }
   }

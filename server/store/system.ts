@@ -1,4 +1,5 @@
-/** The NAS itself and cluster-wide settings (one row). */
+/** The NAS itself and cluster-wide settings (one row, read on every change: kept until it changes). */
+import type { Changes, Group } from "./changes";
 import type { Db } from "./db";
 
 export interface SystemRow {
@@ -29,10 +30,15 @@ export interface ClusterChanges {
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
 const bit = (v: boolean | undefined): number | null => (v === undefined ? null : v ? 1 : 0);
 
+const SYSTEM: readonly Group[] = ["system"];
+
 export class SystemStore {
+  readonly #changes: Changes;
+  #kept: { stamp: number; row: SystemRow } | undefined;
   readonly #get;
   readonly #update;
-  constructor(db: Db) {
+  constructor(db: Db, changes: Changes) {
+    this.#changes = changes;
     this.#get = db.prepare<[], SystemRow>("SELECT * FROM system WHERE id = 1");
     // Absent fields become NULL, which COALESCE turns into "keep the current value".
     this.#update = db.prepare(
@@ -45,12 +51,18 @@ export class SystemStore {
        WHERE id = 1`,
     );
   }
+  /** The row, shared with other callers: never mutate it. */
   get(): SystemRow {
+    const kept = this.#kept;
+    if (kept !== undefined && this.#changes.unchanged(kept.stamp, SYSTEM)) return kept.row;
+    const stamp = this.#changes.stamp();
     const row = this.#get.get();
     if (row === undefined) throw new Error("the database was never seeded from a fixture");
+    this.#kept = { stamp, row };
     return row;
   }
   updateCluster(c: ClusterChanges): void {
+    this.#changes.wrote("system");
     this.#update.run({
       cluster_status: orNull(c.cluster_status),
       pro_licence: bit(c.pro_licence),

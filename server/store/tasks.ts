@@ -3,6 +3,8 @@
  * time and a duration on the injected clock. Progress is derived from the clock (model/tasks.ts);
  * the tick finishes due tasks and applies their effects inside the call's transaction.
  */
+import type { Statement } from "better-sqlite3";
+import type { Changes, Group } from "./changes";
 import type { Db } from "./db";
 
 export interface TaskRow {
@@ -26,7 +28,11 @@ export interface TaskRow {
 
 export type NewTask = Omit<TaskRow, "finished_at" | "status" | "error_code" | "error_reason">;
 
+const TASKS: readonly Group[] = ["tasks"];
+
 export class TaskStore {
+  readonly #changes: Changes;
+  #keptIds: { stamp: number; ids: string[] } | undefined;
   readonly #insert;
   readonly #get;
   readonly #ids;
@@ -38,7 +44,8 @@ export class TaskStore {
   readonly #capFinished;
   readonly #nextEnd;
   readonly #firstFinished;
-  constructor(db: Db) {
+  constructor(db: Db, changes: Changes) {
+    this.#changes = changes;
     this.#insert = db.prepare(
       `INSERT INTO tasks (task_id, kind, account, auto_clean, target_id, started_at, duration_ms, finished_at,
         status, error_code, error_reason, fail_at_progress, fail_code, stuck_at_progress, seq)
@@ -76,19 +83,25 @@ export class TaskStore {
       .pluck();
   }
   create(row: NewTask): void {
-    this.#insert.run(row);
+    this.#write(this.#insert, row);
   }
   get(taskId: string): TaskRow | undefined {
     return this.#get.get(taskId);
   }
+  /** Every task's id in creation order, kept until a task changes (shared: never mutate it). */
   ids(): string[] {
-    return this.#ids.all();
+    const kept = this.#keptIds;
+    if (kept !== undefined && this.#changes.unchanged(kept.stamp, TASKS)) return kept.ids;
+    const stamp = this.#changes.stamp();
+    const ids = this.#ids.all();
+    this.#keptIds = { stamp, ids };
+    return ids;
   }
   all(): TaskRow[] {
     return this.#all.all();
   }
   remove(taskId: string): boolean {
-    return this.#delete.run(taskId).changes > 0;
+    return this.#write(this.#delete, taskId) > 0;
   }
   unfinished(): TaskRow[] {
     return this.#unfinished.all();
@@ -96,7 +109,8 @@ export class TaskStore {
   /** Marks a task finished at `at`, failed when a code or a reason is given. */
   finish(taskId: string, at: number, failure: { code?: number; reason?: string } | null): void {
     const failed = failure !== null;
-    this.#finish.run(
+    this.#write(
+      this.#finish,
       at,
       failed ? "failed" : "create",
       failure?.code ?? null,
@@ -106,11 +120,11 @@ export class TaskStore {
   }
   /** Removes the tasks that finished at or before `before`. */
   removeFinishedBefore(before: number): void {
-    this.#expired.run(before);
+    this.#write(this.#expired, before);
   }
   /** Keeps the `max` most recently finished tasks (running ones are never dropped). */
   capFinished(max: number): void {
-    this.#capFinished.run(max);
+    this.#write(this.#capFinished, max);
   }
   /** When the first running task may end, or null when none will. */
   nextEnd(): number | null {
@@ -119,5 +133,12 @@ export class TaskStore {
   /** When the oldest finished task ended, or null when no finished task is kept. */
   firstFinished(): number | null {
     return this.#firstFinished.get() ?? null;
+  }
+
+  /** Runs a write; answers the rows it changed, and notes the change when there was one. */
+  #write(statement: Statement, ...params: unknown[]): number {
+    const changed = statement.run(...params).changes;
+    if (changed > 0) this.#changes.wrote("tasks");
+    return changed;
   }
 }
