@@ -15,10 +15,14 @@
  */
 import { z } from "zod";
 import { bool, int, json, ref, text } from "../../dsm/codecs";
+import { RawJson } from "../../dsm/envelope";
 import { ErrorAnswer } from "../../dsm/errors";
 import { type ApiOperations, type CallContext, op } from "../../dsm/operation";
 import type { Ref } from "../../model/context";
 import { editGuest, findGuest, mountIsos } from "../../model/guests";
+import { ONLINE } from "../../model/status";
+import type { Group } from "../../store/changes";
+import type { GuestRecord } from "../../store/guests";
 import { INTERNAL_REFUSALS } from "./codes";
 import { inventoryOf, presentGuest, presentSetting } from "./present";
 
@@ -54,21 +58,47 @@ function present(ctx: CallContext) {
   return (g: Parameters<typeof presentGuest>[0]) => presentGuest(g, inv, ctx.now);
 }
 
+/**
+ * Serialised guests of the list, keyed weakly by the store's records (the same object until the
+ * guest changes). A guest that is off reads only its record and the hosts and storages, kept
+ * until the inventory changes; a running one's usage figures move with the clock, so it is
+ * kept only while its figures come out the same. The list is those fragments joined: the bytes
+ * JSON.stringify writes. The last answer is reused, encoded, while its text comes out the same.
+ */
+const fragments = new WeakMap<GuestRecord, { readonly stamp: number; readonly text: string }>();
+const INVENTORY: readonly Group[] = ["inventory"];
+let lastList: RawJson | undefined;
+
+function listAnswer(ctx: CallContext): RawJson {
+  const { store } = ctx;
+  const system = store.system.get();
+  const statuses = store.inventory.hostStatuses();
+  const frozen = statuses.filter((s) => s === "inaccessible").length;
+  let presenter: ReturnType<typeof present> | undefined;
+  const fragment = (g: GuestRecord): string => {
+    const kept = fragments.get(g);
+    const online = ONLINE.has(g.status);
+    if (kept !== undefined && !online && store.changes.unchanged(kept.stamp, INVENTORY)) return kept.text;
+    const stamp = store.changes.stamp();
+    presenter ??= present(ctx);
+    const text = JSON.stringify(presenter(g));
+    if (!online) fragments.set(g, { stamp, text });
+    return text;
+  };
+  const text = `{"canHA":${system.ha_enabled === 1},"canMove":${system.pro_licence === 1},"guests":[${store.guests
+    .list()
+    .map(fragment)
+    .join(",")}],"is_freeze":${frozen * 2 > statuses.length}}`;
+  if (lastList?.text !== text) lastList = new RawJson(text);
+  return lastList;
+}
+
 export const internalGuestApi: ApiOperations<"SYNO.Virtualization.Guest"> = {
   refusals: INTERNAL_REFUSALS,
   methods: {
     list: op({
       params: z.object({ additional: bool(false) }),
-      run: (ctx) => {
-        const system = ctx.store.system.get();
-        const frozen = ctx.store.inventory.hosts().filter((h) => h.status === "inaccessible").length;
-        return {
-          canHA: system.ha_enabled === 1,
-          canMove: system.pro_licence === 1,
-          guests: ctx.store.guests.list().map(present(ctx)),
-          is_freeze: frozen * 2 > ctx.store.inventory.hosts().length,
-        };
-      },
+      run: listAnswer,
     }),
     get: op({
       params: z.object({ ...guestRef, additional: bool(false) }),

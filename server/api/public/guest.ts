@@ -46,11 +46,24 @@ function networkOf(v: z.output<typeof vnicSpec>): VnicSpec["network"] {
 }
 
 /**
- * The serialised answer for each records array. The store hands back the same array until the
- * database changes, so polling clients reuse one serialisation; keyed weakly by the store's own
- * array, it holds nothing once the store has moved on, and emulators never share an entry.
+ * Serialised answers, keyed weakly by the store's own objects: the store hands back the same
+ * records array until a guest changes, and the same record for each guest that did not change,
+ * so polling clients reuse one serialisation of the list and, after a change, all but the changed
+ * guests' (the list is those fragments joined, the bytes JSON.stringify writes). Nothing is held
+ * once the store has moved on, and emulators never share an entry.
  */
 const serialised = new WeakMap<GuestRecord[], RawJson>();
+const fragments = new WeakMap<GuestRecord, string>();
+const answers = new WeakMap<GuestRecord, RawJson>();
+
+function fragmentOf(record: GuestRecord): string {
+  let text = fragments.get(record);
+  if (text === undefined) {
+    text = JSON.stringify(presentGuest(record));
+    fragments.set(record, text);
+  }
+  return text;
+}
 
 export const guestApi: ApiOperations<"SYNO.Virtualization.API.Guest"> = {
   refusals: PUBLIC_REFUSALS,
@@ -61,7 +74,7 @@ export const guestApi: ApiOperations<"SYNO.Virtualization.API.Guest"> = {
         const records = ctx.store.guests.list();
         let answer = serialised.get(records);
         if (answer === undefined) {
-          answer = new RawJson(JSON.stringify({ guests: records.map(presentGuest) }));
+          answer = new RawJson(`{"guests":[${records.map(fragmentOf).join(",")}]}`);
           serialised.set(records, answer);
         }
         return answer;
@@ -69,8 +82,15 @@ export const guestApi: ApiOperations<"SYNO.Virtualization.API.Guest"> = {
     }),
     get: op({
       params: z.object({ additional: bool(false), ...guestRef }),
-      run: (ctx, p) =>
-        presentGuest(ctx.store.guests.record(findGuest(ctx.store, refOf(p.guest_id, p.guest_name)))),
+      run: (ctx, p) => {
+        const record = ctx.store.guests.record(findGuest(ctx.store, refOf(p.guest_id, p.guest_name)));
+        let answer = answers.get(record);
+        if (answer === undefined) {
+          answer = new RawJson(fragmentOf(record));
+          answers.set(record, answer);
+        }
+        return answer;
+      },
     }),
     create: op({
       params: z.object({
