@@ -4,21 +4,28 @@
  *
  * By design: restoring keeps the same connection. Every sub-store holds statements prepared on
  * it, so swapping the connection would mean rebuilding the Store everywhere. Instead the image
- * is deserialized into a scratch in-memory database and its rows are copied back, table by
- * table, in one transaction with foreign keys deferred to the commit. SQLite cannot deserialize
- * into an ATTACHed schema through better-sqlite3, and keeping each snapshot ATTACHed would hit
- * SQLite's limit of ten attached databases.
+ * is deserialized into a scratch in-memory database and its rows are copied into an ATTACHed
+ * in-memory schema (`restored`); from there SQLite itself copies them back, table by table, in
+ * one transaction with foreign keys deferred to the commit. The last image restored stays
+ * there, so restoring it again (reset, between every test of a suite) is only that copy inside
+ * SQLite, with no row passing through JavaScript. SQLite cannot deserialize into an ATTACHed
+ * schema through better-sqlite3, and keeping each snapshot ATTACHed would hit SQLite's limit of
+ * ten attached databases: one is kept, the last.
  */
 import Database from "better-sqlite3";
 import type { Changes } from "./changes";
 import { type Db, schemaVersion } from "./db";
 
+const KEPT = "restored";
+
 export class SnapshotStore {
   readonly #db: Db;
   readonly #changes: Changes;
   readonly #tables: readonly string[];
-  readonly #insert = new Map<string, Database.Statement>();
+  readonly #copyBack = new Map<string, Database.Statement>();
   readonly #delete = new Map<string, Database.Statement>();
+  /** The image whose rows the `restored` schema holds. */
+  #kept: Buffer | undefined;
   constructor(db: Db, changes: Changes) {
     this.#db = db;
     this.#changes = changes;
@@ -29,10 +36,7 @@ export class SnapshotStore {
       .all()
       .map((t) => t.name);
     for (const table of this.#tables) {
-      const columns = db.prepare(`SELECT * FROM "${table}" LIMIT 0`).columns().length;
-      const marks = Array.from({ length: columns }, () => "?").join(", ");
-      this.#insert.set(table, db.prepare(`INSERT INTO "${table}" VALUES (${marks})`));
-      this.#delete.set(table, db.prepare(`DELETE FROM "${table}"`));
+      this.#delete.set(table, db.prepare(`DELETE FROM main."${table}"`));
     }
   }
 
@@ -43,6 +47,21 @@ export class SnapshotStore {
 
   /** Replaces every row with the image's, in one transaction; throws (changing nothing) on a bad image. */
   restore(image: Buffer): void {
+    try {
+      if (image !== this.#kept) this.#keep(image);
+      this.#db.transaction(() => {
+        // Checked once at commit, so tables can be emptied and refilled in any order.
+        this.#db.pragma("defer_foreign_keys = ON");
+        for (const statement of this.#delete.values()) statement.run();
+        for (const statement of this.#copyBack.values()) statement.run();
+      })();
+    } finally {
+      this.#changes.everything();
+    }
+  }
+
+  /** Puts the image's rows into the `restored` schema (made on first use, with the same tables). */
+  #keep(image: Buffer): void {
     const source = new Database(image, { readonly: true });
     try {
       const version = schemaVersion(source);
@@ -53,19 +72,32 @@ export class SnapshotStore {
       for (const table of this.#tables) {
         rows.set(table, source.prepare(`SELECT * FROM "${table}"`).raw(true).all() as unknown[][]);
       }
+      if (this.#copyBack.size === 0) this.#attach();
+      this.#kept = undefined;
       this.#db.transaction(() => {
-        // Checked once at commit, so tables can be emptied and refilled in any order.
-        this.#db.pragma("defer_foreign_keys = ON");
-        for (const statement of this.#delete.values()) statement.run();
         for (const [table, list] of rows) {
-          const insert = this.#insert.get(table);
-          if (insert === undefined) continue;
+          this.#db.prepare(`DELETE FROM ${KEPT}."${table}"`).run();
+          const columns = this.#db.prepare(`SELECT * FROM main."${table}" LIMIT 0`).columns().length;
+          const marks = Array.from({ length: columns }, () => "?").join(", ");
+          const insert = this.#db.prepare(`INSERT INTO ${KEPT}."${table}" VALUES (${marks})`);
           for (const row of list) insert.run(row);
         }
       })();
+      this.#kept = image;
     } finally {
-      this.#changes.everything();
       source.close();
+    }
+  }
+
+  /** The `restored` schema: each table's columns (no constraints: it only holds rows to copy back). */
+  #attach(): void {
+    this.#db.exec(`ATTACH DATABASE ':memory:' AS ${KEPT}`);
+    for (const table of this.#tables) {
+      this.#db.exec(`CREATE TABLE ${KEPT}."${table}" AS SELECT * FROM main."${table}" WHERE 0`);
+      this.#copyBack.set(
+        table,
+        this.#db.prepare(`INSERT INTO main."${table}" SELECT * FROM ${KEPT}."${table}"`),
+      );
     }
   }
 }
