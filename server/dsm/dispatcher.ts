@@ -122,7 +122,13 @@ export async function dispatch(
   let params = req.params;
   let prepared: unknown;
   if (route.operation.prepare !== undefined) {
-    const done = await route.operation.prepare({ params, now: env.clock.now(), keys: env.keys });
+    const done = await route.operation.prepare({
+      params,
+      now: env.clock.now(),
+      keys: env.keys,
+      store: env.store,
+      address: req.address,
+    });
     params = done.params ?? params;
     prepared = done.value;
   }

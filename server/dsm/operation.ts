@@ -13,6 +13,7 @@ import type { Reason } from "../model/refusal";
 import type { LoginKeyHolder } from "../security/login-encryption";
 import type { NoiseResponderKey } from "../security/noise";
 import type { SessionRow } from "../store/accounts";
+import type { Store } from "../store/index";
 import type { Upload } from "./upload";
 
 /** The emulator's keys: the Noise responder's static key (UIConfig) and the RSA login key (Encryption). */
@@ -51,11 +52,18 @@ export interface CallContext extends ModelContext {
   setCookie(cookie: string): void;
 }
 
-/** What `prepare` sees: the raw call, before any transaction opens. */
+/**
+ * What `prepare` sees: the raw call, before any transaction opens. It may read the store (each
+ * read on its own), never write it: `call` runs later, in the call's transaction, and checks
+ * again whatever it relies on.
+ */
 export interface PrepareInput {
   readonly params: Readonly<Record<string, string>>;
   readonly now: number;
   readonly keys: Keys;
+  readonly store: Store;
+  /** The client's address. */
+  readonly address: string;
 }
 
 /** What `prepare` answers: parameters to use instead of the sent ones, and a value for `run`. */

@@ -2,11 +2,23 @@
  * Password hashes for fixture accounts: scrypt with a random salt, never plain text at rest.
  * By design the cost is lowered (N=2^11) so that logins stay cheap in CI; this is a test
  * double's credential store, not a production one.
+ *
+ * A login checks its password with `checkPassword`, which never blocks the event loop: the hash
+ * runs on libuv's thread pool, and a password already found right for the same stored hash is
+ * remembered, so a client logging in again and again (every test of a suite) pays an HMAC, not
+ * scrypt. Only successes are remembered: a wrong password, or an unknown account checked against
+ * a dummy hash, always pays the full hash. A verification is a pure function of the password
+ * and the stored hash, and the memory is keyed by both (an HMAC under a key made per process,
+ * so it holds no password), so it can never answer for a changed password (a new hash, a new
+ * salt): a fixture load or password change makes the old entries unreachable, and the oldest
+ * go first beyond `REMEMBERED`. Being pure, it is shared by every emulator of the process.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual } from "node:crypto";
 
 const N = 2048;
 const KEYLEN = 32;
+/** Successful verifications remembered (HMAC digests, 64 bytes each). */
+const REMEMBERED = 4096;
 
 export function hashPassword(password: string): string {
   const salt = randomBytes(16);
@@ -14,21 +26,83 @@ export function hashPassword(password: string): string {
   return `scrypt$${N}$${salt.toString("base64")}$${key.toString("base64")}`;
 }
 
+/** `hashPassword` on the thread pool. */
+export function hashPasswordOffThread(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, KEYLEN, { N }, (err, key) => {
+      if (err) reject(err);
+      else resolve(`scrypt$${N}$${salt.toString("base64")}$${key.toString("base64")}`);
+    });
+  });
+}
+
+interface StoredHash {
+  readonly cost: number;
+  readonly salt: Buffer;
+  readonly key: Buffer;
+}
+
 /**
- * True when `password` matches `stored`. A stored value that is not a well-formed hash of ours
- * never matches (an empty key would otherwise compare equal to an empty derivation).
+ * The parts of a stored hash. A stored value that is not a well-formed hash of ours never
+ * matches (an empty key would otherwise compare equal to an empty derivation).
  */
-export function verifyPassword(password: string, stored: string): boolean {
+function parse(stored: string): StoredHash | undefined {
   const [scheme, n, salt, key, ...rest] = stored.split("$");
-  if (scheme !== "scrypt" || n === undefined || salt === undefined || key === undefined) return false;
-  if (rest.length > 0 || !/^\d{1,6}$/.test(n)) return false;
+  if (scheme !== "scrypt" || n === undefined || salt === undefined || key === undefined) return undefined;
+  if (rest.length > 0 || !/^\d{1,6}$/.test(n)) return undefined;
   const cost = Number(n);
   // scrypt needs a power of two above 1, and a cost beyond 2^14 would need more than Node's
   // default memory cap: either is a corrupt row, not a password to try.
-  if (cost < 2 || cost > 2 ** 14 || (cost & (cost - 1)) !== 0) return false;
+  if (cost < 2 || cost > 2 ** 14 || (cost & (cost - 1)) !== 0) return undefined;
   const expected = Buffer.from(key, "base64");
   const saltBytes = Buffer.from(salt, "base64");
-  if (expected.length !== KEYLEN || saltBytes.length === 0) return false;
-  const actual = scryptSync(password, saltBytes, KEYLEN, { N: cost });
-  return timingSafeEqual(expected, actual);
+  if (expected.length !== KEYLEN || saltBytes.length === 0) return undefined;
+  return { cost, salt: saltBytes, key: expected };
+}
+
+/** True when `password` matches `stored`, hashed on this thread (it blocks for the hash). */
+export function verifyPassword(password: string, stored: string): boolean {
+  const parsed = parse(stored);
+  if (parsed === undefined) return false;
+  return timingSafeEqual(parsed.key, scryptSync(password, parsed.salt, KEYLEN, { N: parsed.cost }));
+}
+
+/** True when `password` matches `stored`, hashed on the thread pool. */
+export function verifyPasswordOffThread(password: string, stored: string): Promise<boolean> {
+  const parsed = parse(stored);
+  if (parsed === undefined) return Promise.resolve(false);
+  return new Promise((resolve, reject) => {
+    scrypt(password, parsed.salt, KEYLEN, { N: parsed.cost }, (err, derived) => {
+      if (err) reject(err);
+      else resolve(timingSafeEqual(parsed.key, derived));
+    });
+  });
+}
+
+const memoryKey = randomBytes(32);
+const remembered = new Set<string>();
+
+function digestOf(password: string, stored: string): string {
+  // Lengths first, so no two (password, hash) pairs write the same bytes.
+  return createHmac("sha256", memoryKey)
+    .update(`${password.length}:${stored.length}:`)
+    .update(password)
+    .update(stored)
+    .digest("base64");
+}
+
+/** Whether `password` matches `stored`: remembered, else hashed off the event loop (see above). */
+export async function checkPassword(password: string, stored: string): Promise<boolean> {
+  const digest = digestOf(password, stored);
+  if (remembered.has(digest)) return true;
+  const ok = await verifyPasswordOffThread(password, stored);
+  if (ok) {
+    if (remembered.size >= REMEMBERED) {
+      const oldest = remembered.values().next();
+      if (oldest.done !== true) remembered.delete(oldest.value);
+    }
+    remembered.add(digest);
+  }
+  return ok;
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { hashPassword, verifyPassword } from "../../server/security/password";
+import {
+  checkPassword,
+  hashPassword,
+  hashPasswordOffThread,
+  verifyPassword,
+  verifyPasswordOffThread,
+} from "../../server/security/password";
 import { base32Decode, totp, verifyTotp } from "../../server/security/totp";
 
 // RFC 6238 appendix B, SHA-1 rows: the secret is ASCII "12345678901234567890"; DSM shows the
@@ -79,5 +85,25 @@ describe("password hashes", () => {
     expect(verifyPassword("synology", `${good}$extra`)).toBe(false);
     expect(verifyPassword("synology", good.replace("$2048$", "$2047$"))).toBe(false);
     expect(verifyPassword("synology", good.replace("$2048$", "$1048576$"))).toBe(false);
+  });
+
+  it("off the event loop, hash and verify the same way as on it", async () => {
+    const stored = await hashPasswordOffThread("synology");
+    expect(stored).toMatch(/^scrypt\$2048\$/);
+    expect(verifyPassword("synology", stored)).toBe(true);
+    expect(await verifyPasswordOffThread("synology", hashPassword("synology"))).toBe(true);
+    expect(await verifyPasswordOffThread("Synology", stored)).toBe(false);
+    expect(await verifyPasswordOffThread("synology", "scrypt$2048$c2FsdA==$")).toBe(false);
+  });
+
+  it("a check remembered right answers for that stored hash only; a wrong password is never taken", async () => {
+    const stored = hashPassword("synology");
+    expect(await checkPassword("synology", stored)).toBe(true);
+    expect(await checkPassword("synology", stored)).toBe(true);
+    expect(await checkPassword("not it", stored)).toBe(false);
+    expect(await checkPassword("not it", stored)).toBe(false);
+    // The same password hashed again (a fixture loaded again, a password set back): a new salt.
+    expect(await checkPassword("synology", hashPassword("other"))).toBe(false);
+    expect(await checkPassword("synology", "synology")).toBe(false);
   });
 });
