@@ -26,6 +26,31 @@ export function hashPassword(password: string): string {
   return `scrypt$${N}$${salt.toString("base64")}$${key.toString("base64")}`;
 }
 
+/**
+ * `hashPassword` for a fixture's accounts, one per emulator (its Store). A fixture is seeded
+ * again on every fixture load, so an account's password gets the hash (and salt) made for it the
+ * first time in this emulator: a ten-account fixture then loads without ten scrypt runs. Two
+ * emulators, or two accounts, never share a salt. Keyed by an HMAC of the account and the
+ * password, never the password.
+ */
+export class FixtureHashes {
+  readonly #key = randomBytes(32);
+  readonly #hashes = new Map<string, string>();
+  hash(account: string, password: string): string {
+    const digest = createHmac("sha256", this.#key)
+      .update(`${account.length}:${account}`)
+      .update(password)
+      .digest("base64");
+    let hash = this.#hashes.get(digest);
+    if (hash === undefined) {
+      hash = hashPassword(password);
+      if (this.#hashes.size >= REMEMBERED) this.#hashes.clear();
+      this.#hashes.set(digest, hash);
+    }
+    return hash;
+  }
+}
+
 /** `hashPassword` on the thread pool. */
 export function hashPasswordOffThread(password: string): Promise<string> {
   const salt = randomBytes(16);

@@ -5,6 +5,7 @@
  * inside), so a check and its change can never interleave.
  */
 import type { Fixture } from "../fixture";
+import { FixtureHashes } from "../security/password";
 import { AccountStore } from "./accounts";
 import { Changes } from "./changes";
 import type { Db } from "./db";
@@ -30,6 +31,7 @@ export class Store {
   /** Built once: better-sqlite3's wrapper costs more to build than a small transaction to run. */
   readonly #tx;
   readonly #empty;
+  readonly #hashes = new FixtureHashes();
   constructor(db: Db) {
     this.#db = db;
     this.changes = new Changes(db);
@@ -88,7 +90,7 @@ export class Store {
   /** Replaces everything with `fixture`, in one transaction (a failure changes nothing). */
   seed(fixture: Fixture, now: number): void {
     try {
-      seedFixture(this.#db, fixture, now);
+      seedFixture(this.#db, fixture, now, (account, password) => this.#hashes.hash(account, password));
     } finally {
       this.changes.everything();
     }

@@ -1,7 +1,6 @@
 /** Writing a fixture into a database: everything replaced, in one transaction. */
 
 import type { Fixture } from "../fixture";
-import { hashPassword } from "../security/password";
 import type { Db } from "./db";
 
 const TABLES_IN_DELETE_ORDER = [
@@ -29,7 +28,13 @@ export function clearAll(db: Db): void {
   for (const table of TABLES_IN_DELETE_ORDER) db.prepare(`DELETE FROM ${table}`).run();
 }
 
-export function seedFixture(db: Db, fixture: Fixture, now: number): void {
+/** Replaces everything with `fixture`; `hash` makes an account's stored hash from its password. */
+export function seedFixture(
+  db: Db,
+  fixture: Fixture,
+  now: number,
+  hash: (account: string, password: string) => string,
+): void {
   const b = (v: boolean) => (v ? 1 : 0);
   db.transaction(() => {
     clearAll(db);
@@ -61,7 +66,7 @@ export function seedFixture(db: Db, fixture: Fixture, now: number): void {
     for (const a of fixture.accounts) {
       account.run(
         a.name,
-        hashPassword(a.password),
+        hash(a.name, a.password),
         b(a.admin),
         b(a.disabled),
         b(a.login_denied),
