@@ -48,10 +48,15 @@ export class Tick {
   apply(now: number): void {
     if (!this.isDue(now)) return;
     const store = this.#store;
+    // Each step only when the instant it waits for has come (the stores keep those instants
+    // until a guest or a task changes, so a tick after a change reads what the change touched).
     const taskEnd = store.tasks.nextEnd();
     if (taskEnd !== null && taskEnd <= now) finishDueTasks(store, now);
-    settleTransitions(store, now);
-    store.tasks.removeFinishedBefore(now - AUTO_CLEAN_AFTER_MS);
+    const transition = store.guests.nextTransition();
+    if (transition !== null && transition <= now) settleTransitions(store, now);
+    const finished = store.tasks.firstFinished();
+    if (finished !== null && finished <= now - AUTO_CLEAN_AFTER_MS)
+      store.tasks.removeFinishedBefore(now - AUTO_CLEAN_AFTER_MS);
     if (now - this.#lastPrune > PRUNE_EVERY_MS) {
       store.accounts.pruneSessions(now - this.#sessionTimeoutMs - SESSION_RETENTION_MS);
       store.accounts.capSessions(MAX_SESSIONS);

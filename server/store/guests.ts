@@ -127,6 +127,7 @@ export class GuestStore {
   #base: { stamp: number; records: GuestRecord[] } | undefined;
   #dirty = new Set<string>();
   #vdiskUse: { stamp: number; byStorage: Map<string, number>; count: number } | undefined;
+  #keptNextDue: { stamp: number; at: number | null } | undefined;
   readonly #all;
   readonly #byId;
   readonly #byName;
@@ -299,9 +300,14 @@ export class GuestStore {
   dueTransitions(now: number): GuestPower[] {
     return this.#due.all(now);
   }
-  /** When the first transition ends, or null when no guest is in one. */
+  /** When the first transition ends, or null when no guest is in one (the tick asks on every change). */
   nextTransition(): number | null {
-    return this.#nextDue.get() ?? null;
+    const kept = this.#keptNextDue;
+    if (kept !== undefined && this.#changes.unchanged(kept.stamp, GUESTS)) return kept.at;
+    const stamp = this.#changes.stamp();
+    const at = this.#nextDue.get() ?? null;
+    this.#keptNextDue = { stamp, at };
+    return at;
   }
   macInUse(mac: string): boolean {
     return this.#macInUse.get(mac) !== undefined;

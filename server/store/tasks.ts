@@ -33,6 +33,7 @@ const TASKS: readonly Group[] = ["tasks"];
 export class TaskStore {
   readonly #changes: Changes;
   #keptIds: { stamp: number; ids: string[] } | undefined;
+  readonly #instants: Partial<Record<"nextEnd" | "firstFinished", { stamp: number; at: number | null }>> = {};
   readonly #insert;
   readonly #get;
   readonly #ids;
@@ -126,13 +127,22 @@ export class TaskStore {
   capFinished(max: number): void {
     this.#write(this.#capFinished, max);
   }
-  /** When the first running task may end, or null when none will. */
+  /** When the first running task may end, or null when none will (the tick asks on every change). */
   nextEnd(): number | null {
-    return this.#nextEnd.get() ?? null;
+    return this.#kept("nextEnd", this.#nextEnd);
   }
   /** When the oldest finished task ended, or null when no finished task is kept. */
   firstFinished(): number | null {
-    return this.#firstFinished.get() ?? null;
+    return this.#kept("firstFinished", this.#firstFinished);
+  }
+
+  #kept(key: "nextEnd" | "firstFinished", statement: { get(): number | null | undefined }): number | null {
+    const kept = this.#instants[key];
+    if (kept !== undefined && this.#changes.unchanged(kept.stamp, TASKS)) return kept.at;
+    const stamp = this.#changes.stamp();
+    const at = statement.get() ?? null;
+    this.#instants[key] = { stamp, at };
+    return at;
   }
 
   /** Runs a write; answers the rows it changed, and notes the change when there was one. */
