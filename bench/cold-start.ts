@@ -6,9 +6,10 @@
  * a bare Hono hello started the same ways: the floor each way of starting puts under the emulator.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../server/config";
+import type { Build } from "./build";
 import { loginQuery, waitUntil } from "./client";
 import { median } from "./load";
 import { type Child, type Runner, spawnEmulator, spawnListening } from "./procs";
@@ -22,7 +23,6 @@ export interface ColdStartRow {
 }
 
 const RESULTS = join(PROJECT_ROOT, "bench", "results");
-const COMPILED = join(RESULTS, "compiled");
 
 /**
  * Bundles the CLI with esbuild (tsx's own dependency) into bench/results/, inside the project so
@@ -52,47 +52,6 @@ export function bundleCli(): string | undefined {
   // The dashboard reads its static files beside its module, which is now the bundle.
   cpSync(join(PROJECT_ROOT, "server", "dashboard", "assets"), join(RESULTS, "assets"), { recursive: true });
   return out;
-}
-
-/** Relative imports as the sources write them (no extension) made into paths node can load. */
-function addJsExtensions(dir: string): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) addJsExtensions(path);
-    else if (entry.name.endsWith(".js")) {
-      const text = readFileSync(path, "utf8").replace(
-        /((?:from|import)\s*\(?\s*)(["'])(\.{1,2}\/[^"']+?)\2/g,
-        (whole, lead: string, quote: string, spec: string) =>
-          spec.endsWith(".js") || spec.endsWith(".json") ? whole : `${lead}${quote}${spec}.js${quote}`,
-      );
-      writeFileSync(path, text);
-    }
-  }
-}
-
-/**
- * Compiles the server and the hello app with tsc (bench/tsconfig.json) into
- * bench/results/compiled/: plain JavaScript, one file per module, as a build to `dist/` gives.
- * tsc keeps the sources' extension-less relative imports, which node's ESM loader does not
- * resolve, so `.js` is added after; the dashboard's static files are copied beside.
- */
-export function compileWithTsc(log: (line: string) => void): { cli: string; hello: string } | undefined {
-  rmSync(COMPILED, { recursive: true, force: true });
-  const tsc = join(PROJECT_ROOT, "node_modules", ".bin", "tsc");
-  const result = spawnSync(tsc, ["-p", "bench/tsconfig.json"], { cwd: PROJECT_ROOT, encoding: "utf8" });
-  if (result.status !== 0) {
-    log(`  cold start: tsc failed, compiled start skipped: ${result.stdout.slice(0, 500)}`);
-    return undefined;
-  }
-  addJsExtensions(COMPILED);
-  cpSync(
-    join(PROJECT_ROOT, "server", "dashboard", "assets"),
-    join(COMPILED, "server", "dashboard", "assets"),
-    {
-      recursive: true,
-    },
-  );
-  return { cli: join(COMPILED, "server", "cli.js"), hello: join(COMPILED, "bench", "hello.js") };
 }
 
 /** A package whose `npm start` runs the compiled hello, so npm's own start-up is counted alike. */
@@ -129,10 +88,10 @@ async function timeRuns(runs: number, start: () => Promise<Child>, ready: (url: 
 }
 
 export async function benchColdStart(
-  options: { fixture: string; workDir: string; runs: number },
+  options: { fixture: string; workDir: string; runs: number; build: Build | undefined },
   log: (line: string) => void,
 ): Promise<ColdStartRow[]> {
-  const compiled = compileWithTsc(log);
+  const compiled = options.build;
   const runners: { name: string; runner: Runner }[] = [
     { name: "`npm start` (package.json's start script)", runner: "npm" },
     { name: "tsx CLI", runner: "tsx" },

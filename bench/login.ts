@@ -10,6 +10,7 @@
 import { randomBytes, scryptSync } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import type { Runners } from "./build";
 import { keyReady, login, loginQuery, vmmQuery } from "./client";
 import { type LoadResult, median, runLoad } from "./load";
 import type { LoopDelay } from "./loop-delay";
@@ -41,7 +42,7 @@ async function sequentialMs(url: string, runs: number): Promise<number> {
 }
 
 export async function benchLogin(
-  options: { fixture: string; workDir: string; seconds: number; connections: number },
+  options: { fixture: string; workDir: string; seconds: number; connections: number; runners: Runners },
   log: (line: string) => void,
 ): Promise<LoginResult> {
   const salt = randomBytes(16);
@@ -58,7 +59,8 @@ export async function benchLogin(
     timeScale: "instant",
     // Ten clients failing without pause would be blocked after ten failures, as DSM does.
     extraArgs: ["--auto-block-attempts", "off"],
-    nodeArgs: ["--import", "./bench/loop-delay.ts"],
+    runner: options.runners.emulator,
+    nodeArgs: ["--import", options.runners.preload("loop-delay")],
     env: { VMM_BENCH_LOOP_FILE: loopFile },
   });
   try {

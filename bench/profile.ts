@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { PROJECT_ROOT } from "../server/config";
+import { compileWithTsc, runnersFor } from "./build";
 import { keyReady, login, loginQuery, vmm, vmmQuery } from "./client";
 import { writeSyntheticFixture } from "./fixtures";
 import { fmt, runLoad, type Step } from "./load";
@@ -51,11 +52,18 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "vmm-profile-"));
   const fixture = writeSyntheticFixture(dir, 50);
   const file = join(dir, `${scenario}.cpuprofile`);
+  // Compiled by tsc, as `npm run bench` runs it (VMM_BENCH_RUNNER=tsx: through tsx's loader).
+  const runners = runnersFor(
+    process.env.VMM_BENCH_RUNNER === "tsx"
+      ? undefined
+      : compileWithTsc((line) => process.stderr.write(`${line}\n`)),
+  );
   const emulator = await spawnEmulator({
     fixture,
     db: ":memory:",
     timeScale: "instant",
-    nodeArgs: ["--import", "./bench/cpu-profile.ts"],
+    runner: runners.emulator,
+    nodeArgs: ["--import", runners.preload("cpu-profile")],
     env: { VMM_BENCH_PROFILE_FILE: file },
   });
   let requests = 0;
@@ -76,18 +84,22 @@ async function main(): Promise<void> {
     const sequence = sequences[scenario];
     if (sequence === undefined)
       throw new Error(`no scenario ${scenario}: ${Object.keys(sequences).join(", ")}`);
-    // Warm up (JIT) before the profile starts.
+    const settle = async () => {
+      for (let c = 0; c < 10; c++)
+        await vmm(emulator.url, sid, "Guest.Action", "poweroff", { guest_name: cycleGuest(c) });
+    };
+    // Warm up (JIT) before the profile starts; a power cycle cut short leaves guests running.
     await runLoad({ url: emulator.url, pid: emulator.pid, seconds: 1, connections: 10, sequence });
+    await settle();
     process.kill(emulator.pid, "SIGUSR2");
     const load = await runLoad({ url: emulator.url, pid: emulator.pid, seconds, connections: 10, sequence });
     process.kill(emulator.pid, "SIGUSR2");
     for (let i = 0; i < 200 && !existsSync(file); i++) await sleep(25);
     requests = load.requests;
     process.stderr.write(
-      `${scenario}: ${fmt(load.rps)} req/s, ${fmt(load.cpuUs)} µs of CPU per request, ${load.failures} failed\n`,
+      `${scenario} (${runners.name}): ${fmt(load.rps)} req/s, ${fmt(load.cpuUs)} µs of CPU per request, ${load.failures} failed\n`,
     );
-    for (let c = 0; c < 10; c++)
-      await vmm(emulator.url, sid, "Guest.Action", "poweroff", { guest_name: cycleGuest(c) });
+    await settle();
   } finally {
     await emulator.stop();
   }

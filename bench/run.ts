@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../server/config";
+import { compileWithTsc, runnersFor } from "./build";
 import { benchColdStart, type ColdStartRow } from "./cold-start";
 import { benchControlPlane, type ControlPlaneTiming } from "./control-plane";
 import { writeSyntheticFixture } from "./fixtures";
@@ -47,6 +48,8 @@ const WRK_MISSING =
   "wrk is not installed, so only autocannon ran: `apt-get install wrk` (Debian, Ubuntu) or `brew install wrk` (macOS), then run `npm run bench` again.";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+/** How the servers ran (see bench/build.ts), for the tables' headers. */
+let runnerName = "tsx";
 
 /** How a cost grows between two sizes: the exponent k of cost ~ size^k, in words. */
 function growth(x1: number, y1: number, x2: number, y2: number): string {
@@ -333,18 +336,22 @@ async function main(): Promise<void> {
     const fixture = writeSyntheticFixture(workDir, 50);
     const generators: Generator[] = wrkPath() === undefined ? ["autocannon"] : ["autocannon", "wrk"];
     if (!generators.includes("wrk")) log(WRK_MISSING);
+    log("0/6 compiling with tsc");
+    const build = compileWithTsc(log);
+    const runners = runnersFor(build);
+    runnerName = runners.name;
     log("1/6 the stack's limit");
-    const stack = await benchStack({ fixture, workDir, ...settings, generators }, log);
+    const stack = await benchStack({ fixture, workDir, ...settings, generators, runners }, log);
     log("2/6 WireMock");
-    const wm = await benchWireMock({ fixture, workDir, ...settings }, log);
+    const wm = await benchWireMock({ fixture, workDir, ...settings, runner: runners.emulator }, log);
     log("3/6 cold start");
-    const cold = await benchColdStart({ fixture, workDir, runs: settings.coldRuns }, log);
+    const cold = await benchColdStart({ fixture, workDir, runs: settings.coldRuns, build }, log);
     log("4/6 scale");
-    const scale = await benchScale({ workDir, ...settings }, log);
+    const scale = await benchScale({ workDir, ...settings, runner: runners.emulator }, log);
     log("5/6 control plane");
     const controlPlane = await benchControlPlane(settings.controlRuns);
     log("6/6 logins");
-    const logins = await benchLogin({ fixture, workDir, ...settings }, log);
+    const logins = await benchLogin({ fixture, workDir, ...settings, runners }, log);
     let commit = "unknown";
     try {
       commit = execSync("git rev-parse --short HEAD", { cwd: PROJECT_ROOT, encoding: "utf8" }).trim();
@@ -355,7 +362,7 @@ async function main(): Promise<void> {
     const lines = [
       "# Benchmarks",
       "",
-      `Run ${new Date(started).toISOString()} at commit ${commit}${quick ? " (--quick)" : ""}; Node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? "?"}, load average ${loadavg()
+      `Run ${new Date(started).toISOString()} at commit ${commit}${quick ? " (--quick)" : ""}; servers run ${runnerName === "compiled" ? "compiled by tsc (bench/build.ts)" : "through tsx's loader (VMM_BENCH_RUNNER=tsx)"} except in section 3; Node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? "?"}, load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(" ")} at the end; ${((Date.now() - started) / 1000).toFixed(0)} s.`,
       "",

@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 import { getJson, keyReady, login, vmm, vmmQuery } from "./client";
 import { BENCH_NETWORK_ID, BENCH_STORAGE_ID, writeSyntheticFixture } from "./fixtures";
 import { median, percentile } from "./load";
-import { peakRssMiB, rssMiB, spawnEmulator } from "./procs";
+import { peakRssMiB, type Runner, rssMiB, spawnEmulator } from "./procs";
 
 export interface SizeRow {
   readonly guests: number;
@@ -94,10 +94,15 @@ async function createThroughTask(url: string, sid: string, name: string): Promis
   }
 }
 
-async function measureSize(workDir: string, guests: number, samples: number): Promise<SizeRow> {
+async function measureSize(
+  workDir: string,
+  guests: number,
+  samples: number,
+  runner: Runner,
+): Promise<SizeRow> {
   const fixture = writeSyntheticFixture(workDir, guests);
   const t0 = performance.now();
-  const child = await spawnEmulator({ fixture, db: ":memory:", timeScale: "instant" });
+  const child = await spawnEmulator({ fixture, db: ":memory:", timeScale: "instant", runner });
   const startMs = performance.now() - t0;
   try {
     await keyReady(child.url);
@@ -166,9 +171,10 @@ async function measureCreates(
   inventory: number,
   count: number,
   label: string,
+  runner: Runner,
 ): Promise<CreateRow> {
   const fixture = writeSyntheticFixture(workDir, inventory);
-  const child = await spawnEmulator({ fixture, db: ":memory:", timeScale: "instant" });
+  const child = await spawnEmulator({ fixture, db: ":memory:", timeScale: "instant", runner });
   try {
     await keyReady(child.url);
     const sid = await login(child.url);
@@ -190,10 +196,10 @@ async function measureCreates(
   }
 }
 
-async function measureConcurrent(workDir: string, tasks: number): Promise<ConcurrentRow> {
+async function measureConcurrent(workDir: string, tasks: number, runner: Runner): Promise<ConcurrentRow> {
   const fixture = writeSyntheticFixture(workDir, 50);
   // Realtime: a create's task runs 5 s, so all of them run side by side.
-  const child = await spawnEmulator({ fixture, db: ":memory:", timeScale: "realtime" });
+  const child = await spawnEmulator({ fixture, db: ":memory:", timeScale: "realtime", runner });
   try {
     await keyReady(child.url);
     const sid = await login(child.url);
@@ -246,22 +252,37 @@ export async function benchScale(
     creates: number;
     concurrent: number;
     samples: number;
+    runner: Runner;
   },
   log: (line: string) => void,
 ): Promise<ScaleResult> {
   const sizes: SizeRow[] = [];
   for (const n of options.sizes) {
-    sizes.push(await measureSize(options.workDir, n, options.samples));
+    sizes.push(await measureSize(options.workDir, n, options.samples, options.runner));
     log(`  scale: ${n} guests`);
   }
   const creates = [
-    await measureCreates(options.workDir, 10, options.creates, `${options.creates} creates from 10 guests`),
+    await measureCreates(
+      options.workDir,
+      10,
+      options.creates,
+      `${options.creates} creates from 10 guests`,
+      options.runner,
+    ),
   ];
   const largest = options.sizes.at(-1) ?? 10;
   const few = Math.max(10, Math.floor(options.creates / 10));
-  creates.push(await measureCreates(options.workDir, largest, few, `${few} creates from ${largest} guests`));
+  creates.push(
+    await measureCreates(
+      options.workDir,
+      largest,
+      few,
+      `${few} creates from ${largest} guests`,
+      options.runner,
+    ),
+  );
   log("  scale: creates through tasks");
-  const concurrent = await measureConcurrent(options.workDir, options.concurrent);
+  const concurrent = await measureConcurrent(options.workDir, options.concurrent, options.runner);
   log("  scale: concurrent tasks");
   return { sizes, creates, concurrent };
 }

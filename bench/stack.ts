@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Runners } from "./build";
 import { getJson, keyReady, login, loginQuery, vmm, vmmQuery } from "./client";
 import { type Generator, type LoadResult, medianResult, runLoad } from "./load";
 import { type Child, spawnEmulator, spawnListening } from "./procs";
@@ -30,6 +31,7 @@ export interface StackOptions {
   readonly seconds: number;
   readonly connections: number;
   readonly generators: readonly Generator[];
+  readonly runners: Runners;
 }
 
 interface Scenario {
@@ -120,7 +122,12 @@ async function settle(url: string, sid: string, connections: number): Promise<vo
 }
 
 export async function benchStack(options: StackOptions, log: (line: string) => void): Promise<StackRow[]> {
-  const emulator = await spawnEmulator({ fixture: options.fixture, db: ":memory:", timeScale: "instant" });
+  const emulator = await spawnEmulator({
+    fixture: options.fixture,
+    db: ":memory:",
+    timeScale: "instant",
+    runner: options.runners.emulator,
+  });
   let bare: Child | undefined;
   try {
     await keyReady(emulator.url);
@@ -131,7 +138,7 @@ export async function benchStack(options: StackOptions, log: (line: string) => v
     for (const s of list) answers[s.key] = s.body;
     answers["SYNO.Virtualization.API.Guest.Action poweroff"] = '{"success":true}';
     writeFileSync(answersFile, JSON.stringify(answers));
-    bare = await spawnListening(process.execPath, ["--import", "tsx", "bench/bare-server.ts", answersFile]);
+    bare = await spawnListening(process.execPath, [...options.runners.script("bare-server"), answersFile]);
 
     const servers = { bare, emulator } as const;
     type Runs = { bare: LoadResult[]; emulator: LoadResult[] };

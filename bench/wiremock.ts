@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from "../server/config";
 import { DSM_HEADERS } from "../server/dsm/envelope";
 import { keyReady, login, loginQuery, vmmQuery, waitUntil } from "./client";
 import { type LoadResult, median, medianResult, runLoad } from "./load";
-import { type Child, spawnEmulator } from "./procs";
+import { type Child, type Runner, spawnEmulator } from "./procs";
 
 export interface WireMockRow {
   readonly wiremock: LoadResult;
@@ -95,6 +95,7 @@ export async function benchWireMock(
     seconds: number;
     connections: number;
     coldRuns: number;
+    runner: Runner;
   },
   log: (line: string) => void,
 ): Promise<WireMockRow | undefined> {
@@ -108,6 +109,7 @@ export async function benchWireMock(
     fixture: options.fixture,
     db: ":memory:",
     timeScale: "instant",
+    runner: options.runner,
   });
   let wm: WireMock | undefined;
   try {
@@ -147,7 +149,12 @@ export async function benchWireMock(
       coldWm.push(performance.now() - t0);
       await w.stop();
       const t1 = performance.now();
-      const e = await spawnEmulator({ fixture: options.fixture, db: ":memory:", timeScale: "instant" });
+      const e = await spawnEmulator({
+        fixture: options.fixture,
+        db: ":memory:",
+        timeScale: "instant",
+        runner: options.runner,
+      });
       await waitUntil(() => ok(`${e.url}/webapi/auth.cgi?${loginQuery()}`), 60_000, 2);
       coldEmu.push(performance.now() - t1);
       await e.stop();
