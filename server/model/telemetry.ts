@@ -7,9 +7,18 @@
 import { createHash } from "node:crypto";
 import type { MiB } from "./units";
 
+/** Phases worked out, by guest id (a pure function of the id; every list of running guests asks). */
+const phases = new Map<string, number>();
+
 /** 0..1, fixed per guest: where its wave starts. */
 function phaseOf(guestId: string): number {
-  return createHash("sha256").update(guestId).digest().readUInt32BE(0) / 2 ** 32;
+  let phase = phases.get(guestId);
+  if (phase === undefined) {
+    phase = createHash("sha256").update(guestId).digest().readUInt32BE(0) / 2 ** 32;
+    if (phases.size >= 100_000) phases.clear();
+    phases.set(guestId, phase);
+  }
+  return phase;
 }
 
 const wave = (now: number, periodMinutes: number, phase: number) =>

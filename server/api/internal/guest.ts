@@ -20,11 +20,13 @@ import { ErrorAnswer } from "../../dsm/errors";
 import { type ApiOperations, type CallContext, op } from "../../dsm/operation";
 import type { Ref } from "../../model/context";
 import { editGuest, findGuest, mountIsos } from "../../model/guests";
-import { ONLINE } from "../../model/status";
+import type { Usage } from "../../model/telemetry";
 import type { Group } from "../../store/changes";
 import type { GuestRecord } from "../../store/guests";
+import type { Store } from "../../store/index";
+import type { SystemRow } from "../../store/system";
 import { INTERNAL_REFUSALS } from "./codes";
-import { inventoryOf, presentGuest, presentSetting } from "./present";
+import { type Inventory, inventoryOf, presentGuest, presentSetting, usageIn } from "./present";
 
 const guestRef = { guest_id: ref(), guest_name: ref() };
 const refOf = (p: { guest_id?: string | undefined; guest_name?: string | undefined }): Ref =>
@@ -54,43 +56,70 @@ const autorunCodec = z
   });
 
 function present(ctx: CallContext) {
-  const inv = inventoryOf(ctx.store.inventory.hosts(), ctx.store.inventory.storages());
-  return (g: Parameters<typeof presentGuest>[0]) => presentGuest(g, inv, ctx.now);
+  const { inv } = inventoryFor(ctx.store);
+  return (g: GuestRecord) => presentGuest(g, inv, ctx.now);
 }
 
 /**
- * Serialised guests of the list, keyed weakly by the store's records (the same object until the
- * guest changes). A guest that is off reads only its record and the hosts and storages, kept
- * until the inventory changes; a running one's usage figures move with the clock, so it is
- * kept only while its figures come out the same. The list is those fragments joined: the bytes
- * JSON.stringify writes. The last answer is reused, encoded, while its text comes out the same.
+ * What the list was made from, kept weakly with the store's own objects, which stay the same
+ * until what they hold changes (the records array, each record, the system row), and with the
+ * moment it was made, valid while no host, storage or network changes (a guest shows its host's
+ * name and memory, and its storage's host while it is off). A guest's serialisation is kept with
+ * its record while that holds and, for a running guest, its usage figures (which move with the
+ * clock) come out the same; the answer, encoded, while all of that holds. The list is the
+ * fragments joined: the bytes JSON.stringify writes. Nothing is held once the store has moved
+ * on, and emulators never share an entry.
  */
-const fragments = new WeakMap<GuestRecord, { readonly stamp: number; readonly text: string }>();
+interface Made {
+  readonly stamp: number;
+  readonly usage: string;
+}
 const INVENTORY: readonly Group[] = ["inventory"];
-let lastList: RawJson | undefined;
+const inventories = new WeakMap<Store, { readonly stamp: number; readonly inv: Inventory }>();
+const fragments = new WeakMap<GuestRecord, Made & { readonly text: string }>();
+const lists = new WeakMap<GuestRecord[], Made & { readonly system: SystemRow; readonly answer: RawJson }>();
+
+const figures = (u: Usage | undefined) => (u === undefined ? "" : `${u.cpuPerMille}/${u.ramUsed}`);
+
+/** The hosts and storages as a guest's presentation reads them (fixed until the inventory changes). */
+function inventoryFor(store: Store): { readonly stamp: number; readonly inv: Inventory } {
+  const kept = inventories.get(store);
+  if (kept !== undefined && store.changes.unchanged(kept.stamp, INVENTORY)) return kept;
+  const made = {
+    stamp: store.changes.stamp(),
+    inv: inventoryOf(store.inventory.hosts(), store.inventory.storages()),
+  };
+  inventories.set(store, made);
+  return made;
+}
 
 function listAnswer(ctx: CallContext): RawJson {
-  const { store } = ctx;
+  const { store, now } = ctx;
+  const records = store.guests.list();
   const system = store.system.get();
-  const statuses = store.inventory.hostStatuses();
-  const frozen = statuses.filter((s) => s === "inaccessible").length;
-  let presenter: ReturnType<typeof present> | undefined;
-  const fragment = (g: GuestRecord): string => {
-    const kept = fragments.get(g);
-    const online = ONLINE.has(g.status);
-    if (kept !== undefined && !online && store.changes.unchanged(kept.stamp, INVENTORY)) return kept.text;
-    const stamp = store.changes.stamp();
-    presenter ??= present(ctx);
-    const text = JSON.stringify(presenter(g));
-    if (!online) fragments.set(g, { stamp, text });
+  const { stamp, inv } = inventoryFor(store);
+  const usages = records.map((g) => usageIn(g, inv, now));
+  const usage = usages.map(figures).join(",");
+  const kept = lists.get(records);
+  if (kept !== undefined && kept.stamp === stamp && kept.system === system && kept.usage === usage)
+    return kept.answer;
+  const fragment = (g: GuestRecord, i: number): string => {
+    const own = figures(usages[i]);
+    const made = fragments.get(g);
+    if (made !== undefined && made.stamp === stamp && made.usage === own) return made.text;
+    const text = JSON.stringify(presentGuest(g, inv, now, usages[i]));
+    fragments.set(g, { stamp, usage: own, text });
     return text;
   };
-  const text = `{"canHA":${system.ha_enabled === 1},"canMove":${system.pro_licence === 1},"guests":[${store.guests
-    .list()
-    .map(fragment)
-    .join(",")}],"is_freeze":${frozen * 2 > statuses.length}}`;
-  if (lastList?.text !== text) lastList = new RawJson(text);
-  return lastList;
+  const statuses = store.inventory.hostStatuses();
+  const frozen = statuses.filter((status) => status === "inaccessible").length;
+  const answer = new RawJson(
+    `{"canHA":${system.ha_enabled === 1},"canMove":${system.pro_licence === 1},"guests":[${records
+      .map(fragment)
+      .join(",")}],"is_freeze":${frozen * 2 > statuses.length}}`,
+  );
+  lists.set(records, { stamp, usage, system, answer });
+  return answer;
 }
 
 export const internalGuestApi: ApiOperations<"SYNO.Virtualization.Guest"> = {

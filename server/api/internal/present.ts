@@ -7,7 +7,7 @@
  */
 import { freeCpu, freeRam } from "../../model/placement";
 import { isHostOffline, ONLINE, storageStatus } from "../../model/status";
-import { usageOf } from "../../model/telemetry";
+import { type Usage, usageOf } from "../../model/telemetry";
 import { kibFromMib } from "../../model/units";
 import type { GuestRecord } from "../../store/guests";
 import type { ImageRecord } from "../../store/images";
@@ -35,14 +35,21 @@ function statusType(status: string): string {
   return "healthy";
 }
 
-export function presentGuest(g: GuestRecord, inv: Inventory, now: number) {
+/** The host a guest is shown on: the one it runs on, or, while it is off, its storage's (repo's). */
+function hostOf(g: GuestRecord, inv: Inventory): HostRow | undefined {
   const storage = inv.storages.get(g.storage_id);
-  // A guest that is off still belongs to a host: the one its storage (repo) is on.
-  const host = inv.hosts.get(g.host_id ?? storage?.host_id ?? "");
+  return inv.hosts.get(g.host_id ?? storage?.host_id ?? "");
+}
+
+/** A running guest's usage figures at `now` (what of its presentation moves with the clock). */
+export function usageIn(g: GuestRecord, inv: Inventory, now: number): Usage | undefined {
+  if (!ONLINE.has(g.status)) return undefined;
+  return usageOf(g.guest_id, g.vcpu_num, g.vram_size, hostOf(g, inv)?.total_cpu_core ?? 1, now);
+}
+
+export function presentGuest(g: GuestRecord, inv: Inventory, now: number, usage = usageIn(g, inv, now)) {
+  const host = hostOf(g, inv);
   const online = ONLINE.has(g.status);
-  const usage = online
-    ? usageOf(g.guest_id, g.vcpu_num, g.vram_size, host?.total_cpu_core ?? 1, now)
-    : undefined;
   return {
     autorun: g.autorun,
     birth_info: { desc: "", from: "vmm", method: "create" },

@@ -1,15 +1,28 @@
 /** SYNO.Virtualization.API.Host `list`: free CPU threads and RAM (MB) count every guest placed there. */
 import { z } from "zod";
+import { RawJson } from "../../dsm/envelope";
 import { type ApiOperations, op } from "../../dsm/operation";
+import type { HostRow } from "../../store/inventory";
 import { PUBLIC_REFUSALS } from "./codes";
 import { presentHost } from "./present";
+
+/** The answer for each hosts array the store hands out (the same one until a host or guest changes). */
+const answers = new WeakMap<readonly HostRow[], RawJson>();
 
 export const hostApi: ApiOperations<"SYNO.Virtualization.API.Host"> = {
   refusals: PUBLIC_REFUSALS,
   methods: {
     list: op({
       params: z.object({}),
-      run: (ctx) => ({ hosts: ctx.store.inventory.hosts().map(presentHost) }),
+      run: (ctx) => {
+        const hosts = ctx.store.inventory.hosts();
+        let answer = answers.get(hosts);
+        if (answer === undefined) {
+          answer = new RawJson(JSON.stringify({ hosts: hosts.map(presentHost) }));
+          answers.set(hosts, answer);
+        }
+        return answer;
+      },
     }),
   },
 };

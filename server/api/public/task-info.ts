@@ -8,15 +8,30 @@
 import { z } from "zod";
 import { isKnownCode } from "../../../spec/errors";
 import { taskParams } from "../../dsm/codecs";
+import { RawJson } from "../../dsm/envelope";
 import { ErrorAnswer } from "../../dsm/errors";
 import { type ApiOperations, op } from "../../dsm/operation";
 import { clearTask, readTask } from "../../model/tasks";
 import { PUBLIC_REFUSALS } from "./codes";
 
+/** The list's answer for each ids array the store hands out (the same one until a task changes). */
+const lists = new WeakMap<readonly string[], RawJson>();
+
 export const taskInfoApi: ApiOperations<"SYNO.Virtualization.API.Task.Info"> = {
   refusals: PUBLIC_REFUSALS,
   methods: {
-    list: op({ params: z.object({}), run: (ctx) => ({ task_ids: ctx.store.tasks.ids() }) }),
+    list: op({
+      params: z.object({}),
+      run: (ctx) => {
+        const ids = ctx.store.tasks.ids();
+        let answer = lists.get(ids);
+        if (answer === undefined) {
+          answer = new RawJson(JSON.stringify({ task_ids: ids }));
+          lists.set(ids, answer);
+        }
+        return answer;
+      },
+    }),
     get: op({
       params: taskParams(),
       run: (ctx, id) => {
