@@ -80,15 +80,13 @@ export class InventoryStore {
   #keptHosts: { stamp: number; rows: HostRow[] } | undefined;
   #keptStatuses: { stamp: number; statuses: string[] } | undefined;
   #keptStorages: { stamp: number; rows: StorageRow[] } | undefined;
+  #keptHostNetworks: { stamp: number; pairs: Set<string> } | undefined;
   readonly #hosts;
   readonly #statuses;
   readonly #storages;
-  readonly #storageById;
-  readonly #storageByName;
   readonly #networks;
   readonly #networkById;
   readonly #networkByName;
-  readonly #hostHasNetwork;
   readonly #hostIdByRef;
   readonly #storageIdByRef;
   readonly #networkHosts;
@@ -100,17 +98,12 @@ export class InventoryStore {
     this.#hosts = db.prepare<[], HostRow>(`${HOSTS} GROUP BY h.host_id ORDER BY h.seq`);
     this.#statuses = db.prepare<[], string>("SELECT status FROM hosts ORDER BY seq").pluck();
     this.#storages = db.prepare<[], StorageRow>(`${STORAGES} ORDER BY s.seq`);
-    this.#storageById = db.prepare<[string], StorageRow>(`${STORAGES} WHERE s.storage_id = ?`);
-    this.#storageByName = db.prepare<[string], StorageRow>(`${STORAGES} WHERE s.storage_name = ?`);
     this.#networks = db.prepare<[], NetworkRow>("SELECT network_id, network_name FROM networks ORDER BY seq");
     this.#networkById = db.prepare<[string], NetworkRow>(
       "SELECT network_id, network_name FROM networks WHERE network_id = ?",
     );
     this.#networkByName = db.prepare<[string], NetworkRow>(
       "SELECT network_id, network_name FROM networks WHERE network_name = ?",
-    );
-    this.#hostHasNetwork = db.prepare<[string, string], { n: number }>(
-      "SELECT 1 AS n FROM host_networks WHERE host_id = ? AND network_id = ?",
     );
     // Ids win over names, as DSM's own `*_id` / `*_name` pairs do.
     this.#hostIdByRef = db
@@ -164,22 +157,19 @@ export class InventoryStore {
     this.#keptStatuses = { stamp, statuses };
     return statuses;
   }
+  /** Every storage in the cluster's order (rows of the caller's own). */
   storages(): StorageRow[] {
-    let kept = this.#keptStorages;
-    if (kept === undefined || !this.#changes.unchanged(kept.stamp, STORAGES_AND_IMAGES)) {
-      kept = { stamp: this.#changes.stamp(), rows: this.#storages.all() };
-      this.#keptStorages = kept;
-    }
-    return kept.rows.map((s) => this.#withVdisks({ ...s }));
+    return this.#keptStorageRows().map((s) => this.#withVdisks({ ...s }));
   }
   storage(ref: { id?: string | undefined; name?: string | undefined }): StorageRow | undefined {
+    const rows = this.#keptStorageRows();
     const row =
       ref.id !== undefined
-        ? this.#storageById.get(ref.id)
+        ? rows.find((s) => s.storage_id === ref.id)
         : ref.name !== undefined
-          ? this.#storageByName.get(ref.name)
+          ? rows.find((s) => s.storage_name === ref.name)
           : undefined;
-    return row === undefined ? undefined : this.#withVdisks(row);
+    return row === undefined ? undefined : this.#withVdisks({ ...row });
   }
   networks(): NetworkRow[] {
     return this.#networks.all();
@@ -190,7 +180,15 @@ export class InventoryStore {
     return undefined;
   }
   hostHasNetwork(hostId: string, networkId: string): boolean {
-    return this.#hostHasNetwork.get(hostId, networkId) !== undefined;
+    let kept = this.#keptHostNetworks;
+    if (kept === undefined || !this.#changes.unchanged(kept.stamp, INVENTORY)) {
+      const pairs = new Set<string>();
+      for (const [network, hosts] of this.networkHosts())
+        for (const host of hosts) pairs.add(`${host}\n${network}`);
+      kept = { stamp: this.#changes.stamp(), pairs };
+      this.#keptHostNetworks = kept;
+    }
+    return kept.pairs.has(`${hostId}\n${networkId}`);
   }
   /** A host by a value that is either its id or its name (the control plane's `:ref`). */
   hostIdOf(ref: string): string | undefined {
@@ -227,6 +225,16 @@ export class InventoryStore {
       size: orNull(c.size),
       other_used: orNull(c.other_used),
     });
+  }
+
+  /** The storages without their vdisks' space, kept until a storage, host or image changes. */
+  #keptStorageRows(): StorageRow[] {
+    let kept = this.#keptStorages;
+    if (kept === undefined || !this.#changes.unchanged(kept.stamp, STORAGES_AND_IMAGES)) {
+      kept = { stamp: this.#changes.stamp(), rows: this.#storages.all() };
+      this.#keptStorages = kept;
+    }
+    return kept.rows;
   }
 
   /** The row with its vdisks' space added to `used` (a row of the caller's own). */
