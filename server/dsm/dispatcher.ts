@@ -3,8 +3,9 @@
  * method (103); then, in one transaction, apply what time made due (the tick), check the
  * session (119/106/105), consult the fault hooks, apply the cluster rules to changes
  * (500/501/600), parse the parameters (the family's bad-parameter code) and run the handler,
- * whose writes roll back alone when it fails. It knows nothing of HTTP: the HTTP layer
- * (http.ts) gathers the request and renders the answer.
+ * whose writes roll back alone when it fails. A read on an in-memory database needs no
+ * transaction (Store.read). It knows nothing of HTTP: the HTTP layer (http.ts) gathers the
+ * request and renders the answer.
  */
 import { type ApiSpec, apiSpec, type Cgi, guardedByCluster, type MethodSpec } from "../../spec/apis";
 import { BAD_PARAMETER } from "../../spec/errors";
@@ -179,6 +180,7 @@ function runInTransaction(
   const writes = methodSpec.changes || tick.isDue(now);
   let verdict: FaultVerdict | undefined;
   const run = (): DsmAnswer => {
+    const opened = store.changes.stamp();
     tick.apply(now);
     let session: SessionRow | undefined;
     let caller: CallerAccount | undefined;
@@ -241,24 +243,51 @@ function runInTransaction(
     // doing so, without max-age), so a cookie client's session stays fresh in its jar.
     if (byCookie && session !== undefined && req.cgi === "entry.cgi")
       cookies.push(reissuedCookie(session.sid, now));
+    // A refused change leaves nothing behind. When the call wrote before it (the tick, the
+    // session's last use), the change runs in a savepoint that rolls back alone; otherwise a
+    // refusal that wrote rolls the whole transaction back (a savepoint costs two statements).
+    const savepoint = methodSpec.changes && store.changes.stamp() !== opened;
+    const before = store.changes.stamp();
     try {
-      // A change runs in a savepoint, so a refused change leaves nothing behind.
-      const data = methodSpec.changes ? store.immediate(() => operation.call(ctx)) : operation.call(ctx);
+      const data = savepoint ? store.immediate(() => operation.call(ctx)) : operation.call(ctx);
       if (data instanceof ErrorAnswer) return fail(data.code, data.errors);
       return { success: true, data, cookies };
     } catch (err) {
-      if (err instanceof DsmError) return fail(err.code, err.errors);
-      if (err instanceof Refusal) return fail(codeOf(api, err.reason));
-      if (err instanceof BadParameters) return fail(BAD_PARAMETER[spec.errors]);
-      throw err;
+      const refused = refusalAnswer(err, api, spec, fail);
+      if (refused === undefined) throw err;
+      if (methodSpec.changes && !savepoint && store.changes.stamp() !== before) throw new Undone(refused);
+      return refused;
     }
   };
   try {
-    const answer = writes ? store.immediate(run) : store.deferred(run);
+    const answer = writes ? store.immediate(run) : store.read(run);
     return { answer, verdict };
+  } catch (err) {
+    if (err instanceof Undone) return { answer: err.answer, verdict };
+    throw err;
   } finally {
     tick.settle();
   }
+}
+
+/** A refused change that wrote: thrown to roll the call's transaction back, then answered. */
+class Undone extends Error {
+  constructor(readonly answer: DsmAnswer) {
+    super("refused change undone");
+  }
+}
+
+/** The answer to a handler's refusal (a DSM code, the model's reason, bad parameters), if it is one. */
+function refusalAnswer(
+  err: unknown,
+  api: ApiOperations<never>,
+  spec: ApiSpec,
+  fail: (code: number, errors?: DsmErrorDetail) => DsmAnswer,
+): DsmAnswer | undefined {
+  if (err instanceof DsmError) return fail(err.code, err.errors);
+  if (err instanceof Refusal) return fail(codeOf(api, err.reason));
+  if (err instanceof BadParameters) return fail(BAD_PARAMETER[spec.errors]);
+  return undefined;
 }
 
 /**

@@ -78,6 +78,17 @@ export class Store {
     }
   }
 
+  /**
+   * Runs `fn`, work that reads (and at most writes single rows: a session's last use, a task
+   * read away), in a deferred transaction; in an in-memory database, which no other connection
+   * can reach, without one: nothing can come between its reads, and BEGIN and COMMIT would be
+   * a call's largest SQL cost.
+   */
+  read<T>(fn: () => T): T {
+    if (this.#db.memory && !this.#db.inTransaction) return fn();
+    return this.#run(fn, false);
+  }
+
   get inTransaction(): boolean {
     return this.#db.inTransaction;
   }

@@ -11,7 +11,7 @@ import { DEFAULT_FIXTURE } from "../../server/config";
 import { loadFixtureFile } from "../../server/fixture";
 import { openDatabase } from "../../server/store/db";
 import { Store } from "../../server/store/index";
-import { ACCOUNTS, GUESTS, HOSTS, STORAGES } from "../fixture-ids";
+import { ACCOUNTS, GUESTS, HOSTS, IMAGES, STORAGES } from "../fixture-ids";
 import {
   createGuest,
   expectDsmError,
@@ -151,6 +151,47 @@ describe("answers kept between calls follow every change", () => {
     expectDsmError(await login(ACCOUNTS.admin.passwd), 400);
     expectSuccess(await login("a new password"));
     await t.emu.admin.loadFixture(fixtureWith(() => {}));
+  });
+});
+
+describe("a refused change leaves nothing behind", () => {
+  const setInternal = (params: Record<string, string>) =>
+    t.emu.get("entry.cgi", {
+      api: "SYNO.Virtualization.Guest",
+      version: "1",
+      method: "set",
+      _sid: t.sid,
+      guest_id: GUESTS.syno.id,
+      ...params,
+    });
+  const rename = { name: "syno-renamed", iso_images: JSON.stringify([IMAGES.disk.id, "unmounted"]) };
+
+  it("a rename refused by its ISO slot after the rename was written answers 906 and renames nothing", async () => {
+    expectDsmError(await setInternal(rename), 906);
+    expect(await names()).toContain("syno");
+    expect(await names()).not.toContain("syno-renamed");
+  });
+
+  it("the same, in a call whose tick wrote first (a boot ended), keeps the tick's work", async () => {
+    const slow = await t.start({ timeScale: "realtime" });
+    const sid = await slow.login();
+    expectSuccess(await slow.vmm(sid, "Guest.Action", "poweron", { guest_name: "syno" }));
+    slow.clock.advance(3_000);
+    // The boot ends at this call's tick, before the set is tried.
+    const refused = await slow.get("entry.cgi", {
+      api: "SYNO.Virtualization.Guest",
+      version: "1",
+      method: "set",
+      _sid: sid,
+      guest_id: GUESTS.syno.id,
+      ...rename,
+    });
+    expectDsmError(refused, 906);
+    const list = expectSuccess(await slow.vmm(sid, "Guest", "list")).guests as Listed[];
+    expect(list.find((g) => g.guest_id === GUESTS.syno.id)).toMatchObject({
+      guest_name: "syno",
+      status: "running",
+    });
   });
 });
 
