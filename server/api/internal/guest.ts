@@ -15,7 +15,7 @@
  */
 import { z } from "zod";
 import { bool, int, json, ref, text } from "../../dsm/codecs";
-import { RawJson } from "../../dsm/envelope";
+import { jsonArrayParts, RawJson } from "../../dsm/envelope";
 import { ErrorAnswer } from "../../dsm/errors";
 import { type ApiOperations, type CallContext, op } from "../../dsm/operation";
 import type { Ref } from "../../model/context";
@@ -76,7 +76,7 @@ interface Made {
 }
 const INVENTORY: readonly Group[] = ["inventory"];
 const inventories = new WeakMap<Store, { readonly stamp: number; readonly inv: Inventory }>();
-const fragments = new WeakMap<GuestRecord, Made & { readonly text: string }>();
+const fragments = new WeakMap<GuestRecord, Made & { readonly bytes: Buffer }>();
 const lists = new WeakMap<GuestRecord[], Made & { readonly system: SystemRow; readonly answer: RawJson }>();
 
 const figures = (u: Usage | undefined) => (u === undefined ? "" : `${u.cpuPerMille}/${u.ramUsed}`);
@@ -103,20 +103,22 @@ function listAnswer(ctx: CallContext): RawJson {
   const kept = lists.get(records);
   if (kept !== undefined && kept.stamp === stamp && kept.system === system && kept.usage === usage)
     return kept.answer;
-  const fragment = (g: GuestRecord, i: number): string => {
+  const fragment = (g: GuestRecord, i: number): Buffer => {
     const own = figures(usages[i]);
     const made = fragments.get(g);
-    if (made !== undefined && made.stamp === stamp && made.usage === own) return made.text;
-    const text = JSON.stringify(presentGuest(g, inv, now, usages[i]));
-    fragments.set(g, { stamp, usage: own, text });
-    return text;
+    if (made !== undefined && made.stamp === stamp && made.usage === own) return made.bytes;
+    const bytes = Buffer.from(JSON.stringify(presentGuest(g, inv, now, usages[i])), "utf8");
+    fragments.set(g, { stamp, usage: own, bytes });
+    return bytes;
   };
   const statuses = store.inventory.hostStatuses();
   const frozen = statuses.filter((status) => status === "inaccessible").length;
   const answer = new RawJson(
-    `{"canHA":${system.ha_enabled === 1},"canMove":${system.pro_licence === 1},"guests":[${records
-      .map(fragment)
-      .join(",")}],"is_freeze":${frozen * 2 > statuses.length}}`,
+    jsonArrayParts(
+      `{"canHA":${system.ha_enabled === 1},"canMove":${system.pro_licence === 1},"guests":`,
+      records.map(fragment),
+      `,"is_freeze":${frozen * 2 > statuses.length}}`,
+    ),
   );
   lists.set(records, { stamp, usage, system, answer });
   return answer;

@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { bool, int, json, jsonInt, ref, requiredText, text } from "../../dsm/codecs";
-import { RawJson } from "../../dsm/envelope";
+import { jsonArrayParts, RawJson } from "../../dsm/envelope";
 import { ErrorAnswer } from "../../dsm/errors";
 import { type ApiOperations, op } from "../../dsm/operation";
 import { createGuest, deleteGuest, editGuest, findGuest, type VnicSpec } from "../../model/guests";
@@ -53,16 +53,16 @@ function networkOf(v: z.output<typeof vnicSpec>): VnicSpec["network"] {
  * once the store has moved on, and emulators never share an entry.
  */
 const serialised = new WeakMap<GuestRecord[], RawJson>();
-const fragments = new WeakMap<GuestRecord, string>();
+const fragments = new WeakMap<GuestRecord, Buffer>();
 const answers = new WeakMap<GuestRecord, RawJson>();
 
-function fragmentOf(record: GuestRecord): string {
-  let text = fragments.get(record);
-  if (text === undefined) {
-    text = JSON.stringify(presentGuest(record));
-    fragments.set(record, text);
+function fragmentOf(record: GuestRecord): Buffer {
+  let bytes = fragments.get(record);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(presentGuest(record)), "utf8");
+    fragments.set(record, bytes);
   }
-  return text;
+  return bytes;
 }
 
 export const guestApi: ApiOperations<"SYNO.Virtualization.API.Guest"> = {
@@ -74,7 +74,7 @@ export const guestApi: ApiOperations<"SYNO.Virtualization.API.Guest"> = {
         const records = ctx.store.guests.list();
         let answer = serialised.get(records);
         if (answer === undefined) {
-          answer = new RawJson(`{"guests":[${records.map(fragmentOf).join(",")}]}`);
+          answer = new RawJson(jsonArrayParts('{"guests":', records.map(fragmentOf), "}"));
           serialised.set(records, answer);
         }
         return answer;
@@ -86,7 +86,7 @@ export const guestApi: ApiOperations<"SYNO.Virtualization.API.Guest"> = {
         const record = ctx.store.guests.record(findGuest(ctx.store, refOf(p.guest_id, p.guest_name)));
         let answer = answers.get(record);
         if (answer === undefined) {
-          answer = new RawJson(fragmentOf(record));
+          answer = new RawJson([fragmentOf(record)]);
           answers.set(record, answer);
         }
         return answer;
