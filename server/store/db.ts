@@ -44,3 +44,29 @@ export function migrate(db: Db): void {
     }
   })();
 }
+
+/**
+ * Runs `work`, which replaces whole tables, in one transaction with foreign-key enforcement off,
+ * then (with `check`) checks the whole database once before the commit, throwing SQLite's own
+ * error on a violation: deleting a parent table row by row to cascade, and inserting each child
+ * with a lookup of its parent, cost more than the rows themselves. Inside an outer transaction
+ * SQLite cannot switch enforcement off; the checks are then deferred to that commit.
+ */
+export function replaceTables(db: Db, work: () => void, check: boolean): void {
+  if (db.inTransaction) {
+    db.pragma("defer_foreign_keys = ON");
+    db.transaction(work)();
+    return;
+  }
+  const enforced = db.pragma("foreign_keys", { simple: true }) === 1;
+  if (enforced) db.pragma("foreign_keys = OFF");
+  try {
+    db.transaction(() => {
+      work();
+      if (check && enforced && (db.pragma("foreign_key_check") as unknown[]).length > 0)
+        throw new Error("FOREIGN KEY constraint failed");
+    })();
+  } finally {
+    if (enforced) db.pragma("foreign_keys = ON");
+  }
+}

@@ -257,6 +257,23 @@ describe("the store's caches, below the wire", () => {
     expect(first.deferred(() => statusIn(first, "syno"))).toBe("running");
   });
 
+  it("after a restore and a seed, references are enforced again: a guest's delete takes its vdisks", () => {
+    const store = seeded();
+    const image = store.snapshots.capture();
+    store.immediate(() => store.guests.setPower(GUESTS.syno.id, "running", HOSTS.first.id, null));
+    store.snapshots.restore(image);
+    store.seed(loadFixtureFile(DEFAULT_FIXTURE), TEST_EPOCH);
+    const before = store.guests.vdiskUse().count;
+    const vdisks = store.guests.list().find((g) => g.guest_id === GUESTS.win10.id)?.vdisks.length ?? 0;
+    expect(vdisks).toBeGreaterThan(0);
+    store.immediate(() => store.guests.delete(GUESTS.win10.id));
+    store.changes.everything();
+    expect(store.guests.vdiskUse().count).toBe(before - vdisks);
+    expect(() =>
+      store.immediate(() => store.guests.setPower(GUESTS.syno.id, "running", "no such host", null)),
+    ).toThrow(/FOREIGN KEY/);
+  });
+
   it("a list patched after changes equals the list read from scratch", () => {
     const store = seeded();
     store.guests.list();
