@@ -12,8 +12,14 @@
  * so it holds no password), so it can never answer for a changed password (a new hash, a new
  * salt): a fixture load or password change makes the old entries unreachable, and the oldest
  * go first beyond `REMEMBERED`. Being pure, it is shared by every emulator of the process.
+ *
+ * Hashes off the loop run one fewer at a time than the machine has processors (at least one),
+ * the rest waiting their turn: a crowd of wrong passwords then cannot take every core from the
+ * event loop, so other calls are still answered while it is refused.
  */
+
 import { createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual } from "node:crypto";
+import { availableParallelism } from "node:os";
 
 const N = 2048;
 const KEYLEN = 32;
@@ -51,15 +57,29 @@ export class FixtureHashes {
   }
 }
 
-/** `hashPassword` on the thread pool. */
-export function hashPasswordOffThread(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, KEYLEN, { N }, (err, key) => {
-      if (err) reject(err);
-      else resolve(`scrypt$${N}$${salt.toString("base64")}$${key.toString("base64")}`);
+const HASHING_AT_ONCE = Math.max(1, availableParallelism() - 1);
+let hashing = 0;
+const waiting: (() => void)[] = [];
+
+/** scrypt on the thread pool, at most HASHING_AT_ONCE at a time (see above). */
+async function scryptOffThread(password: string, salt: Buffer, cost: number): Promise<Buffer> {
+  if (hashing >= HASHING_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+  hashing++;
+  try {
+    return await new Promise<Buffer>((resolve, reject) => {
+      scrypt(password, salt, KEYLEN, { N: cost }, (err, key) => (err ? reject(err) : resolve(key)));
     });
-  });
+  } finally {
+    hashing--;
+    waiting.shift()?.();
+  }
+}
+
+/** `hashPassword` on the thread pool. */
+export async function hashPasswordOffThread(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scryptOffThread(password, salt, N);
+  return `scrypt$${N}$${salt.toString("base64")}$${key.toString("base64")}`;
 }
 
 interface StoredHash {
@@ -94,15 +114,10 @@ export function verifyPassword(password: string, stored: string): boolean {
 }
 
 /** True when `password` matches `stored`, hashed on the thread pool. */
-export function verifyPasswordOffThread(password: string, stored: string): Promise<boolean> {
+export async function verifyPasswordOffThread(password: string, stored: string): Promise<boolean> {
   const parsed = parse(stored);
-  if (parsed === undefined) return Promise.resolve(false);
-  return new Promise((resolve, reject) => {
-    scrypt(password, parsed.salt, KEYLEN, { N: parsed.cost }, (err, derived) => {
-      if (err) reject(err);
-      else resolve(timingSafeEqual(parsed.key, derived));
-    });
-  });
+  if (parsed === undefined) return false;
+  return timingSafeEqual(parsed.key, await scryptOffThread(password, parsed.salt, parsed.cost));
 }
 
 const memoryKey = randomBytes(32);
