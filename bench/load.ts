@@ -20,6 +20,11 @@ export interface LoadResult {
   readonly requests: number;
   /** The server's CPU time (user + system, all its threads) per answered request, in µs. */
   readonly cpuUs: number;
+  /**
+   * The CPU time of the server's main thread (its event loop) per answered request, in µs: how
+   * long each call kept every other call waiting, whatever ran beside it on the thread pool.
+   */
+  readonly loopUs: number;
 }
 
 export interface Step {
@@ -57,9 +62,12 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-/** A process's CPU time so far (user + system, every thread), in µs, from /proc/<pid>/stat. */
-export function cpuTimeUs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+/**
+ * A process's CPU time so far (user + system, every thread), in µs, from /proc/<pid>/stat; with
+ * `mainThread`, its main thread's alone (/proc/<pid>/task/<pid>/stat).
+ */
+export function cpuTimeUs(pid: number, mainThread = false): number {
+  const stat = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8");
   // The command name may hold spaces and parentheses: fields are counted after its last ")".
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ticks = Number(fields[11]) + Number(fields[12]);
@@ -68,12 +76,15 @@ export function cpuTimeUs(pid: number): number {
 
 export async function runLoad(spec: LoadSpec, generator: Generator = "autocannon"): Promise<LoadResult> {
   const cpuBefore = cpuTimeUs(spec.pid);
+  const loopBefore = cpuTimeUs(spec.pid, true);
   const r = generator === "wrk" ? runWrk(spec) : await runAutocannon(spec);
-  const cpuUs = (cpuTimeUs(spec.pid) - cpuBefore) / Math.max(1, r.requests);
-  return { ...r, cpuUs };
+  const requests = Math.max(1, r.requests);
+  const cpuUs = (cpuTimeUs(spec.pid) - cpuBefore) / requests;
+  const loopUs = (cpuTimeUs(spec.pid, true) - loopBefore) / requests;
+  return { ...r, cpuUs, loopUs };
 }
 
-async function runAutocannon(spec: LoadSpec): Promise<Omit<LoadResult, "cpuUs">> {
+async function runAutocannon(spec: LoadSpec): Promise<Omit<LoadResult, "cpuUs" | "loopUs">> {
   let failures = 0;
   let next = 0;
   const track = (steps: readonly Step[]): RequestSpec[] =>
@@ -112,7 +123,7 @@ const lua = (s: string) => JSON.stringify(s);
  * their own (a guest each) get a thread each, since wrk's requests are per thread, not per
  * connection; the others share one thread, wrk's cheapest setting.
  */
-function runWrk(spec: LoadSpec): Omit<LoadResult, "cpuUs"> {
+function runWrk(spec: LoadSpec): Omit<LoadResult, "cpuUs" | "loopUs"> {
   const wrk = wrkPath();
   if (wrk === undefined) throw new Error("wrk is not installed");
   const threads = spec.perConnection === true ? spec.connections : 1;
@@ -224,6 +235,7 @@ export function medianResult(results: readonly LoadResult[]): LoadResult {
     failures: results.reduce((sum, r) => sum + r.failures, 0),
     requests: results.reduce((sum, r) => sum + r.requests, 0),
     cpuUs: median(results.map((r) => r.cpuUs)),
+    loopUs: median(results.map((r) => r.loopUs)),
   };
 }
 
