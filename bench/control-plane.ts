@@ -5,6 +5,10 @@
  */
 import { VirtualClock } from "../server/clock";
 import { startEmulator } from "../server/emulator";
+import { parseFixture } from "../server/fixture";
+import { openDatabase } from "../server/store/db";
+import { Store } from "../server/store/index";
+import { syntheticFixture } from "./fixtures";
 import { median } from "./load";
 
 export interface ControlPlaneTiming {
@@ -13,6 +17,31 @@ export interface ControlPlaneTiming {
   readonly resetHttpMs: number;
   readonly restoreInProcessMs: number;
   readonly restoreHttpMs: number;
+  /** A fixture load's steps in this process, on a large inventory: what each costs. */
+  readonly load: { readonly guests: number; readonly steps: readonly { step: string; ms: number }[] };
+}
+
+/** A fixture load of `guests` guests step by step, in this process (median of `runs`). */
+function fixtureLoadSteps(guests: number, runs: number): ControlPlaneTiming["load"] {
+  const text = JSON.stringify(syntheticFixture(guests));
+  const store = new Store(openDatabase(":memory:"));
+  const times = new Map<string, number[]>();
+  const time = <T>(step: string, work: () => T): T => {
+    const started = performance.now();
+    const result = work();
+    times.set(step, [...(times.get(step) ?? []), performance.now() - started]);
+    return result;
+  };
+  // The first run hashes the accounts' passwords and warms the JIT: not counted.
+  store.seed(parseFixture(JSON.parse(text)), 0);
+  for (let i = 0; i < runs; i++) {
+    const input = time("JSON.parse of the body (the HTTP layer)", () => JSON.parse(text) as unknown);
+    const fixture = time("validation (parseFixture, zod)", () => parseFixture(input));
+    time("seeding (store.seed)", () => store.seed(fixture, 0));
+    const image = time("baseline image (snapshots.capture)", () => store.snapshots.capture());
+    time("a reset to it (snapshots.restore)", () => store.snapshots.restore(image));
+  }
+  return { guests, steps: [...times].map(([step, ms]) => ({ step, ms: median(ms) })) };
 }
 
 async function medianMs(runs: number, run: () => unknown): Promise<number> {
@@ -26,7 +55,7 @@ async function medianMs(runs: number, run: () => unknown): Promise<number> {
   return median(times);
 }
 
-export async function benchControlPlane(runs: number): Promise<ControlPlaneTiming> {
+export async function benchControlPlane(runs: number, largest: number): Promise<ControlPlaneTiming> {
   const emu = await startEmulator({ clock: new VirtualClock(), log: () => {} });
   try {
     // A state that differs from the fixture, so both operations have work to undo.
@@ -39,6 +68,7 @@ export async function benchControlPlane(runs: number): Promise<ControlPlaneTimin
       resetHttpMs: await medianMs(runs, () => emu.admin.reset()),
       restoreInProcessMs: await medianMs(runs, () => plane.restoreSnapshot("bench")),
       restoreHttpMs: await medianMs(runs, () => emu.admin.restoreSnapshot("bench")),
+      load: fixtureLoadSteps(largest, 5),
     };
   } finally {
     await emu.close();

@@ -228,6 +228,12 @@ function controlPlaneTable(t: ControlPlaneTiming): string[] {
     "|---|--:|--:|",
     `| reset | ${ms(t.resetInProcessMs)} | ${ms(t.resetHttpMs)} |`,
     `| snapshot restore | ${ms(t.restoreInProcessMs)} | ${ms(t.restoreHttpMs)} |`,
+    "",
+    `A fixture load of ${fmt(t.load.guests)} guests step by step, in the bench's process (median of 5, after one that hashes the passwords):`,
+    "",
+    "| Step | ms |",
+    "|---|--:|",
+    ...t.load.steps.map((s) => `| ${s.step} | ${ms(s.ms)} |`),
   ];
 }
 
@@ -349,7 +355,7 @@ async function main(): Promise<void> {
     log("4/6 scale");
     const scale = await benchScale({ workDir, ...settings, runner: runners.emulator }, log);
     log("5/6 control plane");
-    const controlPlane = await benchControlPlane(settings.controlRuns);
+    const controlPlane = await benchControlPlane(settings.controlRuns, settings.sizes.at(-1) ?? 10_000);
     log("6/6 logins");
     const logins = await benchLogin({ fixture, workDir, ...settings, runners }, log);
     let commit = "unknown";
