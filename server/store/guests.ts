@@ -119,12 +119,18 @@ interface View {
 
 const GUESTS: readonly Group[] = ["guests"];
 
+/** A list read, and where each guest is in it (worked out when first needed). */
+interface Listed {
+  readonly records: GuestRecord[];
+  positions?: Map<string, number>;
+}
+
 export class GuestStore {
   readonly #db: Db;
   readonly #changes: Changes;
   #view: View | undefined;
   /** The last list read, and the guests written since (all of them: read the list again). */
-  #base: { stamp: number; records: GuestRecord[] } | undefined;
+  #base: (Listed & { stamp: number }) | undefined;
   #dirty = new Set<string>();
   #vdiskUse: { stamp: number; byStorage: Map<string, number>; count: number } | undefined;
   #keptNextDue: { stamp: number; at: number | null } | undefined;
@@ -387,24 +393,30 @@ export class GuestStore {
     const base = this.#base;
     const dirty = this.#dirty;
     this.#dirty = new Set();
-    let records: GuestRecord[];
+    let listed: Listed;
     if (base !== undefined && this.#changes.unchanged(base.stamp, [])) {
-      records = this.#patched(base.records, dirty);
+      listed = this.#patched(base, dirty);
     } else {
       const vdisks = groupBy(this.#allVdisks.all());
       const vnics = groupBy(this.#allVnics.all());
-      records = this.#all.all().map((g) => ({
-        ...g,
-        vdisks: vdisks.get(g.guest_id) ?? [],
-        vnics: vnics.get(g.guest_id) ?? [],
-      }));
+      listed = {
+        records: this.#all.all().map((g) => ({
+          ...g,
+          vdisks: vdisks.get(g.guest_id) ?? [],
+          vnics: vnics.get(g.guest_id) ?? [],
+        })),
+      };
     }
-    this.#base = { stamp, records };
-    return records;
+    this.#base = { ...listed, stamp };
+    return listed.records;
   }
 
-  /** `records` with each guest of `changed` read again (gone, changed, or new at the end, by seq). */
-  #patched(records: readonly GuestRecord[], changed: ReadonlySet<string>): GuestRecord[] {
+  /**
+   * The base list with each guest of `changed` read again: changed in place (found by its
+   * position), or, when one is gone or new (new guests come last, by seq), the list walked.
+   */
+  #patched(base: Listed, changed: ReadonlySet<string>): Listed {
+    const { records } = base;
     const now = new Map<string, GuestRecord | undefined>();
     for (const id of changed) {
       const row = this.#byId.get(id);
@@ -414,6 +426,18 @@ export class GuestStore {
           ? undefined
           : { ...row, vdisks: this.#vdisksOf.all(id), vnics: this.#vnicsOf.all(id) },
       );
+    }
+    base.positions ??= new Map(records.map((r, i) => [r.guest_id, i]));
+    const positions = base.positions;
+    const inPlace = [...now].every(([id, fresh]) => {
+      const at = positions.get(id);
+      return fresh !== undefined && at !== undefined && records[at]?.seq === fresh.seq;
+    });
+    if (inPlace) {
+      const out = records.slice();
+      for (const [id, fresh] of now) if (fresh !== undefined) out[positions.get(id) ?? -1] = fresh;
+      // The same guests in the same places: the positions still hold.
+      return { records: out, positions };
     }
     const out: GuestRecord[] = [];
     for (const record of records) {
@@ -429,7 +453,7 @@ export class GuestStore {
     }
     const added = [...now.values()].filter((r): r is GuestRecord => r !== undefined);
     added.sort((a, b) => a.seq - b.seq);
-    return out.concat(added);
+    return { records: out.concat(added) };
   }
 }
 

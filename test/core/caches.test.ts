@@ -277,6 +277,11 @@ describe("the store's caches, below the wire", () => {
   it("a list patched after changes equals the list read from scratch", () => {
     const store = seeded();
     store.guests.list();
+    // Changes in place, then a guest gone: both ways of patching.
+    store.immediate(() => store.guests.update(GUESTS.syno.id, { description: "in place" }));
+    const inPlace = store.guests.list();
+    store.changes.everything();
+    expect(inPlace).toEqual(store.guests.list());
     store.immediate(() => {
       store.guests.setPower(GUESTS.syno.id, "running", HOSTS.first.id, null);
       store.guests.update(GUESTS.win10.id, { description: "patched" });
