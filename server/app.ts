@@ -41,7 +41,7 @@ export interface AppOptions {
   readonly log?: ((line: string) => void) | undefined;
   /** The fixture the control plane's reset returns to (default: the file `config.fixture` names). */
   readonly fixture?: Fixture | undefined;
-  /** An image (`db.serialize()`) of the database just seeded from `fixture`, so reset need not re-seed. */
+  /** An image (`imageOf(db)`) of the database just seeded from `fixture`, so reset need not re-seed. */
   readonly baseline?: Buffer | undefined;
   /** The Noise and RSA login keys (default: a new Noise key, and the process's RSA key). */
   readonly keys?: Keys | undefined;

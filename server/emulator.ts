@@ -21,6 +21,7 @@ import { type Fixture, loadFixtureFile, parseFixture } from "./fixture";
 import { ensureCertificate, loadCertificate, type TlsMaterial } from "./security/certificate";
 import { type Db, openDatabase } from "./store/db";
 import { Store } from "./store/index";
+import { imageOf } from "./store/snapshots";
 
 export interface EmulatorOptions extends Partial<Config> {
   /** A clock to drive time (tests pass a VirtualClock); default: real time, switchable later. */
@@ -67,7 +68,7 @@ export function openState(
   const store = new Store(db);
   if (!store.isEmpty()) return { db, store, fixture, baseline: undefined };
   store.seed(fixture, clock.now());
-  return { db, store, fixture, baseline: db.serialize() };
+  return { db, store, fixture, baseline: imageOf(db) };
 }
 
 /**

@@ -20,6 +20,7 @@ import { openDatabase } from "../store/db";
 import type { GuestRecord } from "../store/guests";
 import { Store } from "../store/index";
 import type { HostChanges, StorageChanges } from "../store/inventory";
+import { imageOf } from "../store/snapshots";
 import type { ClusterChanges } from "../store/system";
 import { FaultRules } from "./faults";
 import { Journal } from "./journal";
@@ -302,7 +303,7 @@ export class ControlPlane {
     try {
       new Store(scratch).seed(fixture, this.#o.clock.now());
       this.#fixture = fixture;
-      this.#baseline = scratch.serialize();
+      this.#baseline = imageOf(scratch);
       return this.#baseline;
     } finally {
       scratch.close();
