@@ -26,6 +26,7 @@ import type { Keys } from "./dsm/operation";
 import type { Fixture } from "./fixture";
 import { Pace } from "./model/pace";
 import { Tick } from "./model/tick";
+import { hostCheck } from "./security/host-guard";
 import { processLoginKey } from "./security/login-encryption";
 import { newResponderKey } from "./security/noise";
 import type { Db } from "./store/db";
@@ -85,6 +86,12 @@ export function createApp(options: AppOptions): App {
     if (config.logRequests) log(requestLine(exchange));
   };
   const hono = new Hono();
+  const hostAllowed = hostCheck(config.host, config.allowedHosts);
+  hono.use("*", async (c, next) => {
+    const host = c.req.header("host") ?? new URL(c.req.url).host;
+    if (hostAllowed(host)) return next();
+    return refuseHost(c.req.path, host);
+  });
   if (config.admin) hono.route(ADMIN_PREFIX, adminRoutes(controlPlane, config.adminToken, log));
   // The dashboard at `/` (DSM serves its web UI there); with the control plane off, a plain page.
   hono.route("/", dashboardRoutes(config.admin ? controlPlane : undefined, { token: config.adminToken }));
@@ -125,4 +132,15 @@ function requestLine({ req, answer, faultRule, transport, durationMs }: Exchange
   return `${req.cgi} ${api}.${req.params.method ?? "?"} v${req.params.version ?? "?"} ${JSON.stringify(
     redactParams(req.params),
   )} -> ${outcome} (${durationMs.toFixed(1)} ms)${fault}`;
+}
+
+/**
+ * A request whose Host the emulator does not answer to (DNS rebinding): HTTP 403, in the DSM
+ * envelope on DSM paths (code 105, permission denied, with the reason in `errors`), in the
+ * control plane's JSON elsewhere.
+ */
+function refuseHost(path: string, host: string): Response {
+  const reason = `Host ${JSON.stringify(host.slice(0, 200))} is not one this emulator answers to; add it with --allowed-hosts`;
+  if (path.startsWith("/webapi/")) return dsmResponse(errorBody(105, { reason }), 403);
+  return Response.json({ error: reason }, { status: 403 });
 }
