@@ -217,4 +217,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE images ADD COLUMN bytes INTEGER;
   ALTER TABLE images ADD COLUMN sha256 TEXT;
   `,
+  // 6: a task cleared while its work still runs (Task.Info clear): no longer listed or readable,
+  // still finished by the tick (so its guest or image is not left "creating"), then removed.
+  `
+  ALTER TABLE tasks ADD COLUMN cleared INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
