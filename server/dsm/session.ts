@@ -6,10 +6,14 @@
  * By design (DSM's behaviour here is not documented, see the README's differences):
  * - an expired session answers `expiredCode` once (119 by default, as DSM 7 was seen to; 106 is
  *   the guide's), then 119: it is forgotten;
+ * - a cookie session without a SynoToken (`format=cookie`, no `enable_syno_token`) is refused
+ *   (119) on a request a browser marks as another site's (`Sec-Fetch-Site`, `Origin`), so a
+ *   foreign page's form or link cannot use it; clients that are not browsers send neither;
  * - a session whose login answered a Noise handshake (N4S4's web login) checks the
  *   `X-SYNO-HASH` header a request carries: a bad or replayed one is treated as not found (119).
  *   A request without the header is accepted, as third-party notes say DSM does.
  */
+import { foreignRequest } from "../security/browser-guard";
 import { NoiseSession, type NoiseSessionState } from "../security/noise";
 import type { SessionRow } from "../store/accounts";
 import type { Store } from "../store/index";
@@ -47,6 +51,9 @@ export function resolveSession(
     const token = req.params.SynoToken || req.header("x-syno-token");
     if (token !== session.synotoken) return 119;
   }
+  // A cookie without a token is all a foreign page's form or link needs: what a browser marks
+  // as another site's is not this session's.
+  if (!fromParam && session.synotoken === null && crossSite(req)) return 119;
   if (session.noise_state !== null) {
     const hash = req.header("x-syno-hash");
     if (hash !== undefined) {
@@ -59,3 +66,10 @@ export function resolveSession(
   if (now - session.last_seen >= 1000) store.accounts.touch(sid, now);
   return { session, caller: { name: session.account, isAdmin: found.isAdmin }, byCookie: !fromParam };
 }
+
+const crossSite = (req: SessionSource): boolean =>
+  foreignRequest({
+    fetchSite: req.header("sec-fetch-site"),
+    origin: req.header("origin"),
+    host: req.header("host"),
+  }) !== undefined;
