@@ -16,6 +16,7 @@ import type { Pace, TimeScale } from "../model/pace";
 import { crash, powerOff, powerOn, shutdown } from "../model/power";
 import { Refusal } from "../model/refusal";
 import type { Tick } from "../model/tick";
+import { hashPasswordAsync } from "../security/password";
 import { openDatabase } from "../store/db";
 import type { GuestRecord } from "../store/guests";
 import { Store } from "../store/index";
@@ -25,6 +26,9 @@ import type { ClusterChanges } from "../store/system";
 import { FaultRules } from "./faults";
 import { Journal } from "./journal";
 import { dumpState } from "./state";
+
+/** Snapshots are whole database images in memory: a loop creating them must not exhaust it. */
+export const MAX_SNAPSHOTS = 32;
 
 /** A refusal the routes turn into an HTTP status and `{"error": message}`. */
 export class AdminError extends Error {
@@ -116,15 +120,21 @@ export class ControlPlane {
   }
 
   /** Validates `input` as a fixture, then makes it the loaded fixture and the state. */
-  loadFixture(input: unknown): void {
+  /**
+   * Replaces the state with a fixture. The passwords are hashed first, on the thread pool, so a
+   * fixture of many accounts does not stop other calls (1,500 accounts took the event loop for
+   * seven seconds); the seeding itself is one transaction.
+   */
+  async loadFixture(input: unknown): Promise<void> {
     let fixture: Fixture;
     try {
       fixture = parseFixture(input, "the body");
     } catch (err) {
       throw new AdminError(400, (err as Error).message);
     }
+    const hashes = await hashAll(fixture);
     try {
-      this.#o.store.seed(fixture, this.#o.clock.now());
+      this.#o.store.seed(fixture, this.#o.clock.now(), hashes);
     } catch (err) {
       // The schema cannot see every constraint (an id used twice); the transaction rolled back.
       throw new AdminError(400, `the fixture cannot be loaded: ${(err as Error).message}`);
@@ -138,6 +148,8 @@ export class ControlPlane {
   }
   createSnapshot(name: string): { name: string; created_at: string } {
     if (this.#snapshots.has(name)) throw new AdminError(409, `snapshot ${name} already exists`);
+    if (this.#snapshots.size >= MAX_SNAPSHOTS)
+      throw new AdminError(409, `${MAX_SNAPSHOTS} snapshots are kept at most: delete one first`);
     this.#o.tick.run(this.#o.clock.now());
     const created_at = new Date(this.#o.clock.now()).toISOString();
     this.#snapshots.set(name, { image: this.#o.store.snapshots.capture(), created_at });
@@ -313,4 +325,16 @@ export class ControlPlane {
 
 function hasAdvance(clock: object): clock is { advance(ms: number): void } {
   return "advance" in clock && typeof clock.advance === "function";
+}
+
+/** The fixture's password hashes by account, computed on libuv's thread pool a few at a time. */
+async function hashAll(fixture: Fixture): Promise<Map<string, string>> {
+  const hashes = new Map<string, string>();
+  const queue = [...fixture.accounts];
+  const worker = async () => {
+    for (let a = queue.shift(); a !== undefined; a = queue.shift())
+      hashes.set(a.name, await hashPasswordAsync(a.password));
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return hashes;
 }
