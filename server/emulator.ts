@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { AdminClient } from "./admin/client";
 import { type App, createApp } from "./app";
-import { type Clock, SwitchableClock } from "./clock";
+import { type Clock, parseClockSnapshot, SwitchableClock } from "./clock";
 import { type Config, configSchema } from "./config";
 import type { Keys } from "./dsm/operation";
 import { type Fixture, loadFixtureFile, parseFixture } from "./fixture";
@@ -77,6 +77,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const clock = givenClock ?? new SwitchableClock("real");
   const tls = config.httpsPort === "off" ? undefined : await tlsMaterial(config);
   const { db, store, fixture, baseline } = openState(config, clock, fixtureData);
+  // A file database keeps the clock it was dated by: resume it, or tasks and sessions stall.
+  const saved = parseClockSnapshot(store.system.get().clock);
+  if (saved !== undefined && clock instanceof SwitchableClock) clock.restore(saved);
   const app = createApp({ db, store, clock, config, log, fixture, baseline, keys });
   const servers: Listening[] = [await listenHttp(app.fetch, config.host, config.port)];
   if (tls !== undefined && config.httpsPort !== "off")

@@ -115,11 +115,12 @@ export class ControlPlane {
   /** Back to the loaded fixture: every change, session and task is gone. */
   reset(options: { faults?: boolean; journal?: boolean } = {}): void {
     this.#o.store.snapshots.restore(this.#baselineImage());
+    // The image's clock is the seeding's; the clock itself never goes back.
+    this.#saveClock();
     if (options.faults === true) this.faults.clear();
     if (options.journal === true) this.journal.clear();
   }
 
-  /** Validates `input` as a fixture, then makes it the loaded fixture and the state. */
   /**
    * Replaces the state with a fixture. The passwords are hashed first, on the thread pool, so a
    * fixture of many accounts does not stop other calls (1,500 accounts took the event loop for
@@ -141,6 +142,7 @@ export class ControlPlane {
     }
     this.#fixture = fixture;
     this.#baseline = this.#o.store.snapshots.capture();
+    this.#saveClock();
   }
 
   snapshots(): { name: string; created_at: string }[] {
@@ -157,6 +159,7 @@ export class ControlPlane {
   }
   restoreSnapshot(name: string): void {
     this.#o.store.snapshots.restore(this.#snapshot(name).image);
+    this.#saveClock();
   }
   deleteSnapshot(name: string): void {
     this.#snapshot(name);
@@ -260,6 +263,7 @@ export class ControlPlane {
     }
     if (changes.time_scale !== undefined) this.#o.pace.set(changes.time_scale);
     this.#o.tick.run(clock.now());
+    this.#saveClock();
     return this.clock();
   }
 
@@ -268,7 +272,14 @@ export class ControlPlane {
     if (!hasAdvance(clock)) throw new AdminError(400, "this emulator's clock cannot be advanced");
     clock.advance(ms);
     this.#o.tick.run(clock.now());
+    this.#saveClock();
     return this.clock();
+  }
+
+  /** Keeps a switchable clock's state with the data, so a restart resumes at the same time. */
+  #saveClock(): void {
+    const { clock, store } = this.#o;
+    if (clock instanceof SwitchableClock) store.system.saveClock(JSON.stringify(clock.state()));
   }
 
   // -----------------------------------------------------------------------------------------
