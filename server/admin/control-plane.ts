@@ -29,6 +29,8 @@ import { dumpState } from "./state";
 
 /** Snapshots are whole database images in memory: a loop creating them must not exhaust it. */
 export const MAX_SNAPSHOTS = 32;
+/** The last instant the clock may show: every time it answers is an ISO 8601 date. */
+const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** A refusal the routes turn into an HTTP status and `{"error": message}`. */
 export class AdminError extends Error {
@@ -270,6 +272,8 @@ export class ControlPlane {
   advanceClock(ms: number): ClockState {
     const { clock } = this.#o;
     if (!hasAdvance(clock)) throw new AdminError(400, "this emulator's clock cannot be advanced");
+    if (clock.now() + ms > LATEST_TIME)
+      throw new AdminError(400, "the clock cannot go past the year 9999 (dates after it have no ISO form)");
     clock.advance(ms);
     this.#o.tick.run(clock.now());
     this.#saveClock();
