@@ -55,7 +55,7 @@ export function openState(
   clock: Clock,
   fixtureData?: Fixture,
 ): { db: Db; store: Store; fixture: Fixture; baseline: Buffer | undefined } {
-  if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true });
+  if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true, mode: 0o700 });
   // An in-process fixture is validated like a file, so a bad one names its field.
   const fixture =
     fixtureData === undefined ? loadFixtureFile(config.fixture) : parseFixture(fixtureData, "fixtureData");
