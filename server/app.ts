@@ -12,7 +12,7 @@
  */
 import { Hono } from "hono";
 import { ControlPlane } from "./admin/control-plane";
-import { redactParams } from "./admin/redact";
+import { printable, redactParams } from "./admin/redact";
 import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { OPERATIONS } from "./api/index";
 import type { Clock } from "./clock";
@@ -129,7 +129,7 @@ function requestLine({ req, answer, faultRule, transport, durationMs }: Exchange
   const outcome = answer.success ? "ok" : `error ${answer.code}`;
   const fault =
     faultRule === undefined ? "" : ` [fault ${faultRule}${transport ? ` ${transport.type}` : ""}]`;
-  return `${req.cgi} ${api}.${req.params.method ?? "?"} v${req.params.version ?? "?"} ${JSON.stringify(
+  return `${req.cgi} ${printable(api)}.${printable(req.params.method ?? "?")} v${printable(req.params.version ?? "?", 16)} ${JSON.stringify(
     redactParams(req.params),
   )} -> ${outcome} (${durationMs.toFixed(1)} ms)${fault}`;
 }

@@ -13,6 +13,7 @@ import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { CGIS, type Cgi, methodSpec } from "../../spec/apis";
+import { printable } from "../admin/redact";
 import {
   type DispatchEnv,
   type DispatchHooks,
@@ -54,6 +55,8 @@ export interface WebApiOptions {
 export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
   const app = new Hono();
   const handle = async (c: Context, cgi: Cgi, pathApi: string | undefined) => {
+    // HEAD answers DSM's headers and runs nothing: a HEAD of `method=delete` must not delete.
+    if (c.req.method === "HEAD") return dsmResponse("", 200);
     const started = performance.now();
     const req = await readRequest(c, cgi, pathApi, options.limits);
     if (req instanceof Response) return req;
@@ -63,7 +66,7 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
       ({ answer, verdict } = await dispatch(env, req, options.hooks));
     } catch (err) {
       options.log(
-        `unexpected fault in ${req.params.api ?? "?"}.${req.params.method ?? "?"}: ${describe(err)}`,
+        `unexpected fault in ${printable(req.params.api ?? "?")}.${printable(req.params.method ?? "?")}: ${describe(err)}`,
       );
       answer = { success: false, code: 100, cookies: [] };
     }
