@@ -54,8 +54,17 @@ export const MAX_JOURNAL_PARAMS = 64;
 /** Longest API or method name kept, in the entries and in the unimplemented summary. */
 export const MAX_JOURNAL_NAME = 128;
 
+/**
+ * A copy of the first `max` characters that shares nothing with `text`. V8's `slice` of a long
+ * string keeps the whole string alive behind the short one: a journal of cut 4 MB names would
+ * still hold the 4 MB names.
+ */
+function head(text: string, max: number): string {
+  return Buffer.from(text.slice(0, max), "utf16le").toString("utf16le");
+}
+
 const cut = (name: string | null): string | null =>
-  name === null || name.length <= MAX_JOURNAL_NAME ? name : `${name.slice(0, MAX_JOURNAL_NAME)}…`;
+  name === null || name.length <= MAX_JOURNAL_NAME ? name : `${head(name, MAX_JOURNAL_NAME)}…`;
 
 /**
  * What the ring buffer holds: the call as answered. Redaction and the ISO time are applied
@@ -85,7 +94,7 @@ function bounded(params: Readonly<Record<string, string>>): Readonly<Record<stri
     if (kept++ === MAX_JOURNAL_PARAMS) break;
     out[cut(key) ?? key] =
       value.length > MAX_JOURNAL_VALUE
-        ? `${value.slice(0, MAX_JOURNAL_VALUE)}… (${value.length - MAX_JOURNAL_VALUE} more characters)`
+        ? `${head(value, MAX_JOURNAL_VALUE)}… (${value.length - MAX_JOURNAL_VALUE} more characters)`
         : value;
   }
   if (count > MAX_JOURNAL_PARAMS) out["…"] = `${count - MAX_JOURNAL_PARAMS} more parameters`;
