@@ -39,6 +39,16 @@ const minutesOrNever = z.union([
 
 export const configSchema = z.object({
   host: z.string().min(1).default("127.0.0.1"),
+  /**
+   * Host names answered beside IP literals, localhost, single-label names and `host` (DNS
+   * rebinding); comma-separated, `*` for any.
+   */
+  allowedHosts: z
+    .union([z.string(), z.array(z.string())])
+    .default("")
+    .transform((v) =>
+      (typeof v === "string" ? v.split(",") : v).map((h) => h.trim()).filter((h) => h !== ""),
+    ),
   port: portNumber.default(5000),
   /** DSM's HTTPS port beside the HTTP one (same app, same state); `off` serves HTTP only. */
   httpsPort: z.union([z.literal("off"), portNumber]).default(5001),
@@ -84,6 +94,7 @@ export type Config = z.output<typeof configSchema>;
 /** Flag name → environment variable. */
 export const OPTIONS = {
   host: "VMM_EMULATOR_HOST",
+  allowedHosts: "VMM_EMULATOR_ALLOWED_HOSTS",
   port: "VMM_EMULATOR_PORT",
   httpsPort: "VMM_EMULATOR_HTTPS_PORT",
   tlsCert: "VMM_EMULATOR_TLS_CERT",

@@ -16,14 +16,21 @@ import type { Pace, TimeScale } from "../model/pace";
 import { crash, powerOff, powerOn, shutdown } from "../model/power";
 import { Refusal } from "../model/refusal";
 import type { Tick } from "../model/tick";
+import { hashPasswordAsync } from "../security/password";
 import { openDatabase } from "../store/db";
 import type { GuestRecord } from "../store/guests";
 import { Store } from "../store/index";
 import type { HostChanges, StorageChanges } from "../store/inventory";
+import { imageOf } from "../store/snapshots";
 import type { ClusterChanges } from "../store/system";
 import { FaultRules } from "./faults";
 import { Journal } from "./journal";
 import { dumpState } from "./state";
+
+/** Snapshots are whole database images in memory: a loop creating them must not exhaust it. */
+export const MAX_SNAPSHOTS = 32;
+/** The last instant the clock may show: every time it answers is an ISO 8601 date. */
+const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** A refusal the routes turn into an HTTP status and `{"error": message}`. */
 export class AdminError extends Error {
@@ -110,26 +117,34 @@ export class ControlPlane {
   /** Back to the loaded fixture: every change, session and task is gone. */
   reset(options: { faults?: boolean; journal?: boolean } = {}): void {
     this.#o.store.snapshots.restore(this.#baselineImage());
+    // The image's clock is the seeding's; the clock itself never goes back.
+    this.#saveClock();
     if (options.faults === true) this.faults.clear();
     if (options.journal === true) this.journal.clear();
   }
 
-  /** Validates `input` as a fixture, then makes it the loaded fixture and the state. */
-  loadFixture(input: unknown): void {
+  /**
+   * Replaces the state with a fixture. The passwords are hashed first, on the thread pool, so a
+   * fixture of many accounts does not stop other calls (1,500 accounts took the event loop for
+   * seven seconds); the seeding itself is one transaction.
+   */
+  async loadFixture(input: unknown): Promise<void> {
     let fixture: Fixture;
     try {
       fixture = parseFixture(input, "the body");
     } catch (err) {
       throw new AdminError(400, (err as Error).message);
     }
+    const hashes = await hashAll(fixture);
     try {
-      this.#o.store.seed(fixture, this.#o.clock.now());
+      this.#o.store.seed(fixture, this.#o.clock.now(), hashes);
     } catch (err) {
       // The schema cannot see every constraint (an id used twice); the transaction rolled back.
       throw new AdminError(400, `the fixture cannot be loaded: ${(err as Error).message}`);
     }
     this.#fixture = fixture;
     this.#baseline = this.#o.store.snapshots.capture();
+    this.#saveClock();
   }
 
   snapshots(): { name: string; created_at: string }[] {
@@ -137,6 +152,8 @@ export class ControlPlane {
   }
   createSnapshot(name: string): { name: string; created_at: string } {
     if (this.#snapshots.has(name)) throw new AdminError(409, `snapshot ${name} already exists`);
+    if (this.#snapshots.size >= MAX_SNAPSHOTS)
+      throw new AdminError(409, `${MAX_SNAPSHOTS} snapshots are kept at most: delete one first`);
     this.#o.tick.run(this.#o.clock.now());
     const created_at = new Date(this.#o.clock.now()).toISOString();
     this.#snapshots.set(name, { image: this.#o.store.snapshots.capture(), created_at });
@@ -144,6 +161,7 @@ export class ControlPlane {
   }
   restoreSnapshot(name: string): void {
     this.#o.store.snapshots.restore(this.#snapshot(name).image);
+    this.#saveClock();
   }
   deleteSnapshot(name: string): void {
     this.#snapshot(name);
@@ -247,15 +265,25 @@ export class ControlPlane {
     }
     if (changes.time_scale !== undefined) this.#o.pace.set(changes.time_scale);
     this.#o.tick.run(clock.now());
+    this.#saveClock();
     return this.clock();
   }
 
   advanceClock(ms: number): ClockState {
     const { clock } = this.#o;
     if (!hasAdvance(clock)) throw new AdminError(400, "this emulator's clock cannot be advanced");
+    if (clock.now() + ms > LATEST_TIME)
+      throw new AdminError(400, "the clock cannot go past the year 9999 (dates after it have no ISO form)");
     clock.advance(ms);
     this.#o.tick.run(clock.now());
+    this.#saveClock();
     return this.clock();
+  }
+
+  /** Keeps a switchable clock's state with the data, so a restart resumes at the same time. */
+  #saveClock(): void {
+    const { clock, store } = this.#o;
+    if (clock instanceof SwitchableClock) store.system.saveClock(JSON.stringify(clock.state()));
   }
 
   // -----------------------------------------------------------------------------------------
@@ -302,7 +330,7 @@ export class ControlPlane {
     try {
       new Store(scratch).seed(fixture, this.#o.clock.now());
       this.#fixture = fixture;
-      this.#baseline = scratch.serialize();
+      this.#baseline = imageOf(scratch);
       return this.#baseline;
     } finally {
       scratch.close();
@@ -312,4 +340,16 @@ export class ControlPlane {
 
 function hasAdvance(clock: object): clock is { advance(ms: number): void } {
   return "advance" in clock && typeof clock.advance === "function";
+}
+
+/** The fixture's password hashes by account, computed on libuv's thread pool a few at a time. */
+async function hashAll(fixture: Fixture): Promise<Map<string, string>> {
+  const hashes = new Map<string, string>();
+  const queue = [...fixture.accounts];
+  const worker = async () => {
+    for (let a = queue.shift(); a !== undefined; a = queue.shift())
+      hashes.set(a.name, await hashPasswordAsync(a.password));
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return hashes;
 }

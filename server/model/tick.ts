@@ -9,6 +9,7 @@
  * database changed meanwhile (a new task or transition, or another process writing the same
  * file). A skipped tick costs two counter reads instead of a write and three queries.
  */
+import { DEVICE_COOKIE_SECONDS } from "../dsm/session";
 import type { ChangeMark } from "../store/changes";
 import type { Store } from "../store/index";
 import { settleTransitions } from "./power";
@@ -52,6 +53,7 @@ export class Tick {
     if (now - this.#lastPrune > PRUNE_EVERY_MS) {
       store.accounts.pruneSessions(now - this.#sessionTimeoutMs - SESSION_RETENTION_MS);
       store.accounts.capSessions(MAX_SESSIONS);
+      store.accounts.pruneDevices(now - DEVICE_COOKIE_SECONDS * 1000);
       store.tasks.capFinished(MAX_FINISHED_TASKS);
       this.#lastPrune = now;
     }

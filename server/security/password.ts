@@ -3,16 +3,26 @@
  * By design the cost is lowered (N=2^11) so that logins stay cheap in CI; this is a test
  * double's credential store, not a production one.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from "node:crypto";
 
 const N = 2048;
 const KEYLEN = 32;
 
 export function hashPassword(password: string): string {
   const salt = randomBytes(16);
-  const key = scryptSync(password, salt, KEYLEN, { N });
-  return `scrypt$${N}$${salt.toString("base64")}$${key.toString("base64")}`;
+  return encode(salt, scryptSync(password, salt, KEYLEN, { N }));
 }
+
+/** `hashPassword` on libuv's thread pool: a fixture of many accounts never blocks other calls. */
+export function hashPasswordAsync(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, KEYLEN, { N }, (err, key) => (err ? reject(err) : resolve(encode(salt, key)))),
+  );
+}
+
+const encode = (salt: Buffer, key: Buffer) =>
+  `scrypt$${N}$${salt.toString("base64")}$${key.toString("base64")}`;
 
 /**
  * True when `password` matches `stored`. A stored value that is not a well-formed hash of ours

@@ -11,7 +11,7 @@ import type { Db } from "./db";
 import { GuestStore } from "./guests";
 import { ImageStore } from "./images";
 import { InventoryStore } from "./inventory";
-import { seedFixture } from "./seed";
+import { type PasswordHashes, seedFixture } from "./seed";
 import { SnapshotStore } from "./snapshots";
 import { SystemStore } from "./system";
 import { TaskStore } from "./tasks";
@@ -67,7 +67,7 @@ export class Store {
   }
 
   /** Replaces everything with `fixture`, in one transaction (a failure changes nothing). */
-  seed(fixture: Fixture, now: number): void {
-    seedFixture(this.#db, fixture, now);
+  seed(fixture: Fixture, now: number, hashes?: PasswordHashes): void {
+    seedFixture(this.#db, fixture, now, hashes);
   }
 }

@@ -29,7 +29,10 @@ export function clearAll(db: Db): void {
   for (const table of TABLES_IN_DELETE_ORDER) db.prepare(`DELETE FROM ${table}`).run();
 }
 
-export function seedFixture(db: Db, fixture: Fixture, now: number): void {
+/** Password hashes by account name, computed ahead (off the event loop); missing ones are hashed here. */
+export type PasswordHashes = ReadonlyMap<string, string>;
+
+export function seedFixture(db: Db, fixture: Fixture, now: number, hashes?: PasswordHashes): void {
   const b = (v: boolean) => (v ? 1 : 0);
   db.transaction(() => {
     clearAll(db);
@@ -61,7 +64,7 @@ export function seedFixture(db: Db, fixture: Fixture, now: number): void {
     for (const a of fixture.accounts) {
       account.run(
         a.name,
-        hashPassword(a.password),
+        hashes?.get(a.name) ?? hashPassword(a.password),
         b(a.admin),
         b(a.disabled),
         b(a.login_denied),
