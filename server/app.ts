@@ -12,7 +12,7 @@
  */
 import { Hono } from "hono";
 import { ControlPlane } from "./admin/control-plane";
-import { printable, redactParams } from "./admin/redact";
+import { redactParams } from "./admin/redact";
 import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { OPERATIONS } from "./api/index";
 import type { Clock } from "./clock";
@@ -23,6 +23,7 @@ import { dsmResponse, errorBody } from "./dsm/envelope";
 import { type Exchange, webApiRoutes } from "./dsm/http";
 import { REQUEST_MS, UPLOAD_IDLE_MS } from "./dsm/limits";
 import type { Keys } from "./dsm/operation";
+import { printable } from "./dsm/printable";
 import type { Fixture } from "./fixture";
 import { Pace } from "./model/pace";
 import { Tick } from "./model/tick";

@@ -26,7 +26,6 @@ import { password, text, yesNo } from "../dsm/codecs";
 import { ErrorAnswer } from "../dsm/errors";
 import { type ApiOperations, type CallContext, op, type Prepared, type PrepareInput } from "../dsm/operation";
 import {
-  DEVICE_COOKIE_SECONDS,
   MAX_CLIENT_NAME,
   MAX_DEVICES_PER_ACCOUNT,
   MAX_SESSIONS_PER_ACCOUNT,
@@ -34,6 +33,7 @@ import {
 } from "../dsm/session";
 import { newDeviceToken, newSid, newSynoToken } from "../ids";
 import { type AutoBlockPolicy, isBlocked, recordFailure, recordSuccess } from "../model/auto-block";
+import { DEVICE_COOKIE_SECONDS } from "../model/tick";
 import {
   CIPHER_KEY,
   CIPHER_TOKEN,

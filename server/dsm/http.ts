@@ -13,7 +13,6 @@ import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { CGIS, type Cgi, methodSpec } from "../../spec/apis";
-import { printable } from "../admin/redact";
 import {
   type DispatchEnv,
   type DispatchHooks,
@@ -24,6 +23,7 @@ import {
 } from "./dispatcher";
 import { dsmResponse, errorBody, successBody } from "./envelope";
 import { MAX_PARAMS, requestLimits } from "./limits";
+import { printable } from "./printable";
 import { readUpload, type Upload, type UploadOptions } from "./upload";
 
 /** One answered call, for the journal and the request log. */

@@ -21,8 +21,6 @@ import type { CallerAccount } from "./operation";
 
 /** How long DSM's `id` cookie lives (its `max-age`). */
 export const SESSION_COOKIE_SECONDS = 604_800;
-/** How long a device token (`did` cookie) lives; the tick forgets older ones. */
-export const DEVICE_COOKIE_SECONDS = 30 * 24 * 3600;
 /**
  * Per account: the sessions and device tokens kept (the oldest go first). Per account, so that
  * a non-administrator logging in in a loop evicts only its own sessions.

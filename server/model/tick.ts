@@ -9,7 +9,6 @@
  * database changed meanwhile (a new task or transition, or another process writing the same
  * file). A skipped tick costs two counter reads instead of a write and three queries.
  */
-import { DEVICE_COOKIE_SECONDS } from "../dsm/session";
 import type { ChangeMark } from "../store/changes";
 import type { Store } from "../store/index";
 import { settleTransitions } from "./power";
@@ -24,6 +23,8 @@ const PRUNE_EVERY_MS = 60_000;
  */
 export const MAX_FINISHED_TASKS = 10_000;
 export const MAX_SESSIONS = 10_000;
+/** How long a device token (the `did` cookie) lives; older ones are forgotten. */
+export const DEVICE_COOKIE_SECONDS = 30 * 24 * 3600;
 
 export class Tick {
   readonly #store: Store;
