@@ -17,7 +17,7 @@ import { type Config, configSchema } from "./config";
 import { DSM_HEADERS, errorBody } from "./dsm/envelope";
 import { MAX_HEADER_BYTES, SERVER_OPTIONS } from "./dsm/limits";
 import type { Keys } from "./dsm/operation";
-import { type Fixture, loadFixtureFile, parseFixture } from "./fixture";
+import { type Fixture, loadFixtureFile, parseFixture, withAccounts } from "./fixture";
 import { ensureCertificate, loadCertificate, type TlsMaterial } from "./security/certificate";
 import { type Db, openDatabase } from "./store/db";
 import { Store } from "./store/index";
@@ -61,8 +61,10 @@ export function openState(
 ): { db: Db; store: Store; fixture: Fixture; baseline: Buffer | undefined } {
   if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true });
   // An in-process fixture is validated like a file, so a bad one names its field.
-  const fixture =
-    fixtureData === undefined ? loadFixtureFile(config.fixture) : parseFixture(fixtureData, "fixtureData");
+  const fixture = withAccounts(
+    fixtureData === undefined ? loadFixtureFile(config.fixture) : parseFixture(fixtureData, "fixtureData"),
+    config.accounts,
+  );
   const db = openDatabase(config.db);
   const store = new Store(db);
   if (!store.isEmpty()) return { db, store, fixture, baseline: undefined };
