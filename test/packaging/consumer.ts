@@ -8,7 +8,7 @@
  * it (about 90 s on 2 cores); `scripts: true` does that, as the soak does.
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { ROOT, scratch } from "./support";
@@ -113,8 +113,30 @@ console.log(one, SCENARIOS.length, typeof startEmulatorTarget);
 await emu.close();
 `;
 
-/** A tsconfig for CONSUMER_TS in `consumer.ts` under one module resolution. */
-export function consumerTsconfig(resolution: "NodeNext" | "Bundler", skipLibCheck: boolean): string {
+/**
+ * The TypeScript snippets of README.md and docs/ that import nothing but the package: a consumer
+ * copying one must get code that compiles. As `docs-<n>.ts`, beside CONSUMER_TS.
+ */
+export function docSnippets(): Record<string, string> {
+  const files = ["README.md", ...readdirSync(join(ROOT, "docs")).map((f) => `docs/${f}`)].filter((f) =>
+    f.endsWith(".md"),
+  );
+  const snippets: Record<string, string> = {};
+  for (const file of files)
+    for (const [, code = ""] of readFileSync(join(ROOT, file), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)) {
+      const imported = [...code.matchAll(/from "([^"]+)"/g)].map((m) => m[1] ?? "");
+      if (imported.length > 0 && imported.every((i) => i.startsWith("synology-vmm-emulator")))
+        snippets[`docs-${Object.keys(snippets).length}.ts`] = `// ${file}\n${code}`;
+    }
+  return snippets;
+}
+
+/** A tsconfig for CONSUMER_TS in `consumer.ts`, and `files`, under one module resolution. */
+export function consumerTsconfig(
+  resolution: "NodeNext" | "Bundler",
+  skipLibCheck: boolean,
+  files: readonly string[] = [],
+): string {
   return JSON.stringify({
     compilerOptions: {
       module: resolution === "NodeNext" ? "NodeNext" : "ESNext",
@@ -125,7 +147,7 @@ export function consumerTsconfig(resolution: "NodeNext" | "Bundler", skipLibChec
       noEmit: true,
       types: ["node"],
     },
-    files: ["consumer.ts"],
+    files: ["consumer.ts", ...files],
   });
 }
 

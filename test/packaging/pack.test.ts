@@ -12,7 +12,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONSUMER_TS, type Consumer, consumerTsconfig, makeConsumer, TSC } from "./consumer";
+import { CONSUMER_TS, type Consumer, consumerTsconfig, docSnippets, makeConsumer, TSC } from "./consumer";
 import { kill, launch, login, ready, stop } from "./support";
 
 let consumer: Consumer;
@@ -86,10 +86,16 @@ describe.concurrent("the packed package, installed in another project", () => {
     expect(existsSync(join(consumer.dir, "node_modules", ".bin", "vmm-conformance"))).toBe(true);
   });
 
-  it("a consumer's file type-checks with moduleResolution NodeNext and with Bundler", async () => {
+  it("a consumer's file and the docs' snippets type-check with moduleResolution NodeNext and with Bundler", async () => {
     consumer.write("consumer.ts", CONSUMER_TS);
+    const snippets = docSnippets();
+    expect(Object.keys(snippets).length).toBeGreaterThanOrEqual(4);
+    for (const [name, code] of Object.entries(snippets)) consumer.write(name, code);
     for (const resolution of ["NodeNext", "Bundler"] as const)
-      consumer.write(`tsconfig.${resolution}.json`, consumerTsconfig(resolution, true));
+      consumer.write(
+        `tsconfig.${resolution}.json`,
+        consumerTsconfig(resolution, true, Object.keys(snippets)),
+      );
     // One build-mode run checks both: they share the parsed files (2.3 s where two runs take 3.8 s).
     await expect(
       consumer.exec(process.execPath, [TSC, "-b", "tsconfig.NodeNext.json", "tsconfig.Bundler.json"]),

@@ -3,9 +3,11 @@
  * CLI, npx, a shell recipe), waited on through their ready line, stopped by the pid in it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Agent, fetch as undiciFetch } from "undici";
+import { expect } from "vitest";
 import { PROJECT_ROOT } from "../../server/config";
 
 export const ROOT = PROJECT_ROOT;
@@ -91,7 +93,10 @@ export function kill(...pids: (number | undefined)[]): void {
   }
 }
 
-/** A version 3 login (the Terraform provider's and most clients'), as `{success, data, error}`. */
+/** Trusts any certificate: the emulator's is self-signed, as DSM's is. */
+export const insecure = new Agent({ connect: { rejectUnauthorized: false } });
+
+/** A version 3 login (the Terraform provider's and most clients'), over HTTP or (`insecure`) HTTPS. */
 export async function login(
   url: string,
   account = "admin",
@@ -104,12 +109,59 @@ export async function login(
     account,
     passwd,
   });
-  const res = await fetch(`${url}/webapi/auth.cgi?${params}&format=sid`);
+  const target = `${url}/webapi/auth.cgi?${params}&format=sid`;
+  const res = url.startsWith("https:")
+    ? await undiciFetch(target, { dispatcher: insecure })
+    : await fetch(target);
   return (await res.json()) as { success: boolean; data?: { sid: string }; error?: { code: number } };
+}
+
+/**
+ * The code block after `<!-- recipe: name -->` in a Markdown file of the project: the docs'
+ * recipes are run or checked by the tests as they are written.
+ */
+export function recipe(file: string, name: string): string {
+  const text = readFileSync(join(ROOT, file), "utf8");
+  const match = new RegExp(`<!-- recipe: ${name} -->\\s*\`\`\`[a-z]*\\n([\\s\\S]*?)\`\`\`\\n`).exec(text);
+  if (match?.[1] === undefined) throw new Error(`no recipe ${name} in ${file}`);
+  return match[1];
 }
 
 /** A scratch folder, removed by the returned function. */
 export function scratch(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `vmm-${prefix}-`));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Two lines of the README's recipe for another language's CI: its clone, and where the suite's tests go. */
+const CLONE = "git clone <this repository> vmm-emulator && (cd vmm-emulator && npm ci)";
+const PLACEHOLDER = /^# \.\.\. run your tests against \$VMM_URL.*$/m;
+const TESTS = `curl -s "$VMM_URL/webapi/auth.cgi?api=SYNO.API.Auth&version=3&method=login&account=admin&passwd=synology&format=sid" > login.json`;
+
+/** The README's lines with the clone swapped for `install` (a shell line) and the tests for TESTS. */
+export function ciRecipe(install: string): string {
+  const text = recipe("README.md", "ci-shell");
+  expect(text.split("\n")[0]).toBe(CLONE);
+  expect(text).toMatch(PLACEHOLDER);
+  return text.replace(CLONE, install).replace(PLACEHOLDER, TESTS);
+}
+
+/** Runs a script in bash in `cwd`; answers its exit code, output and how long it took. */
+export function bash(
+  script: string,
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; output: string; ms: number }> {
+  const started = performance.now();
+  const child = spawn("bash", ["-c", script], { cwd, env: { ...process.env, ...env } });
+  let output = "";
+  child.stdout.on("data", (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr.on("data", (c: Buffer) => {
+    output += c.toString();
+  });
+  return new Promise((resolve) =>
+    child.once("close", (code) => resolve({ code, output, ms: performance.now() - started })),
+  );
 }
