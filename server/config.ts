@@ -37,6 +37,9 @@ const about = (arg: string, description: string, shownDefault?: string): About =
   ...(shownDefault === undefined ? {} : { shownDefault }),
 });
 
+/** A file or folder, with no default. */
+const optionalPath = (description: string) => z.string().min(1).optional().meta(about("<path>", description));
+
 /** realtime = DSM-like durations; instant = every task and transition ends at once; N = N times faster. */
 const timeScale = z.union([
   z.literal("instant"),
@@ -116,17 +119,10 @@ const options = z.object({
       ),
     ),
   /** A certificate and key (PEM files) for HTTPS; without them a self-signed one is made. */
-  tlsCert: z
-    .string()
-    .min(1)
-    .optional()
-    .meta(
-      about(
-        "<path>",
-        "A PEM certificate for HTTPS (with --tls-key). Without them a self-signed one is made.",
-      ),
-    ),
-  tlsKey: z.string().min(1).optional().meta(about("<path>", "Its PEM private key.")),
+  tlsCert: optionalPath(
+    "A PEM certificate for HTTPS (with --tls-key). Without them a self-signed one is made.",
+  ),
+  tlsKey: optionalPath("Its PEM private key."),
   db: z
     .string()
     .min(1)
@@ -207,11 +203,7 @@ const options = z.object({
       ),
     ),
   /** The token read from a file (a Docker secret, say), so that it shows in no process list. */
-  adminTokenFile: z
-    .string()
-    .min(1)
-    .optional()
-    .meta(about("<path>", "Reads --admin-token from this file (trailing newline dropped).")),
+  adminTokenFile: optionalPath("Reads --admin-token from this file (trailing newline dropped)."),
   /** The largest file an upload (`upload_and_create`) may carry, in bytes (default 64 GiB). */
   maxUpload: z.coerce
     .number()
@@ -226,11 +218,7 @@ const options = z.object({
     .default(true)
     .meta(about("<true|false>", "Compute each upload's SHA-256 as it streams.")),
   /** Keep uploaded files in this folder; by default they are counted and dropped. */
-  uploadDir: z
-    .string()
-    .min(1)
-    .optional()
-    .meta(about("<path>", "Keep uploaded files there; by default they are counted and dropped.")),
+  uploadDir: optionalPath("Keep uploaded files there; by default they are counted and dropped."),
   /** How many DSM calls the control plane's journal keeps (oldest dropped first). */
   journalSize: z.coerce
     .number()
@@ -240,16 +228,9 @@ const options = z.object({
     .default(1000)
     .meta(about("<n>", "How many DSM calls the control plane's journal keeps.")),
   /** The CLI's ready line, also written to this file (read by the CLI only). */
-  readyFile: z
-    .string()
-    .min(1)
-    .optional()
-    .meta(
-      about(
-        "<path>",
-        "Also writes the ready line to this file once listening (removed at start and on a clean stop).",
-      ),
-    ),
+  readyFile: optionalPath(
+    "Also writes the ready line to this file once listening (removed at start and on a clean stop).",
+  ),
 });
 
 const isLoopback = (host: string) =>
