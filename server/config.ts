@@ -34,7 +34,7 @@ type About = {
 const about = (arg: string, description: string, shownDefault?: string): About => ({
   arg,
   description,
-  ...(shownDefault === undefined ? {} : { shownDefault }),
+  shownDefault,
 });
 
 /** A file or folder, with no default. */
