@@ -58,6 +58,10 @@ function writeReadyFile(path: string, line: string): void {
 }
 
 async function main(): Promise<void> {
+  // A reader that went away (`--help | head`, `| grep -m1 listening`) is no reason to crash.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+  });
   const argv = process.argv.slice(2);
   if (argv.some((a) => a === "--help" || a === "-h")) {
     process.stdout.write(`${help()}\n`);
