@@ -75,26 +75,11 @@ describe("the Dockerfile", () => {
     }
   });
 
-  it("turning the control plane on needs a token: without one it exits 2, with one it asks for it", async () => {
+  it("turning the control plane on without a token refuses to start (exit 2), as beyond loopback anywhere", async () => {
     const data = join(tmp.dir, "data-admin");
     mkdirSync(data);
     const refused = await runImage(image, app, data, { VMM_EMULATOR_ADMIN: "true" });
     expect(await refused.proc.done).toBe(2);
     expect(refused.proc.stderr()).toMatch(/--admin-token: needed to serve the control plane on 0\.0\.0\.0/);
-    const { proc } = await runImage(image, app, data, {
-      VMM_EMULATOR_ADMIN: "true",
-      VMM_EMULATOR_ADMIN_TOKEN: "s3cret",
-    });
-    let pid: number | undefined;
-    try {
-      const line = await ready(proc);
-      pid = line.pid;
-      expect((await fetch(`${line.url}/__admin/state`)).status).toBe(401);
-      const state = await fetch(`${line.url}/__admin/state`, { headers: { authorization: "Bearer s3cret" } });
-      expect(state.status).toBe(200);
-      expect(await stop(proc, line)).toBe(0);
-    } finally {
-      kill(pid, proc.child.pid);
-    }
   });
 });

@@ -9,7 +9,7 @@
  * `@ts-expect-error` lines that catch a type decaying to `any`. test/packaging/full.soak.ts does
  * it all for real (install scripts, every .d.ts checked, vitest and jest consumers).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONSUMER_TS, type Consumer, consumerTsconfig, docSnippets, makeConsumer, TSC } from "./consumer";
@@ -78,12 +78,10 @@ describe.concurrent("the packed package, installed in another project", () => {
     }
   });
 
-  it("the short alias and the kit's command are there too", async () => {
-    const pkg = JSON.parse(
-      readFileSync(join(consumer.dir, "node_modules/synology-vmm-emulator/package.json"), "utf8"),
-    );
-    expect((await consumer.exec("npx", ["vmm-emulator", "--version"])).trim()).toBe(pkg.version);
-    expect(existsSync(join(consumer.dir, "node_modules", ".bin", "vmm-conformance"))).toBe(true);
+  it("the short alias runs the same command, and the kit's command is there too", () => {
+    const bin = (name: string) => realpathSync(join(consumer.dir, "node_modules", ".bin", name));
+    expect(bin("vmm-emulator")).toBe(bin("synology-vmm-emulator"));
+    expect(bin("vmm-conformance")).toMatch(/dist\/conformance\/cli\.js$/);
   });
 
   it("a consumer's file and the docs' snippets type-check with moduleResolution NodeNext and with Bundler", async () => {
