@@ -11,7 +11,7 @@ import { type App, createApp } from "./app";
 import { type Clock, parseClockSnapshot, SwitchableClock } from "./clock";
 import { type Config, configSchema } from "./config";
 import type { Keys } from "./dsm/operation";
-import { type Fixture, loadFixtureFile, parseFixture } from "./fixture";
+import { type Fixture, loadFixtureFile, parseFixture, withAccounts } from "./fixture";
 import { type Listening, listenHttp, listenHttps } from "./http-server";
 import { ensureCertificate, loadCertificate, type TlsMaterial } from "./security/certificate";
 import { type Db, openDatabase } from "./store/db";
@@ -57,8 +57,10 @@ export function openState(
 ): { db: Db; store: Store; fixture: Fixture; baseline: Buffer | undefined } {
   if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true, mode: 0o700 });
   // An in-process fixture is validated like a file, so a bad one names its field.
-  const fixture =
-    fixtureData === undefined ? loadFixtureFile(config.fixture) : parseFixture(fixtureData, "fixtureData");
+  const fixture = withAccounts(
+    fixtureData === undefined ? loadFixtureFile(config.fixture) : parseFixture(fixtureData, "fixtureData"),
+    config.accounts,
+  );
   const db = openDatabase(config.db);
   const store = new Store(db);
   if (!store.isEmpty()) return { db, store, fixture, baseline: undefined };
