@@ -1,25 +1,50 @@
-# The emulator as a container for CI services (GitHub Actions `services:`, docker compose).
-# Inside a container the emulator must listen on all interfaces to be reachable through the
-# published port; outside one it binds to 127.0.0.1 by default.
-FROM node:20-bookworm-slim
+# The emulator as a container for CI (docker compose, GitHub Actions services), in place of a
+# Virtual DSM container: DSM's HTTP 5000 and HTTPS 5001, `GET /` for the health check, state on
+# the /data volume. Two stages: build with every dependency, then run with the production
+# dependencies and dist/ only, as the unprivileged `node` user.
+#
+# The control plane (/__admin) is off in the image: anyone who reaches a published port could
+# otherwise reset or reshape the NAS. Turn it on with a token:
+#   -e VMM_EMULATOR_ADMIN=true -e VMM_EMULATOR_ADMIN_TOKEN=...   (or VMM_EMULATOR_ADMIN_TOKEN_FILE=/run/secrets/...)
+# Accounts for the client under test: -e VMM_EMULATOR_ACCOUNTS=terraform:Syn0logy:admin
+#
+# test/packaging/docker.test.ts runs these steps in a scratch folder (no Docker engine runs on
+# the development machines): keep every RUN a plain shell command.
 
-# better-sqlite3 builds from source when no prebuilt binary matches.
+FROM node:20-bookworm-slim AS build
+# better-sqlite3 downloads a prebuilt binary; where none matches, it compiles one with these.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
-
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
-COPY tsconfig.json ./
+# Scripts off, or the project's prepare would build before the sources are copied; then
+# better-sqlite3's install script alone.
+RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
+COPY spec ./spec
 COPY server ./server
+COPY conformance ./conformance
 COPY fixtures ./fixtures
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-ENV VMM_EMULATOR_HOST=0.0.0.0 \
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+ENV NODE_ENV=production \
+    VMM_EMULATOR_HOST=0.0.0.0 \
     VMM_EMULATOR_PORT=5000 \
-    VMM_EMULATOR_DB=/data/emulator.sqlite
+    VMM_EMULATOR_HTTPS_PORT=5001 \
+    VMM_EMULATOR_DB=/data/emulator.sqlite \
+    VMM_EMULATOR_ADMIN=false
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data
-EXPOSE 5000
+EXPOSE 5000 5001
 USER node
-CMD ["node", "--import", "tsx", "server/cli.ts"]
+# The slim image has no curl: Node's fetch asks for the dashboard at /.
+HEALTHCHECK --interval=5s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.VMM_EMULATOR_PORT||5000)+'/').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/server/cli.js"]

@@ -6,6 +6,7 @@
  *   CRASH_CYCLES=200  SIGKILL/restart cycles on a file database
  *   FUZZ_RUNS=50000   fuzzed WebAPI calls
  *   LOAD_SECONDS=60   LOAD_CLIENTS=64   racing clients
+ *   HOSTILE_ROUNDS=50 rounds of every hostile-input class (issue 12), memory read before and after
  * Seeds default to the clock here (npm test fixes them) and are printed, so a failure can be
  * replayed (CRASH_SEED, ...). Exits 1 when any run found a problem.
  */
@@ -15,6 +16,7 @@ import { PROJECT_ROOT } from "../server/config";
 import { testSeed } from "../test/harness";
 import { runCrashCycles } from "../test/reliability/crash-run";
 import { runFuzz } from "../test/reliability/fuzz-run";
+import { runHostile } from "../test/reliability/hostile-run";
 import { runLoadTest } from "../test/reliability/load-run";
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -46,6 +48,12 @@ async function main(): Promise<void> {
     `load: ${load.requests} requests in ${load.seconds.toFixed(0)} s from ${clients} clients (LOAD_SEED=${loadSeed}); p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms, max ${load.max.toFixed(0)} ms: ${load.problems.length} problems`,
   );
   problems.push(...load.problems);
+
+  const hostile = await runHostile(num("HOSTILE_ROUNDS", 50), (line) => log(`  ${line}`));
+  log(
+    `hostile: ${hostile.requests} hostile requests; RSS ${hostile.rssAfterWarmUpMiB.toFixed(0)} MiB after the warm-up round, ${hostile.rssAfterMiB.toFixed(0)} MiB at the end: ${hostile.problems.length} problems`,
+  );
+  problems.push(...hostile.problems);
 
   const wallClock = spawnSync(
     process.execPath,

@@ -23,9 +23,11 @@ import { dsmResponse, errorBody } from "./dsm/envelope";
 import { type Exchange, webApiRoutes } from "./dsm/http";
 import { REQUEST_MS, UPLOAD_IDLE_MS } from "./dsm/limits";
 import type { Keys } from "./dsm/operation";
+import { printable } from "./dsm/printable";
 import type { Fixture } from "./fixture";
 import { Pace } from "./model/pace";
 import { Tick } from "./model/tick";
+import { hostCheck } from "./security/host-guard";
 import { processLoginKey } from "./security/login-encryption";
 import { newResponderKey } from "./security/noise";
 import type { Db } from "./store/db";
@@ -41,7 +43,7 @@ export interface AppOptions {
   readonly log?: ((line: string) => void) | undefined;
   /** The fixture the control plane's reset returns to (default: the file `config.fixture` names). */
   readonly fixture?: Fixture | undefined;
-  /** An image (`db.serialize()`) of the database just seeded from `fixture`, so reset need not re-seed. */
+  /** An image (`imageOf(db)`) of the database just seeded from `fixture`, so reset need not re-seed. */
   readonly baseline?: Buffer | undefined;
   /** The Noise and RSA login keys (default: a new Noise key, and the process's RSA key). */
   readonly keys?: Keys | undefined;
@@ -85,6 +87,12 @@ export function createApp(options: AppOptions): App {
     if (config.logRequests) log(requestLine(exchange));
   };
   const hono = new Hono();
+  const hostAllowed = hostCheck(config.host, config.allowedHosts);
+  hono.use("*", async (c, next) => {
+    const host = c.req.header("host") ?? new URL(c.req.url).host;
+    if (hostAllowed(host)) return next();
+    return refuseHost(c.req.path, host);
+  });
   if (config.admin) hono.route(ADMIN_PREFIX, adminRoutes(controlPlane, config.adminToken, log));
   // The dashboard at `/` (DSM serves its web UI there); with the control plane off, a plain page.
   hono.route("/", dashboardRoutes(config.admin ? controlPlane : undefined, { token: config.adminToken }));
@@ -122,7 +130,18 @@ function requestLine({ req, answer, faultRule, transport, durationMs }: Exchange
   const outcome = answer.success ? "ok" : `error ${answer.code}`;
   const fault =
     faultRule === undefined ? "" : ` [fault ${faultRule}${transport ? ` ${transport.type}` : ""}]`;
-  return `${req.cgi} ${api}.${req.params.method ?? "?"} v${req.params.version ?? "?"} ${JSON.stringify(
+  return `${req.cgi} ${printable(api)}.${printable(req.params.method ?? "?")} v${printable(req.params.version ?? "?", 16)} ${JSON.stringify(
     redactParams(req.params),
   )} -> ${outcome} (${durationMs.toFixed(1)} ms)${fault}`;
+}
+
+/**
+ * A request whose Host the emulator does not answer to (DNS rebinding): HTTP 403, in the DSM
+ * envelope on DSM paths (code 105, permission denied, with the reason in `errors`), in the
+ * control plane's JSON elsewhere.
+ */
+function refuseHost(path: string, host: string): Response {
+  const reason = `Host ${JSON.stringify(host.slice(0, 200))} is not one this emulator answers to; add it with --allowed-hosts`;
+  if (path.startsWith("/webapi/")) return dsmResponse(errorBody(105, { reason }), 403);
+  return Response.json({ error: reason }, { status: 403 });
 }

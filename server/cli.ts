@@ -1,62 +1,120 @@
+#!/usr/bin/env node
 /**
- * `npm start`: runs the emulator until SIGINT/SIGTERM. Prints one JSON line once listening
- * (`{"event":"listening","url":...,"admin":...,"pid":...}`) so scripts and CI can wait for it.
+ * The command line (`synology-vmm-emulator`, `vmm-emulator`, `npm start`): runs the emulator
+ * until SIGINT/SIGTERM. Prints one JSON line once listening
+ * (`{"event":"listening","url":...,"admin":...,"pid":...}`) so that scripts and CI can wait for
+ * it, on stdout and in `--ready-file`.
+ *
+ * Exit codes: 0 stopped by SIGINT or SIGTERM (or after --help, --version); 1 could not start (a
+ * fixture that does not validate, a database or certificate that cannot be opened, a port in
+ * use) or could not close; 2 bad usage (an unknown option, a bad value, the control plane
+ * beyond loopback without a token).
  */
-import { parseConfig } from "./config";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { optionTable, PROJECT_ROOT, parseConfig } from "./config";
 import { startEmulator } from "./emulator";
 import { processLoginKey } from "./security/login-encryption";
 
+const EXIT = { stopped: 0, failed: 1, usage: 2 } as const;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+function help(): string {
+  const options = optionTable().flatMap((o) => [
+    `  ${o.flag} ${o.arg}`,
+    `      ${o.env}; default: ${o.shownDefault}`,
+    `      ${o.description}`,
+  ]);
+  return [
+    `synology-vmm-emulator ${version()}: the Synology DSM Virtual Machine Manager WebAPI, emulated`,
+    "",
+    "usage: synology-vmm-emulator [options]   (or vmm-emulator; from a clone: npm start -- [options])",
+    "",
+    "Every option is also an environment variable; the flag wins. --name=value works too.",
+    "Booleans take true, false, 1 or 0.",
+    "",
+    ...options,
+    "  --help, -h",
+    "      This text.",
+    "  --version, -V",
+    "      The version.",
+    "",
+    'Once listening it prints one JSON line on stdout, {"event":"listening","url":...,"pid":...}',
+    '(and in --ready-file), and {"event":"stopped",...} on SIGINT or SIGTERM.',
+    `Exit codes: ${EXIT.stopped} stopped by SIGINT or SIGTERM; ${EXIT.failed} could not start (fixture, database,`,
+    `certificate, port in use); ${EXIT.usage} bad usage (unknown option, bad value, the control plane`,
+    "beyond loopback without --admin-token).",
+  ].join("\n");
+}
+
+/** The ready line in a file, whole or not at all: a script polling for it never reads half of it. */
+function writeReadyFile(path: string, line: string): void {
+  writeFileSync(`${path}.tmp`, line);
+  renameSync(`${path}.tmp`, path);
+}
+
 async function main(): Promise<void> {
+  // A reader that went away (`--help | head`, `| grep -m1 listening`) is no reason to crash.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+  });
+  const argv = process.argv.slice(2);
+  if (argv.some((a) => a === "--help" || a === "-h")) {
+    process.stdout.write(`${help()}\n`);
+    return;
+  }
+  if (argv.some((a) => a === "--version" || a === "-V")) {
+    process.stdout.write(`${version()}\n`);
+    return;
+  }
   let config: ReturnType<typeof parseConfig>;
   try {
-    config = parseConfig(process.argv.slice(2), process.env);
+    config = parseConfig(argv, process.env);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(2);
+    process.exit(EXIT.usage);
   }
+  const { readyFile } = config;
+  // A file left by an earlier run must not look like this one's.
+  if (readyFile !== undefined) rmSync(readyFile, { force: true });
   const emulator = await startEmulator(config);
   // Made now, off the request path, so the first encrypted login does not wait for it.
   processLoginKey();
-  if (config.admin && config.adminToken === undefined && !isLoopback(config.host)) {
-    // Anyone who can reach the port could then reset or reshape the emulated NAS.
-    process.stderr.write(
-      `warning: the control plane (/__admin) is open to anyone reaching ${config.host}; set --admin-token or --admin false\n`,
-    );
-  }
-  process.stdout.write(
-    `${JSON.stringify({
-      event: "listening",
-      url: emulator.url,
-      ...(emulator.httpsUrl === undefined
-        ? {}
-        : { https: emulator.httpsUrl, fingerprint: emulator.fingerprint }),
-      admin: config.admin ? `${emulator.url}/__admin` : null,
-      pid: process.pid,
-      db: config.db,
-      fixture: config.fixture,
-    })}\n`,
-  );
+  const line = `${JSON.stringify({
+    event: "listening",
+    url: emulator.url,
+    ...(emulator.httpsUrl === undefined
+      ? {}
+      : { https: emulator.httpsUrl, fingerprint: emulator.fingerprint }),
+    admin: config.admin ? `${emulator.url}/__admin` : null,
+    pid: process.pid,
+    db: config.db,
+    fixture: config.fixture,
+  })}\n`;
+  if (readyFile !== undefined) writeReadyFile(readyFile, line);
+  process.stdout.write(line);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     emulator.close().then(
       () => {
+        if (readyFile !== undefined) rmSync(readyFile, { force: true });
         process.stdout.write(`${JSON.stringify({ event: "stopped", signal })}\n`);
-        process.exit(0);
+        process.exit(EXIT.stopped);
       },
-      () => process.exit(1),
+      () => process.exit(EXIT.failed),
     );
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host.startsWith("127.");
-}
-
 main().catch((err: unknown) => {
   process.stderr.write(`cannot start the emulator: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  process.exit(EXIT.failed);
 });

@@ -60,10 +60,51 @@ export class SwitchableClock implements Clock {
     this.#offset = this.#frozenAt - this.source.now();
     this.#mode = "real";
   }
+  /** What `restore` needs to resume this clock in another process: mode and offset or instant. */
+  state(): ClockSnapshot {
+    return this.#mode === "real"
+      ? { mode: "real", offset_ms: this.#offset }
+      : { mode: "virtual", at_ms: this.#frozenAt };
+  }
+
+  /**
+   * Resumes a saved state at start-up: virtual at its instant, real with its offset, so the
+   * clock is where the data it dated left it.
+   */
+  restore(state: ClockSnapshot): void {
+    if (state.mode === "real") {
+      this.#mode = "real";
+      this.#offset = state.offset_ms;
+    } else {
+      this.#mode = "virtual";
+      this.#frozenAt = state.at_ms;
+    }
+  }
+
   /** Moves time forward: in virtual mode the frozen instant, in real mode the offset. */
   advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError("a clock only moves forward");
     if (this.#mode === "virtual") this.#frozenAt += ms;
     else this.#offset += ms;
   }
+}
+
+/** A switchable clock's state, as saved with the database. */
+export type ClockSnapshot =
+  | { readonly mode: "real"; readonly offset_ms: number }
+  | { readonly mode: "virtual"; readonly at_ms: number };
+
+/** Reads a saved state; anything else is no state. */
+export function parseClockSnapshot(text: string | null): ClockSnapshot | undefined {
+  if (text === null) return undefined;
+  try {
+    const v = JSON.parse(text) as Record<string, unknown>;
+    if (v.mode === "real" && Number.isSafeInteger(v.offset_ms))
+      return { mode: "real", offset_ms: v.offset_ms as number };
+    if (v.mode === "virtual" && Number.isSafeInteger(v.at_ms))
+      return { mode: "virtual", at_ms: v.at_ms as number };
+  } catch {
+    // not a state
+  }
+  return undefined;
 }

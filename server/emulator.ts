@@ -4,23 +4,19 @@
  */
 
 import { mkdirSync } from "node:fs";
-import { createSecureServer } from "node:http2";
-import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
-import type { Duplex } from "node:stream";
-import { serve } from "@hono/node-server";
 import { AdminClient } from "./admin/client";
 import { type App, createApp } from "./app";
-import { type Clock, SwitchableClock } from "./clock";
+import { type Clock, parseClockSnapshot, SwitchableClock } from "./clock";
 import { type Config, configSchema } from "./config";
-import { DSM_HEADERS, errorBody } from "./dsm/envelope";
-import { MAX_HEADER_BYTES, SERVER_OPTIONS } from "./dsm/limits";
 import type { Keys } from "./dsm/operation";
-import { type Fixture, loadFixtureFile, parseFixture } from "./fixture";
+import { type Fixture, loadFixtureFile, parseFixture, withAccounts } from "./fixture";
+import { type Listening, listenHttp, listenHttps } from "./http-server";
 import { ensureCertificate, loadCertificate, type TlsMaterial } from "./security/certificate";
 import { type Db, openDatabase } from "./store/db";
 import { Store } from "./store/index";
+import { imageOf } from "./store/snapshots";
 
 export interface EmulatorOptions extends Partial<Config> {
   /** A clock to drive time (tests pass a VirtualClock); default: real time, switchable later. */
@@ -59,15 +55,17 @@ export function openState(
   clock: Clock,
   fixtureData?: Fixture,
 ): { db: Db; store: Store; fixture: Fixture; baseline: Buffer | undefined } {
-  if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true });
+  if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true, mode: 0o700 });
   // An in-process fixture is validated like a file, so a bad one names its field.
-  const fixture =
-    fixtureData === undefined ? loadFixtureFile(config.fixture) : parseFixture(fixtureData, "fixtureData");
+  const fixture = withAccounts(
+    fixtureData === undefined ? loadFixtureFile(config.fixture) : parseFixture(fixtureData, "fixtureData"),
+    config.accounts,
+  );
   const db = openDatabase(config.db);
   const store = new Store(db);
   if (!store.isEmpty()) return { db, store, fixture, baseline: undefined };
   store.seed(fixture, clock.now());
-  return { db, store, fixture, baseline: db.serialize() };
+  return { db, store, fixture, baseline: imageOf(db) };
 }
 
 /**
@@ -81,41 +79,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const clock = givenClock ?? new SwitchableClock("real");
   const tls = config.httpsPort === "off" ? undefined : await tlsMaterial(config);
   const { db, store, fixture, baseline } = openState(config, clock, fixtureData);
+  // A file database keeps the clock it was dated by: resume it, or tasks and sessions stall.
+  const saved = parseClockSnapshot(store.system.get().clock);
+  if (saved !== undefined && clock instanceof SwitchableClock) clock.restore(saved);
   const app = createApp({ db, store, clock, config, log, fixture, baseline, keys });
-  const servers: Listening[] = [
-    await listen((handler) =>
-      serve(
-        // Header size and slow-client timeouts: see server/dsm/limits.ts.
-        { fetch: app.fetch, hostname: config.host, port: config.port, serverOptions: SERVER_OPTIONS },
-        handler,
-      ),
-    ),
-  ];
-  if (tls !== undefined && config.httpsPort !== "off") {
-    const httpsPort = config.httpsPort;
-    servers.push(
-      await listen((handler) =>
-        serve(
-          {
-            fetch: app.fetch,
-            hostname: config.host,
-            port: httpsPort,
-            // HTTP/2 where the client offers it through ALPN (the Go client does), HTTP/1.1 always.
-            createServer: createSecureServer,
-            serverOptions: {
-              cert: tls.certPem,
-              key: tls.keyPem,
-              allowHTTP1: true,
-              handshakeTimeout: SERVER_OPTIONS.headersTimeout,
-              settings: { maxHeaderListSize: MAX_HEADER_BYTES },
-              maxSessionMemory: 16,
-            },
-          },
-          handler,
-        ),
-      ),
-    );
-  }
+  const servers: Listening[] = [await listenHttp(app.fetch, config.host, config.port)];
+  if (tls !== undefined && config.httpsPort !== "off")
+    servers.push(await listenHttps(app.fetch, config.host, config.httpsPort, tls));
   const [http, https] = servers;
   if (http === undefined) throw new Error("no HTTP server");
   const base = (scheme: string, port: number) => `${scheme}://${urlHost(config.host)}:${port}`;
@@ -158,61 +128,6 @@ async function tlsMaterial(config: Config): Promise<TlsMaterial> {
     // Real time: TLS clients judge a certificate's validity by their own clock, not the emulator's.
     now: new Date(),
   });
-}
-
-interface Listening {
-  readonly port: number;
-  close(): Promise<void>;
-}
-
-/** Starts one server and answers its port and a close that ends every open connection too. */
-async function listen(start: (handler: () => void) => ReturnType<typeof serve>): Promise<Listening> {
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = start(() => resolve(s));
-    s.once("error", reject);
-  });
-  const sockets = new Set<Duplex>();
-  server.on("connection", (socket: Duplex) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  server.on("secureConnection", (socket: Duplex) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  // Node answers requests it cannot parse (headers over the limit, bad request lines) itself,
-  // with a bare status line; DSM clients expect the envelope, so write it here.
-  server.on("clientError", answerClientError);
-  const { port: bound } = server.address() as AddressInfo;
-  return {
-    port: bound,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive sockets (and HTTP/2 sessions) would hold close() open until they idle out.
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
-}
-
-function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const status =
-    err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
-  const reason = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" }[
-    status
-  ];
-  const body = errorBody(101);
-  const head = Object.entries(DSM_HEADERS)
-    .map(([k, v]) => `${k}: ${v}\r\n`)
-    .join("");
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\n${head}` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }
 
 const urlHost = (host: string) => (host.includes(":") ? `[${host}]` : host);

@@ -272,6 +272,21 @@ export function fixtureAccount(input: z.input<typeof account>): FixtureAccount {
   return account.parse(input);
 }
 
+/**
+ * The fixture with these accounts (`--accounts`) in place of its own of the same names, the rest
+ * appended: each a plain enabled account without 2-step verification, hashed at seeding like any.
+ */
+export function withAccounts(
+  fixture: Fixture,
+  accounts: readonly { name: string; password: string; admin: boolean }[],
+): Fixture {
+  if (accounts.length === 0) return fixture;
+  const given = new Map(accounts.map((a) => [a.name, fixtureAccount(a)]));
+  const kept = fixture.accounts.map((a) => given.get(a.name) ?? a);
+  const added = [...given.values()].filter((a) => !fixture.accounts.some((f) => f.name === a.name));
+  return { ...fixture, accounts: [...kept, ...added] };
+}
+
 /** Thrown for a fixture that does not validate; the message names every bad field. */
 export class FixtureError extends Error {
   override name = "FixtureError";

@@ -1,7 +1,8 @@
 /**
  * The README says what the emulator serves and how to provoke every code; these tests hold it
  * to the spec (spec/apis.ts, spec/errors.ts), so a row cannot go stale when an API, a method, a
- * version or a code changes. They also check every relative link of README.md and docs/.
+ * version or a code changes. They also check every relative link of README.md and docs/, and
+ * every anchor such a link names.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -123,20 +124,24 @@ describe("links in README.md and docs/", () => {
     expect(broken).toEqual([]);
   });
 
-  it.each(files)("every anchor %s links to in the README exists", (file) => {
-    const text = readFileSync(join(ROOT, file), "utf8");
-    const prefix = file === "README.md" ? "" : "../README.md";
-    const anchors = [...text.matchAll(/\]\(([^)\s#]*)#([^)\s]+)\)/g)]
-      .filter((m) => (m[1] ?? "") === prefix && (prefix !== "" || m[1] === ""))
-      .map((m) => m[2] ?? "");
-    const slugs = new Set(
-      [...README.matchAll(/^#+ (.+)$/gm)].map((m) =>
+  /** GitHub's anchors of a Markdown file's headings. */
+  const slugs = (file: string) =>
+    new Set(
+      [...readFileSync(join(ROOT, file), "utf8").matchAll(/^#+ (.+)$/gm)].map((m) =>
         (m[1] ?? "")
           .toLowerCase()
           .replace(/[^a-z0-9 -]/g, "")
           .replace(/ /g, "-"),
       ),
     );
-    expect(anchors.filter((a) => !slugs.has(a))).toEqual([]);
+
+  it.each(files)("every anchor %s links to exists, in it or in the Markdown file it names", (file) => {
+    const text = readFileSync(join(ROOT, file), "utf8");
+    const missing = [...text.matchAll(/\]\(([^)\s#]*)#([^)\s]+)\)/g)]
+      .filter((m) => (m[1] ?? "") === "" || (m[1] ?? "").endsWith(".md"))
+      .map((m) => ({ target: m[1] ? join(dirname(file), m[1] ?? "") : file, anchor: m[2] ?? "" }))
+      .filter(({ target, anchor }) => !slugs(target).has(anchor))
+      .map(({ target, anchor }) => `${target}#${anchor}`);
+    expect(missing).toEqual([]);
   });
 });

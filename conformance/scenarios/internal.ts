@@ -43,24 +43,35 @@ async function internalGet(ctx: ScenarioContext, guestId: string) {
 const pwr = (ctx: ScenarioContext, guestId: string, action: string) =>
   ctx.dsm.call(ACTION, "pwr_ctl", { guest_id: guestId, action });
 
-/** Uploads `bytes` as an image of `type` onto the placement storage; answers its task. */
-async function upload(ctx: ScenarioContext, label: string, type: "disk" | "iso", bytes = 64 * 1024) {
-  const { storage } = await ctx.placement();
-  const name = ctx.ledger.name(label);
+/** Sends upload_and_create of `bytes` zero bytes as the Terraform provider does (spec 5.6). */
+function sendUpload(
+  ctx: ScenarioContext,
+  name: string,
+  type: "disk" | "iso",
+  storageId: string,
+  bytes: number,
+) {
   const fileName = `${name}.${type === "iso" ? "iso" : "img"}`;
-  const data = await ctx.dsm.upload(
+  return ctx.dsm.upload(
     IMAGE,
     "upload_and_create",
     {
       name,
       ds_file_path: fileName,
-      // Double-encoded, as the Terraform provider sends it (spec 5.6).
-      image_repos: JSON.stringify(JSON.stringify([storage.storage_id])),
+      // Double-encoded: a JSON string holding the JSON array.
+      image_repos: JSON.stringify(JSON.stringify([storageId])),
       type,
       get_patch_by: "upload",
     },
     { fileName, bytes: new Uint8Array(bytes) },
   );
+}
+
+/** Uploads `bytes` as an image of `type` onto the placement storage; answers its task. */
+async function upload(ctx: ScenarioContext, label: string, type: "disk" | "iso", bytes = 64 * 1024) {
+  const { storage } = await ctx.placement();
+  const name = ctx.ledger.name(label);
+  const data = await sendUpload(ctx, name, type, storage.storage_id, bytes);
   const { task_id } = expectShape(taskCreated, data, "upload_and_create answer");
   const task: TaskState = await ctx.wait.task(ctx.vmm, task_id);
   const id = task.task_info.image_id;
@@ -317,18 +328,7 @@ export const internalScenarios = [
       ctx.note(`used_size ${JSON.stringify((listed as { used_size?: unknown }).used_size)} for 65536 bytes`);
       // The emulator's guess (as the guide's create does); a NAS run records DSM's answer.
       await expectCode(
-        ctx.dsm.upload(
-          IMAGE,
-          "upload_and_create",
-          {
-            name: image.name,
-            ds_file_path: `${image.name}.img`,
-            image_repos: JSON.stringify(JSON.stringify([image.storageId])),
-            type: "disk",
-            get_patch_by: "upload",
-          },
-          { fileName: `${image.name}.img`, bytes: new Uint8Array(1024) },
-        ),
+        sendUpload(ctx, image.name, "disk", image.storageId, 1024),
         403,
         "an upload under a name that exists",
       );

@@ -20,10 +20,16 @@ import { openDatabase } from "../store/db";
 import type { GuestRecord } from "../store/guests";
 import { Store } from "../store/index";
 import type { HostChanges, StorageChanges } from "../store/inventory";
+import { imageOf } from "../store/snapshots";
 import type { ClusterChanges } from "../store/system";
 import { FaultRules } from "./faults";
 import { Journal } from "./journal";
 import { dumpState } from "./state";
+
+/** Snapshots are whole database images in memory: a loop creating them must not exhaust it. */
+export const MAX_SNAPSHOTS = 32;
+/** The last instant the clock may show: every time it answers is an ISO 8601 date. */
+const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** A refusal the routes turn into an HTTP status and `{"error": message}`. */
 export class AdminError extends Error {
@@ -110,18 +116,25 @@ export class ControlPlane {
   /** Back to the loaded fixture: every change, session and task is gone. */
   reset(options: { faults?: boolean; journal?: boolean } = {}): void {
     this.#o.store.snapshots.restore(this.#baselineImage());
+    // The image's clock is the seeding's; the clock itself never goes back.
+    this.#saveClock();
     if (options.faults === true) this.faults.clear();
     if (options.journal === true) this.journal.clear();
   }
 
-  /** Validates `input` as a fixture, then makes it the loaded fixture and the state. */
-  loadFixture(input: unknown): void {
+  /**
+   * Replaces the state with a fixture. The passwords are hashed first, on the thread pool, so a
+   * fixture of many accounts does not stop other calls (1,500 accounts took the event loop for
+   * seven seconds); the seeding itself is one transaction.
+   */
+  async loadFixture(input: unknown): Promise<void> {
     let fixture: Fixture;
     try {
       fixture = parseFixture(input, "the body");
     } catch (err) {
       throw new AdminError(400, (err as Error).message);
     }
+    await this.#o.store.preparePasswords(fixture);
     try {
       this.#o.store.seed(fixture, this.#o.clock.now());
     } catch (err) {
@@ -130,6 +143,7 @@ export class ControlPlane {
     }
     this.#fixture = fixture;
     this.#baseline = this.#o.store.snapshots.capture();
+    this.#saveClock();
   }
 
   snapshots(): { name: string; created_at: string }[] {
@@ -137,6 +151,8 @@ export class ControlPlane {
   }
   createSnapshot(name: string): { name: string; created_at: string } {
     if (this.#snapshots.has(name)) throw new AdminError(409, `snapshot ${name} already exists`);
+    if (this.#snapshots.size >= MAX_SNAPSHOTS)
+      throw new AdminError(409, `${MAX_SNAPSHOTS} snapshots are kept at most: delete one first`);
     this.#o.tick.run(this.#o.clock.now());
     const created_at = new Date(this.#o.clock.now()).toISOString();
     this.#snapshots.set(name, { image: this.#o.store.snapshots.capture(), created_at });
@@ -144,6 +160,7 @@ export class ControlPlane {
   }
   restoreSnapshot(name: string): void {
     this.#o.store.snapshots.restore(this.#snapshot(name).image);
+    this.#saveClock();
   }
   deleteSnapshot(name: string): void {
     this.#snapshot(name);
@@ -247,15 +264,25 @@ export class ControlPlane {
     }
     if (changes.time_scale !== undefined) this.#o.pace.set(changes.time_scale);
     this.#o.tick.run(clock.now());
+    this.#saveClock();
     return this.clock();
   }
 
   advanceClock(ms: number): ClockState {
     const { clock } = this.#o;
     if (!hasAdvance(clock)) throw new AdminError(400, "this emulator's clock cannot be advanced");
+    if (clock.now() + ms > LATEST_TIME)
+      throw new AdminError(400, "the clock cannot go past the year 9999 (dates after it have no ISO form)");
     clock.advance(ms);
     this.#o.tick.run(clock.now());
+    this.#saveClock();
     return this.clock();
+  }
+
+  /** Keeps a switchable clock's state with the data, so a restart resumes at the same time. */
+  #saveClock(): void {
+    const { clock, store } = this.#o;
+    if (clock instanceof SwitchableClock) store.system.saveClock(JSON.stringify(clock.state()));
   }
 
   // -----------------------------------------------------------------------------------------
@@ -302,7 +329,7 @@ export class ControlPlane {
     try {
       new Store(scratch).seed(fixture, this.#o.clock.now());
       this.#fixture = fixture;
-      this.#baseline = scratch.serialize();
+      this.#baseline = imageOf(scratch);
       return this.#baseline;
     } finally {
       scratch.close();

@@ -41,11 +41,30 @@ export interface UnimplementedCall {
   count: number;
 }
 
-/** Distinct API/method pairs the summary keeps; a client sending garbage cannot grow it for ever. */
+/**
+ * Distinct API/method pairs the summary keeps; a client sending garbage cannot grow it for ever
+ * (with names cut to MAX_JOURNAL_NAME, about 256 KiB at most).
+ */
 const MAX_UNIMPLEMENTED = 1000;
 
 /** Longest parameter value kept: 1,000 entries of 4 MiB bodies would otherwise hold 4 GiB. */
 export const MAX_JOURNAL_VALUE = 1024;
+/** Parameters kept per entry (a request may carry up to 256); with the value bound, 64 KiB an entry at most. */
+export const MAX_JOURNAL_PARAMS = 64;
+/** Longest API or method name kept, in the entries and in the unimplemented summary. */
+export const MAX_JOURNAL_NAME = 128;
+
+/**
+ * A copy of the first `max` characters that shares nothing with `text`. V8's `slice` of a long
+ * string keeps the whole string alive behind the short one: a journal of cut 4 MB names would
+ * still hold the 4 MB names.
+ */
+function head(text: string, max: number): string {
+  return Buffer.from(text.slice(0, max), "utf16le").toString("utf16le");
+}
+
+const cut = (name: string | null): string | null =>
+  name === null || name.length <= MAX_JOURNAL_NAME ? name : `${head(name, MAX_JOURNAL_NAME)}…`;
 
 /**
  * What the ring buffer holds: the call as answered. Redaction and the ISO time are applied
@@ -56,18 +75,29 @@ type StoredEntry = Omit<JournalEntry, "at" | "params"> & {
   params: Readonly<Record<string, string>>;
 };
 
-/** The request's own parameters when every value is short (no copy), else a truncated copy. */
+/**
+ * The request's own parameters when they are few, with short names and values (no copy, the
+ * common case), else a copy of the first MAX_JOURNAL_PARAMS, each name and value cut, and a
+ * `…` entry saying how many were left out.
+ */
 function bounded(params: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  let count = 0;
   let long = false;
-  for (const key in params) if ((params[key]?.length ?? 0) > MAX_JOURNAL_VALUE) long = true;
-  if (!long) return params;
+  for (const key in params) {
+    count++;
+    if (key.length > MAX_JOURNAL_NAME || (params[key]?.length ?? 0) > MAX_JOURNAL_VALUE) long = true;
+  }
+  if (!long && count <= MAX_JOURNAL_PARAMS) return params;
   const out: Record<string, string> = {};
+  let kept = 0;
   for (const [key, value] of Object.entries(params)) {
-    out[key] =
+    if (kept++ === MAX_JOURNAL_PARAMS) break;
+    out[cut(key) ?? key] =
       value.length > MAX_JOURNAL_VALUE
-        ? `${value.slice(0, MAX_JOURNAL_VALUE)}… (${value.length - MAX_JOURNAL_VALUE} more characters)`
+        ? `${head(value, MAX_JOURNAL_VALUE)}… (${value.length - MAX_JOURNAL_VALUE} more characters)`
         : value;
   }
+  if (count > MAX_JOURNAL_PARAMS) out["…"] = `${count - MAX_JOURNAL_PARAMS} more parameters`;
   return out;
 }
 
@@ -82,14 +112,20 @@ export class Journal {
   }
 
   record(entry: Omit<StoredEntry, "seq">): void {
-    const full: StoredEntry = { ...entry, seq: ++this.#seq, params: bounded(entry.params) };
+    const full: StoredEntry = {
+      ...entry,
+      api: cut(entry.api),
+      method: cut(entry.method),
+      seq: ++this.#seq,
+      params: bounded(entry.params),
+    };
     if (this.#entries.length < this.#capacity) this.#entries.push(full);
     else {
       this.#entries[this.#start] = full;
       this.#start = (this.#start + 1) % this.#capacity;
     }
     if ((entry.code === 102 || entry.code === 103) && entry.fault_rule === undefined)
-      this.#countMissing(entry);
+      this.#countMissing(full);
   }
 
   entries(filter: JournalFilter = {}): JournalEntry[] {

@@ -7,6 +7,7 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { bearerMatches, foreignRequest, isJson } from "../security/browser-guard";
 import { AdminError, type ControlPlane } from "./control-plane";
@@ -25,6 +26,12 @@ import {
 } from "./schemas";
 
 export const ADMIN_PREFIX = "/__admin";
+/** The largest control-plane body: 1 MiB, and 64 MiB for a fixture (10,000 guests are about 6 MB). */
+export const MAX_ADMIN_BODY = 1024 * 1024;
+export const MAX_FIXTURE_BODY = 64 * 1024 * 1024;
+
+const tooLarge = (max: number) => (c: Context) =>
+  c.json({ error: `the body is larger than ${max} bytes` }, 413, { Connection: "close" });
 
 export function adminRoutes(
   plane: ControlPlane,
@@ -56,6 +63,10 @@ export function adminRoutes(
       return c.json({ error: `the control plane takes application/json, not ${type}` }, 415);
     await next();
   });
+  // Bodies are read whole (they are JSON): bounded, a fixture more generously than the rest.
+  const small = bodyLimit({ maxSize: MAX_ADMIN_BODY, onError: tooLarge(MAX_ADMIN_BODY) });
+  const fixture = bodyLimit({ maxSize: MAX_FIXTURE_BODY, onError: tooLarge(MAX_FIXTURE_BODY) });
+  app.use("*", (c, next) => (c.req.path.endsWith("/fixture") ? fixture(c, next) : small(c, next)));
   app.onError((err, c) => {
     if (err instanceof AdminError) return c.json({ error: err.message }, err.status);
     // The control plane speaks JSON, never DSM's envelope: a harness must see its own failure.
@@ -70,7 +81,7 @@ export function adminRoutes(
     return c.json({ reset: true });
   });
   app.post("/fixture", async (c) => {
-    plane.loadFixture(await json(c));
+    await plane.loadFixture(await json(c));
     return c.json({ loaded: true });
   });
 

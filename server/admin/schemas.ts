@@ -49,11 +49,37 @@ export const snapshotCreate = z.strictObject({ name: snapshotName });
 /** A transport fault stands for a request DSM never saw, unless `apply` runs it first (a lost answer). */
 const transport = { apply: z.boolean().optional() };
 
+/** How deep and how large a fault rule's `errors` detail may be (DSM's are 2-3 levels, under 1 KiB). */
+const MAX_DETAIL_DEPTH = 8;
+const MAX_DETAIL_BYTES = 16 * 1024;
+
+/** The nesting depth of a JSON value, counted without recursion (so no depth can overflow the stack). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (typeof v !== "object" || v === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_DETAIL_DEPTH) return deepest;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+const errorDetail = z
+  .union([z.record(z.string(), z.unknown()), z.array(z.unknown())])
+  // Depth first: measuring the size of a value nested too deep would overflow the stack.
+  .refine(
+    (v) => depthOf(v) <= MAX_DETAIL_DEPTH && JSON.stringify(v).length <= MAX_DETAIL_BYTES,
+    `errors may nest at most ${MAX_DETAIL_DEPTH} levels and take at most ${MAX_DETAIL_BYTES} bytes as JSON`,
+  );
+
 export const faultAction = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("error"),
     code: z.number().int().min(100).max(99999),
-    errors: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+    errors: errorDetail.optional(),
   }),
   z.strictObject({ type: z.literal("delay"), ms: z.number().int().min(0).max(600_000) }),
   z.strictObject({ type: z.literal("reset"), ...transport }),
@@ -102,13 +128,16 @@ export const clockChanges = z.strictObject({
   time_scale: timeScale.optional(),
 });
 
+/** The longest single advance: a hundred years (a date past 9999 has no ISO form). */
+export const MAX_ADVANCE_MS = 100 * 365.25 * 86_400_000;
+
 export const clockAdvance = z
   .strictObject({
-    ms: z.number().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    ms: z.number().min(0).max(MAX_ADVANCE_MS).optional(),
     seconds: z
       .number()
       .min(0)
-      .max(Number.MAX_SAFE_INTEGER / 1000)
+      .max(MAX_ADVANCE_MS / 1000)
       .optional(),
   })
   .refine((b) => (b.ms === undefined) !== (b.seconds === undefined), "give exactly one of ms or seconds");

@@ -27,9 +27,15 @@ import { z } from "zod";
 import { password, text, yesNo } from "../dsm/codecs";
 import { ErrorAnswer } from "../dsm/errors";
 import { type ApiOperations, type CallContext, op, type Prepared, type PrepareInput } from "../dsm/operation";
-import { SESSION_COOKIE_SECONDS } from "../dsm/session";
+import {
+  MAX_CLIENT_NAME,
+  MAX_DEVICES_PER_ACCOUNT,
+  MAX_SESSIONS_PER_ACCOUNT,
+  SESSION_COOKIE_SECONDS,
+} from "../dsm/session";
 import { newDeviceToken, newSid, newSynoToken } from "../ids";
 import { type AutoBlockPolicy, isBlocked, recordFailure, recordSuccess } from "../model/auto-block";
+import { DEVICE_COOKIE_SECONDS } from "../model/tick";
 import {
   CIPHER_KEY,
   CIPHER_TOKEN,
@@ -45,7 +51,6 @@ import type { AccountRow } from "../store/accounts";
 export const NO_SYNOTOKEN = "--------";
 
 /** How long DSM keeps a trusted-device cookie (`did`). */
-const DEVICE_COOKIE_SECONDS = 30 * 24 * 3600;
 
 type Encryption = "plain" | "opened" | "unreadable";
 
@@ -210,17 +215,19 @@ function openSession(
   store.accounts.createSession({
     sid,
     account: account.name,
-    session_name: p.session || "webui",
+    session_name: (p.session || "webui").slice(0, MAX_CLIENT_NAME),
     synotoken,
     created_at: now,
     last_seen: now,
     cookie: cookie ? 1 : 0,
     noise_state: handshake?.ok ? JSON.stringify(handshake.session.state()) : null,
   });
+  store.accounts.capSessionsOf(account.name, MAX_SESSIONS_PER_ACCOUNT);
   let did: string | undefined;
   if (p.enable_device_token) {
     did = newDeviceToken();
-    store.accounts.addDeviceToken(did, account.name, p.device_name || "", now);
+    store.accounts.addDeviceToken(did, account.name, (p.device_name || "").slice(0, MAX_CLIENT_NAME), now);
+    store.accounts.capDevicesOf(account.name, MAX_DEVICES_PER_ACCOUNT);
   }
   if (cookie) {
     const expires = (seconds: number) => new Date(now + seconds * 1000).toUTCString();

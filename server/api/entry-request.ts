@@ -12,7 +12,7 @@
  * objects answers 113 (invalid compound request), and so does a batch inside a batch.
  */
 import { z } from "zod";
-import { bool, text } from "../dsm/codecs";
+import { bool, parseJson, text } from "../dsm/codecs";
 import { DsmError } from "../dsm/errors";
 import { type ApiOperations, BadParameters, batchOp } from "../dsm/operation";
 
@@ -57,7 +57,7 @@ export const entryRequestApi: ApiOperations<"SYNO.Entry.Request"> = {
 function readCompound(text: string | undefined): Record<string, string>[] {
   let compound: unknown;
   try {
-    compound = JSON.parse(text ?? "");
+    compound = parseJson(text ?? "");
   } catch {
     throw new DsmError(113);
   }

@@ -41,6 +41,19 @@ export function splitEscapedList(value: string): string[] {
   return out;
 }
 
+/** A lone UTF-16 surrogate (half of a pair): not a character, and not storable as UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * JSON.parse, with every string's lone surrogates (`"\ud800"`) replaced by U+FFFD, as decoding
+ * a URL replaces bytes that are not UTF-8: a name must be the same text stored and read back.
+ */
+export function parseJson(text: string): unknown {
+  return JSON.parse(text, (_key, value: unknown) =>
+    typeof value === "string" ? value.replace(LONE_SURROGATE, "\uFFFD") : value,
+  );
+}
+
 /** Undoes the guide's escaping inside a single-element value. */
 export function unescapeValue(value: string): string {
   return value.replace(/\\([\\,])/g, "$1");
@@ -50,7 +63,7 @@ export function unescapeValue(value: string): string {
 function unquote(value: string): string {
   if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
     try {
-      const parsed: unknown = JSON.parse(value);
+      const parsed = parseJson(value);
       if (typeof parsed === "string") return parsed;
     } catch {
       // not JSON: keep the raw text, DSM does the same
@@ -145,7 +158,7 @@ export const json = <T extends z.ZodType>(schema: T) =>
     if (v === undefined || v === "") return undefined;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(v);
+      parsed = parseJson(v);
     } catch {
       ctx.addIssue({ code: "custom", message: "expected JSON" });
       return z.NEVER;

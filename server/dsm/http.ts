@@ -22,7 +22,8 @@ import {
   type TransportFault,
 } from "./dispatcher";
 import { dsmResponse, errorBody, successBody } from "./envelope";
-import { requestLimits } from "./limits";
+import { MAX_PARAMS, requestLimits } from "./limits";
+import { printable } from "./printable";
 import { readUpload, type Upload, type UploadOptions } from "./upload";
 
 /** One answered call, for the journal and the request log. */
@@ -54,6 +55,8 @@ export interface WebApiOptions {
 export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
   const app = new Hono();
   const handle = async (c: Context, cgi: Cgi, pathApi: string | undefined) => {
+    // HEAD answers DSM's headers and runs nothing: a HEAD of `method=delete` must not delete.
+    if (c.req.method === "HEAD") return dsmResponse("", 200);
     const started = performance.now();
     const req = await readRequest(c, cgi, pathApi, options.limits);
     if (req instanceof Response) return req;
@@ -63,7 +66,7 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
       ({ answer, verdict } = await dispatch(env, req, options.hooks));
     } catch (err) {
       options.log(
-        `unexpected fault in ${req.params.api ?? "?"}.${req.params.method ?? "?"}: ${describe(err)}`,
+        `unexpected fault in ${printable(req.params.api ?? "?")}.${printable(req.params.method ?? "?")}: ${describe(err)}`,
       );
       answer = { success: false, code: 100, cookies: [] };
     }
@@ -137,17 +140,34 @@ function pathApiOf(c: Context): string | undefined {
   }
 }
 
+/** Raised when a request carries more than MAX_PARAMS parameters. */
+class TooManyParameters extends Error {}
+
+/** Adds `pairs` to `params` (a repeated name keeps its last value), at most MAX_PARAMS names in all. */
+function collect(params: Record<string, string>, pairs: Iterable<[string, string]>): void {
+  let count = Object.keys(params).length;
+  for (const [k, v] of pairs) {
+    if (!(k in params) && ++count > MAX_PARAMS) throw new TooManyParameters();
+    params[k] = v;
+  }
+}
+
 /** The query's parameters (a repeated name keeps its last value). */
 function queryOf(href: string): Record<string, string> {
   const params: Record<string, string> = {};
   const q = href.indexOf("?");
-  if (q >= 0) for (const [k, v] of new URLSearchParams(href.slice(q + 1))) params[k] = v;
+  if (q >= 0) collect(params, new URLSearchParams(href.slice(q + 1)));
   return params;
 }
 
 /** The multipart part a call uploads its file in, when it names an upload method (spec `upload`). */
 export function uploadPartOf(c: Context, pathApi: string | undefined): string | undefined {
-  const query = queryOf(c.req.url);
+  let query: Record<string, string>;
+  try {
+    query = queryOf(c.req.url);
+  } catch {
+    return undefined; // too many parameters: refused when the request is read
+  }
   const api = query.api || pathApi;
   return api === undefined || query.method === undefined ? undefined : methodSpec(api, query.method)?.upload;
 }
@@ -158,6 +178,20 @@ export function uploadPartOf(c: Context, pathApi: string | undefined): string | 
  * answers its status; both close the connection.
  */
 async function readRequest(
+  c: Context,
+  cgi: Cgi,
+  pathApi: string | undefined,
+  limits: BodyLimits,
+): Promise<DsmRequest | Response> {
+  try {
+    return await readParams(c, cgi, pathApi, limits);
+  } catch (err) {
+    if (!(err instanceof TooManyParameters)) throw err;
+    return dsmResponse(errorBody(101), 413, new Headers({ Connection: "close" }));
+  }
+}
+
+async function readParams(
   c: Context,
   cgi: Cgi,
   pathApi: string | undefined,
@@ -176,13 +210,13 @@ async function readRequest(
           ? { ok: true as const, fields: {}, upload: undefined }
           : await readUpload(body, type, { part, ...limits.upload });
       if (!read.ok) return dsmResponse(errorBody(101), read.status, new Headers({ Connection: "close" }));
-      Object.assign(params, read.fields);
+      collect(params, Object.entries(read.fields));
       upload = read.upload;
     } else {
       // A body DSM cannot read is no parameters, not a fault: the query may still be complete.
       const body = await withDeadline(readBody(c, type), limits.requestMs);
       if (body === "late") return dsmResponse(errorBody(101), 408, new Headers({ Connection: "close" }));
-      Object.assign(params, body);
+      collect(params, Object.entries(body));
     }
   }
   return {
@@ -201,12 +235,16 @@ async function readBody(c: Context, type: string): Promise<Record<string, string
   try {
     // DSM reads form bodies; a body without a content type is read the same way (curl -d does that).
     if (type === "" || type.startsWith("application/x-www-form-urlencoded")) {
-      for (const [k, v] of new URLSearchParams(await c.req.text())) params[k] = v;
+      collect(params, new URLSearchParams(await c.req.text()));
     } else if (type.startsWith("multipart/form-data")) {
       const form = await c.req.formData();
-      for (const [k, v] of form) if (typeof v === "string") params[k] = v;
+      collect(
+        params,
+        [...form].filter((e): e is [string, string] => typeof e[1] === "string"),
+      );
     }
-  } catch {
+  } catch (err) {
+    if (err instanceof TooManyParameters) throw err;
     // unreadable body: answered from the query parameters alone
   }
   return params;

@@ -4,6 +4,8 @@
  *
  * - Request line and headers: at most 16 KiB (Node's `maxHeaderSize`), so a GET's query string,
  *   and with it every GET parameter, is bounded; beyond it Node answers 431 and closes.
+ * - Parameters: at most `MAX_PARAMS` (256) per request, query and body together; more answer HTTP
+ *   413 with the envelope (code 101). The web UI's largest form sends about 30.
  * - Request body: at most `MAX_BODY_BYTES` (4 MiB); beyond it the answer is HTTP 413 with the DSM
  *   error envelope (code 101: the parameters could not be read), and no more than the limit is
  *   ever buffered. The largest valid call (Guest create with 512 vdisks and 64 vNICs) is under
@@ -23,6 +25,7 @@ import { bodyLimit } from "hono/body-limit";
 import { dsmResponse, errorBody } from "./envelope";
 
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const MAX_PARAMS = 256;
 export const MAX_HEADER_BYTES = 16 * 1024;
 /** A whole request (headers and an ordinary body) must arrive within this. */
 export const REQUEST_MS = 30_000;

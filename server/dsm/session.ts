@@ -6,10 +6,14 @@
  * By design (DSM's behaviour here is not documented, see the README's differences):
  * - an expired session answers `expiredCode` once (119 by default, as DSM 7 was seen to; 106 is
  *   the guide's), then 119: it is forgotten;
+ * - a cookie session without a SynoToken (`format=cookie`, no `enable_syno_token`) is refused
+ *   (119) on a request a browser marks as another site's (`Sec-Fetch-Site`, `Origin`), so a
+ *   foreign page's form or link cannot use it; clients that are not browsers send neither;
  * - a session whose login answered a Noise handshake (N4S4's web login) checks the
  *   `X-SYNO-HASH` header a request carries: a bad or replayed one is treated as not found (119).
  *   A request without the header is accepted, as third-party notes say DSM does.
  */
+import { foreignRequest } from "../security/browser-guard";
 import { NoiseSession, type NoiseSessionState } from "../security/noise";
 import type { SessionRow } from "../store/accounts";
 import type { Store } from "../store/index";
@@ -17,6 +21,14 @@ import type { CallerAccount } from "./operation";
 
 /** How long DSM's `id` cookie lives (its `max-age`). */
 export const SESSION_COOKIE_SECONDS = 604_800;
+/**
+ * Per account: the sessions and device tokens kept (the oldest go first). Per account, so that
+ * a non-administrator logging in in a loop evicts only its own sessions.
+ */
+export const MAX_SESSIONS_PER_ACCOUNT = 256;
+export const MAX_DEVICES_PER_ACCOUNT = 64;
+/** Longest session or device name kept (a login's `session`, `device_name`). */
+export const MAX_CLIENT_NAME = 128;
 
 export interface SessionSource {
   readonly params: Readonly<Record<string, string>>;
@@ -47,6 +59,9 @@ export function resolveSession(
     const token = req.params.SynoToken || req.header("x-syno-token");
     if (token !== session.synotoken) return 119;
   }
+  // A cookie without a token is all a foreign page's form or link needs: what a browser marks
+  // as another site's is not this session's.
+  if (!fromParam && session.synotoken === null && crossSite(req)) return 119;
   if (session.noise_state !== null) {
     const hash = req.header("x-syno-hash");
     if (hash !== undefined) {
@@ -59,3 +74,10 @@ export function resolveSession(
   if (now - session.last_seen >= 1000) store.accounts.touch(sid, now);
   return { session, caller: { name: session.account, isAdmin: found.isAdmin }, byCookie: !fromParam };
 }
+
+const crossSite = (req: SessionSource): boolean =>
+  foreignRequest({
+    fetchSite: req.header("sec-fetch-site"),
+    origin: req.header("origin"),
+    host: req.header("host"),
+  }) !== undefined;

@@ -11,6 +11,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import busboy from "busboy";
+import { MAX_PARAMS } from "./limits";
 
 /** What the call learns of its file: the emulator keeps no bytes of it unless told to. */
 export interface Upload {
@@ -37,7 +38,7 @@ export type UploadResult =
   | { readonly ok: false; readonly status: 400 | 408 | 413; readonly reason: string };
 
 /** Form fields beside the file: few and small (they are parameters, not data). */
-const MAX_FIELDS = 256;
+const MAX_FIELDS = MAX_PARAMS;
 const MAX_FIELD_BYTES = 64 * 1024;
 
 /** Reads a multipart body: fields into parameters, the file part counted as it streams past. */

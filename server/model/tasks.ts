@@ -133,6 +133,8 @@ export function finishDueTasks(store: Store, now: number): void {
       const reason = kind.finish(store, task.target_id);
       store.tasks.finish(task.task_id, due, reason === undefined ? null : { reason });
     }
+    // Cleared while it ran: its work is done, and nobody can read its record any more.
+    if (task.cleared === 1) store.tasks.remove(task.task_id);
   }
 }
 
@@ -150,7 +152,7 @@ export interface TaskView {
 function findTask(store: Store, id: string | undefined): TaskRow {
   if (id === undefined) refuse("bad_parameter");
   const task = store.tasks.get(id);
-  if (task === undefined) refuse("task_not_found");
+  if (task === undefined || task.cleared === 1) refuse("task_not_found");
   return task;
 }
 
@@ -177,7 +179,13 @@ export function readTask(ctx: ModelContext, id: string | undefined): TaskView {
   };
 }
 
+/**
+ * Task.Info clear: the record goes, never the work. A running task is only taken out of view:
+ * its guest or image still ends as it would (not left `creating` for ever, holding its LUNs and
+ * space), and the tick removes the record then.
+ */
 export function clearTask(ctx: ModelContext, id: string | undefined): void {
   const task = findTask(ctx.store, id);
-  ctx.store.tasks.remove(task.task_id);
+  if (task.finished_at === null) ctx.store.tasks.hide(task.task_id);
+  else ctx.store.tasks.remove(task.task_id);
 }

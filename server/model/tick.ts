@@ -23,6 +23,8 @@ const PRUNE_EVERY_MS = 60_000;
  */
 export const MAX_FINISHED_TASKS = 10_000;
 export const MAX_SESSIONS = 10_000;
+/** How long a device token (the `did` cookie) lives; older ones are forgotten. */
+export const DEVICE_COOKIE_SECONDS = 30 * 24 * 3600;
 
 /** What the next wake-up is read from: transitions (guests) and tasks. */
 const WAKES_ON: readonly Group[] = ["guests", "tasks"];
@@ -60,6 +62,7 @@ export class Tick {
     if (now - this.#lastPrune > PRUNE_EVERY_MS) {
       store.accounts.pruneSessions(now - this.#sessionTimeoutMs - SESSION_RETENTION_MS);
       store.accounts.capSessions(MAX_SESSIONS);
+      store.accounts.pruneDevices(now - DEVICE_COOKIE_SECONDS * 1000);
       store.tasks.capFinished(MAX_FINISHED_TASKS);
       this.#lastPrune = now;
     }

@@ -28,9 +28,11 @@ const REMEMBERED = 4096;
 
 export function hashPassword(password: string): string {
   const salt = randomBytes(16);
-  const key = scryptSync(password, salt, KEYLEN, { N });
-  return `scrypt$${N}$${salt.toString("base64")}$${key.toString("base64")}`;
+  return encode(salt, scryptSync(password, salt, KEYLEN, { N }));
 }
+
+const encode = (salt: Buffer, key: Buffer) =>
+  `scrypt$${N}$${salt.toString("base64")}$${key.toString("base64")}`;
 
 /**
  * `hashPassword` for a fixture's accounts, one per emulator (its Store). A fixture is seeded
@@ -43,16 +45,30 @@ export class FixtureHashes {
   readonly #key = randomBytes(32);
   readonly #hashes = new Map<string, string>();
   hash(account: string, password: string): string {
-    const digest = createHmac("sha256", this.#key)
-      .update(`${account.length}:${account}`)
-      .update(password)
-      .digest("base64");
-    let hash = this.#hashes.get(digest);
-    if (hash === undefined) {
-      hash = hashPassword(password);
-      if (this.#hashes.size >= REMEMBERED) this.#hashes.clear();
-      this.#hashes.set(digest, hash);
+    const digest = this.#digest(account, password);
+    return this.#hashes.get(digest) ?? this.#remember(digest, hashPassword(password));
+  }
+  /**
+   * Hashes, on the thread pool, the passwords `hash` would otherwise hash on the event loop: a
+   * fixture load awaits this first, so a fixture of many new accounts never blocks other calls.
+   */
+  async prepare(accounts: readonly { name: string; password: string }[]): Promise<void> {
+    const missing = new Map<string, string>();
+    for (const a of accounts) {
+      const digest = this.#digest(a.name, a.password);
+      if (!this.#hashes.has(digest)) missing.set(digest, a.password);
     }
+    const hashed = await Promise.all(
+      [...missing].map(async ([digest, password]) => [digest, await hashPasswordOffThread(password)] as const),
+    );
+    for (const [digest, hash] of hashed) this.#remember(digest, hash);
+  }
+  #digest(account: string, password: string): string {
+    return createHmac("sha256", this.#key).update(`${account.length}:${account}`).update(password).digest("base64");
+  }
+  #remember(digest: string, hash: string): string {
+    if (this.#hashes.size >= REMEMBERED) this.#hashes.clear();
+    this.#hashes.set(digest, hash);
     return hash;
   }
 }
@@ -78,8 +94,7 @@ async function scryptOffThread(password: string, salt: Buffer, cost: number): Pr
 /** `hashPassword` on the thread pool. */
 export async function hashPasswordOffThread(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptOffThread(password, salt, N);
-  return `scrypt$${N}$${salt.toString("base64")}$${key.toString("base64")}`;
+  return encode(salt, await scryptOffThread(password, salt, N));
 }
 
 interface StoredHash {

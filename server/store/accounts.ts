@@ -66,6 +66,9 @@ export class AccountStore {
   readonly #deleteSession;
   readonly #pruneSessions;
   readonly #capSessions;
+  readonly #capSessionsOf;
+  readonly #capDevicesOf;
+  readonly #pruneDevices;
   readonly #insertDevice;
   readonly #device;
   readonly #summaries;
@@ -98,6 +101,15 @@ export class AccountStore {
     this.#capSessions = db.prepare(
       "DELETE FROM sessions WHERE sid IN (SELECT sid FROM sessions ORDER BY last_seen DESC LIMIT -1 OFFSET ?)",
     );
+    this.#capSessionsOf = db.prepare(
+      `DELETE FROM sessions WHERE sid IN
+        (SELECT sid FROM sessions WHERE account = ? ORDER BY last_seen DESC LIMIT -1 OFFSET ?)`,
+    );
+    this.#capDevicesOf = db.prepare(
+      `DELETE FROM device_tokens WHERE did IN
+        (SELECT did FROM device_tokens WHERE account = ? ORDER BY created_at DESC LIMIT -1 OFFSET ?)`,
+    );
+    this.#pruneDevices = db.prepare("DELETE FROM device_tokens WHERE created_at < ?");
     this.#insertDevice = db.prepare(
       "INSERT INTO device_tokens (did, account, device_name, created_at) VALUES (?, ?, ?, ?)",
     );
@@ -169,6 +181,18 @@ export class AccountStore {
   /** Keeps the `max` most recently used sessions. */
   capSessions(max: number): void {
     this.#write(this.#capSessions, max);
+  }
+  /** Keeps the `max` most recently used sessions of one account. */
+  capSessionsOf(account: string, max: number): void {
+    this.#write(this.#capSessionsOf, account, max);
+  }
+  /** Keeps the `max` newest device tokens of one account. */
+  capDevicesOf(account: string, max: number): void {
+    this.#write(this.#capDevicesOf, account, max);
+  }
+  /** Drops the device tokens issued before `before` (their cookie has expired). */
+  pruneDevices(before: number): void {
+    this.#write(this.#pruneDevices, before);
   }
   addDeviceToken(did: string, account: string, deviceName: string, now: number): void {
     this.#write(this.#insertDevice, did, account, deviceName, now);

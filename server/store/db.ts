@@ -2,12 +2,24 @@
  * Opening a database: WAL for file databases, foreign keys on, migrations applied in order.
  * There is no module-level handle: callers own the `Database` they open.
  */
+import { chmodSync, closeSync, openSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { MIGRATIONS } from "./schema";
 
 export type Db = Database.Database;
 
+/**
+ * The database holds live sids, SynoTokens and TOTP secrets: only its owner may read it. The file
+ * is made (or kept) mode 0600 before SQLite opens it, and SQLite gives its -wal and -shm files
+ * the database file's mode.
+ */
+function restrictFile(path: string): void {
+  closeSync(openSync(path, "a", 0o600));
+  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+}
+
 export function openDatabase(path: string): Db {
+  if (path !== ":memory:" && path !== "") restrictFile(path);
   const db = new Database(path);
   try {
     if (path !== ":memory:") {

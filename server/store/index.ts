@@ -98,7 +98,18 @@ export class Store {
     return this.#empty.get() === 0;
   }
 
-  /** Replaces everything with `fixture`, in one transaction (a failure changes nothing). */
+  /**
+   * Hashes, off the event loop, the fixture's passwords this store has not hashed before, so
+   * that `seed` then finds them all (a fixture load awaits this before seeding).
+   */
+  preparePasswords(fixture: Fixture): Promise<void> {
+    return this.#hashes.prepare(fixture.accounts);
+  }
+
+  /**
+   * Replaces everything with `fixture`, in one transaction (a failure changes nothing). An
+   * account's password gets the hash this store made for it before (see FixtureHashes).
+   */
   seed(fixture: Fixture, now: number): void {
     try {
       seedFixture(this.#db, fixture, now, (account, password) => this.#hashes.hash(account, password));

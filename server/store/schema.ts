@@ -217,4 +217,14 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE images ADD COLUMN bytes INTEGER;
   ALTER TABLE images ADD COLUMN sha256 TEXT;
   `,
+  // 6: a task cleared while its work still runs (Task.Info clear): no longer listed or readable,
+  // still finished by the tick (so its guest or image is not left "creating"), then removed.
+  // Sessions and device tokens are capped per account (so one account cannot evict another's).
+  // The clock's state persists with the data it dated.
+  `
+  ALTER TABLE tasks ADD COLUMN cleared INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX sessions_account ON sessions(account, last_seen);
+  CREATE INDEX device_tokens_account ON device_tokens(account, created_at);
+  ALTER TABLE system ADD COLUMN clock TEXT; -- JSON: the switchable clock's state, so a restart keeps its time
+  `,
 ];

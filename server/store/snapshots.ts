@@ -19,6 +19,21 @@ import { type Db, replaceTables, schemaVersion } from "./db";
 
 const KEPT = "restored";
 
+/**
+ * A database's serialized image, openable in memory whatever its journal mode. A WAL database's
+ * image says "WAL" in its header (bytes 18 and 19 are 2), and SQLite cannot open such an image
+ * without its -wal and -shm files; the image holds every committed page already, so it is marked
+ * a rollback-journal database (1, 1), which is what an in-memory database is.
+ */
+export function imageOf(db: Db): Buffer {
+  const image = db.serialize();
+  if (image.length >= 20 && (image[18] === 2 || image[19] === 2)) {
+    image[18] = 1;
+    image[19] = 1;
+  }
+  return image;
+}
+
 export class SnapshotStore {
   readonly #db: Db;
   readonly #changes: Changes;
@@ -39,7 +54,7 @@ export class SnapshotStore {
 
   /** A consistent image of the whole database (every table, sessions and tasks included). */
   capture(): Buffer {
-    const image = this.#db.serialize();
+    const image = imageOf(this.#db);
     // Kept as it is now, so that restoring this image (reset after a fixture load) is a copy.
     this.#kept = undefined;
     replaceTables(this.#db, () => this.#copy("main", KEPT), false);

@@ -16,6 +16,8 @@ export interface SystemRow {
   max_iscsi_luns: number;
   auto_select_host: "most_free_memory" | "storage_host" | "first";
   boot_started_at: number;
+  /** The switchable clock's saved state (JSON), or null when it was never moved. */
+  clock: string | null;
 }
 
 export interface ClusterChanges {
@@ -37,9 +39,11 @@ export class SystemStore {
   #kept: { stamp: number; row: SystemRow } | undefined;
   readonly #get;
   readonly #update;
+  readonly #saveClock;
   constructor(db: Db, changes: Changes) {
     this.#changes = changes;
     this.#get = db.prepare<[], SystemRow>("SELECT * FROM system WHERE id = 1");
+    this.#saveClock = db.prepare("UPDATE system SET clock = ? WHERE id = 1");
     // Absent fields become NULL, which COALESCE turns into "keep the current value".
     this.#update = db.prepare(
       `UPDATE system SET cluster_status = COALESCE(@cluster_status, cluster_status),
@@ -50,6 +54,11 @@ export class SystemStore {
         auto_select_host = COALESCE(@auto_select_host, auto_select_host)
        WHERE id = 1`,
     );
+  }
+  /** Keeps the clock's state beside the data (a restart must not go back in time). */
+  saveClock(state: string): void {
+    this.#saveClock.run(state);
+    this.#changes.wrote("system");
   }
   /** The row, shared with other callers: never mutate it. */
   get(): SystemRow {

@@ -24,9 +24,11 @@ export interface TaskRow {
   fail_at_progress: number | null;
   fail_code: number | null;
   stuck_at_progress: number | null;
+  /** 1 once Task.Info clear removed it from view while its work was still running. */
+  cleared: number;
 }
 
-export type NewTask = Omit<TaskRow, "finished_at" | "status" | "error_code" | "error_reason">;
+export type NewTask = Omit<TaskRow, "finished_at" | "status" | "error_code" | "error_reason" | "cleared">;
 
 const TASKS: readonly Group[] = ["tasks"];
 
@@ -39,6 +41,7 @@ export class TaskStore {
   readonly #ids;
   readonly #all;
   readonly #delete;
+  readonly #hide;
   readonly #unfinished;
   readonly #finish;
   readonly #expired;
@@ -55,9 +58,10 @@ export class TaskStore {
         (SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks))`,
     );
     this.#get = db.prepare<[string], TaskRow>("SELECT * FROM tasks WHERE task_id = ?");
-    this.#ids = db.prepare<[], string>("SELECT task_id FROM tasks ORDER BY seq").pluck();
+    this.#ids = db.prepare<[], string>("SELECT task_id FROM tasks WHERE cleared = 0 ORDER BY seq").pluck();
     this.#all = db.prepare<[], TaskRow>("SELECT * FROM tasks ORDER BY seq");
     this.#delete = db.prepare("DELETE FROM tasks WHERE task_id = ?");
+    this.#hide = db.prepare("UPDATE tasks SET cleared = 1 WHERE task_id = ?");
     this.#unfinished = db.prepare<[], TaskRow>("SELECT * FROM tasks WHERE finished_at IS NULL ORDER BY seq");
     this.#finish = db.prepare(
       `UPDATE tasks SET finished_at = ?, status = ?, error_code = ?, error_reason = ?
@@ -106,6 +110,10 @@ export class TaskStore {
   }
   unfinished(): TaskRow[] {
     return this.#unfinished.all();
+  }
+  /** Takes a running task out of view (list, get) without stopping it; the tick removes it when it ends. */
+  hide(taskId: string): void {
+    this.#hide.run(taskId);
   }
   /** Marks a task finished at `at`, failed when a code or a reason is given. */
   finish(taskId: string, at: number, failure: { code?: number; reason?: string } | null): void {
