@@ -34,7 +34,9 @@ export async function launchChromium(timeoutMs = 25_000): Promise<Browser> {
   try {
     return await launch();
   } catch (err) {
-    process.stderr.write(`Chromium did not start (${(err as Error).message.split("\n")[0]}); trying once more\n`);
+    process.stderr.write(
+      `Chromium did not start (${(err as Error).message.split("\n")[0]}); trying once more\n`,
+    );
     return launch();
   }
 }
