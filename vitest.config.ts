@@ -8,6 +8,10 @@ export default defineConfig({
     globalSetup: ["test/packaging/global-setup.ts"],
     // Every test starts its own emulators on port 0 with :memory: state: files can run in parallel.
     pool: "forks",
+    // Vitest's default is one fewer worker than processors: one on a 2-core CI machine. Many
+    // files mostly wait (child processes, Chromium, sockets), so three workers keep both cores
+    // busy: the suite takes about 95 s instead of 170 s here.
+    maxWorkers: 3,
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -23,7 +23,20 @@ export function chromiumInstalled(): boolean {
   return existsSync(CHROMIUM);
 }
 
-/** A fresh browser: playwright gives every launch its own temporary profile. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+/**
+ * A fresh browser: playwright gives every launch its own temporary profile. A launch normally
+ * takes well under a second, but on a busy machine one was seen never to answer playwright's
+ * handshake: each attempt gets `timeoutMs`, and a second attempt follows a timed-out first.
+ */
+export async function launchChromium(timeoutMs = 25_000): Promise<Browser> {
+  const launch = () =>
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: timeoutMs });
+  try {
+    return await launch();
+  } catch (err) {
+    process.stderr.write(
+      `Chromium did not start (${(err as Error).message.split("\n")[0]}); trying once more\n`,
+    );
+    return launch();
+  }
 }

@@ -34,7 +34,7 @@ describe.skipIf(!installed && !required)("the dashboard in headless Chromium", (
     if (!installed)
       throw new Error(`Chromium is required here (CI) but missing at ${CHROMIUM}; .ci/run installs it`);
     [browser, emu] = await Promise.all([launchChromium(), startTestEmulator()]);
-  });
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await emu?.close();
