@@ -59,12 +59,17 @@ export class FixtureHashes {
       if (!this.#hashes.has(digest)) missing.set(digest, a.password);
     }
     const hashed = await Promise.all(
-      [...missing].map(async ([digest, password]) => [digest, await hashPasswordOffThread(password)] as const),
+      [...missing].map(
+        async ([digest, password]) => [digest, await hashPasswordOffThread(password)] as const,
+      ),
     );
     for (const [digest, hash] of hashed) this.#remember(digest, hash);
   }
   #digest(account: string, password: string): string {
-    return createHmac("sha256", this.#key).update(`${account.length}:${account}`).update(password).digest("base64");
+    return createHmac("sha256", this.#key)
+      .update(`${account.length}:${account}`)
+      .update(password)
+      .digest("base64");
   }
   #remember(digest: string, hash: string): string {
     if (this.#hashes.size >= REMEMBERED) this.#hashes.clear();
