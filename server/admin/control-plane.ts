@@ -100,9 +100,9 @@ export class ControlPlane {
       version: req.params.version !== undefined && Number.isInteger(version) ? version : null,
       params: req.params,
       success: answer.success,
-      ...(answer.success ? {} : { code: answer.code }),
-      ...(exchange.faultRule === undefined ? {} : { fault_rule: exchange.faultRule }),
-      ...(exchange.transport === undefined ? {} : { transport: exchange.transport.type }),
+      code: answer.success ? undefined : answer.code,
+      fault_rule: exchange.faultRule,
+      transport: exchange.transport?.type,
       duration_ms: Math.round(exchange.durationMs * 1000) / 1000,
     });
   }

@@ -70,10 +70,17 @@ const cut = (name: string | null): string | null =>
  * What the ring buffer holds: the call as answered. Redaction and the ISO time are applied
  * when the journal is read, not on every call (a hot path: every DSM call records one).
  */
-type StoredEntry = Omit<JournalEntry, "at" | "params"> & {
+type StoredEntry = Omit<JournalEntry, "at" | "params" | "code" | "fault_rule" | "transport"> & {
   atMs: number;
   params: Readonly<Record<string, string>>;
+  // Always present (undefined when absent), so that every entry has one shape: a hot path.
+  code: number | undefined;
+  fault_rule: string | undefined;
+  transport: string | undefined;
 };
+
+/** What a caller records: the stored entry before its sequence number. */
+export type JournalRecord = Omit<StoredEntry, "seq">;
 
 /**
  * The request's own parameters when they are few, with short names and values (no copy, the
@@ -81,11 +88,12 @@ type StoredEntry = Omit<JournalEntry, "at" | "params"> & {
  * `…` entry saying how many were left out.
  */
 function bounded(params: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
-  let count = 0;
+  const keys = Object.keys(params);
+  const count = keys.length;
   let long = false;
-  for (const key in params) {
-    count++;
-    if (key.length > MAX_JOURNAL_NAME || (params[key]?.length ?? 0) > MAX_JOURNAL_VALUE) long = true;
+  for (let i = 0; i < count && !long; i++) {
+    const key = keys[i] as string;
+    long = key.length > MAX_JOURNAL_NAME || (params[key]?.length ?? 0) > MAX_JOURNAL_VALUE;
   }
   if (!long && count <= MAX_JOURNAL_PARAMS) return params;
   const out: Record<string, string> = {};
@@ -111,13 +119,20 @@ export class Journal {
     this.#capacity = capacity;
   }
 
-  record(entry: Omit<StoredEntry, "seq">): void {
+  record(entry: JournalRecord): void {
     const full: StoredEntry = {
-      ...entry,
+      seq: ++this.#seq,
+      atMs: entry.atMs,
+      cgi: entry.cgi,
       api: cut(entry.api),
       method: cut(entry.method),
-      seq: ++this.#seq,
+      version: entry.version,
       params: bounded(entry.params),
+      success: entry.success,
+      code: entry.code,
+      fault_rule: entry.fault_rule,
+      transport: entry.transport,
+      duration_ms: entry.duration_ms,
     };
     if (this.#entries.length < this.#capacity) this.#entries.push(full);
     else {
@@ -138,10 +153,19 @@ export class Journal {
         (filter.code === undefined || e.code === filter.code),
     );
     const limited = filter.limit === undefined ? kept : kept.slice(Math.max(0, kept.length - filter.limit));
-    return limited.map(({ atMs, params, ...rest }) => ({
-      ...rest,
-      at: new Date(atMs).toISOString(),
-      params: redactParams(params),
+    return limited.map((e) => ({
+      seq: e.seq,
+      at: new Date(e.atMs).toISOString(),
+      cgi: e.cgi,
+      api: e.api,
+      method: e.method,
+      version: e.version,
+      params: redactParams(e.params),
+      success: e.success,
+      ...(e.code === undefined ? {} : { code: e.code }),
+      ...(e.fault_rule === undefined ? {} : { fault_rule: e.fault_rule }),
+      ...(e.transport === undefined ? {} : { transport: e.transport }),
+      duration_ms: e.duration_ms,
     }));
   }
 
