@@ -50,11 +50,18 @@ export interface RunningEmulator {
  * Opens the database and seeds it from the fixture when it is new (an existing file is reused).
  * `baseline` is the freshly seeded image, which the control plane's reset restores.
  */
-export function openState(
-  config: Config,
-  clock: Clock,
-  fixtureData?: Fixture,
-): { db: Db; store: Store; fixture: Fixture; baseline: Buffer | undefined } {
+export function openState(config: Config, clock: Clock, fixtureData?: Fixture): OpenedState {
+  return seedIfNew(openStore(config, fixtureData), clock);
+}
+
+interface OpenedState {
+  db: Db;
+  store: Store;
+  fixture: Fixture;
+  baseline: Buffer | undefined;
+}
+
+function openStore(config: Config, fixtureData?: Fixture): Omit<OpenedState, "baseline"> {
   if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true, mode: 0o700 });
   // An in-process fixture is validated like a file, so a bad one names its field.
   const fixture = withAccounts(
@@ -62,10 +69,14 @@ export function openState(
     config.accounts,
   );
   const db = openDatabase(config.db);
-  const store = new Store(db);
-  if (!store.isEmpty()) return { db, store, fixture, baseline: undefined };
+  return { db, store: new Store(db), fixture };
+}
+
+function seedIfNew(opened: Omit<OpenedState, "baseline">, clock: Clock): OpenedState {
+  const { db, store, fixture } = opened;
+  if (!store.isEmpty()) return { ...opened, baseline: undefined };
   store.seed(fixture, clock.now());
-  return { db, store, fixture, baseline: imageOf(db) };
+  return { ...opened, baseline: imageOf(db) };
 }
 
 /**
@@ -77,8 +88,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const { clock: givenClock, fixtureData, log, keys, ...rest } = options;
   const config = configSchema.parse({ port: 0, db: ":memory:", httpsPort: "off", ...rest });
   const clock = givenClock ?? new SwitchableClock("real");
-  const tls = config.httpsPort === "off" ? undefined : await tlsMaterial(config);
-  const { db, store, fixture, baseline } = openState(config, clock, fixtureData);
+  // The certificate (read or made) and the fixture's password hashes (on the thread pool, every
+  // processor at once: nothing is answered yet) are worked on side by side: each is a good part
+  // of a start's time.
+  const tlsPending = config.httpsPort === "off" ? undefined : tlsMaterial(config);
+  tlsPending?.catch(() => {}); // awaited below; a failure is thrown there, not left unhandled
+  const opened = openStore(config, fixtureData);
+  if (opened.store.isEmpty()) await opened.store.preparePasswords(opened.fixture, true);
+  const tls = await tlsPending;
+  const { db, store, fixture, baseline } = seedIfNew(opened, clock);
   // A file database keeps the clock it was dated by: resume it, or tasks and sessions stall.
   const saved = parseClockSnapshot(store.system.get().clock);
   if (saved !== undefined && clock instanceof SwitchableClock) clock.restore(saved);

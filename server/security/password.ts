@@ -52,7 +52,10 @@ export class FixtureHashes {
    * Hashes, on the thread pool, the passwords `hash` would otherwise hash on the event loop: a
    * fixture load awaits this first, so a fixture of many new accounts never blocks other calls.
    */
-  async prepare(accounts: readonly { name: string; password: string }[]): Promise<void> {
+  async prepare(
+    accounts: readonly { name: string; password: string }[],
+    hash: (password: string) => Promise<string> = hashPasswordOffThread,
+  ): Promise<void> {
     const missing = new Map<string, string>();
     for (const a of accounts) {
       const digest = this.#digest(a.name, a.password);
@@ -60,7 +63,7 @@ export class FixtureHashes {
     }
     const hashed = await Promise.all(
       [...missing].map(
-        async ([digest, password]) => [digest, await hashPasswordOffThread(password)] as const,
+        async ([digest, password]) => [digest, await hash(password)] as const,
       ),
     );
     for (const [digest, hash] of hashed) this.#remember(digest, hash);
@@ -100,6 +103,17 @@ async function scryptOffThread(password: string, salt: Buffer, cost: number): Pr
 export async function hashPasswordOffThread(password: string): Promise<string> {
   const salt = randomBytes(16);
   return encode(salt, await scryptOffThread(password, salt, N));
+}
+
+/**
+ * `hashPassword` on the thread pool without waiting for a turn: for a start-up, when no call is
+ * being answered yet and every processor may hash (a fixture's accounts in parallel).
+ */
+export function hashPasswordAtStart(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, KEYLEN, { N }, (err, key) => (err ? reject(err) : resolve(encode(salt, key)))),
+  );
 }
 
 interface StoredHash {

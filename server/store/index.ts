@@ -5,7 +5,7 @@
  * inside), so a check and its change can never interleave.
  */
 import type { Fixture } from "../fixture";
-import { FixtureHashes } from "../security/password";
+import { FixtureHashes, hashPasswordAtStart } from "../security/password";
 import { AccountStore } from "./accounts";
 import { Changes } from "./changes";
 import type { Db } from "./db";
@@ -102,8 +102,8 @@ export class Store {
    * Hashes, off the event loop, the fixture's passwords this store has not hashed before, so
    * that `seed` then finds them all (a fixture load awaits this before seeding).
    */
-  preparePasswords(fixture: Fixture): Promise<void> {
-    return this.#hashes.prepare(fixture.accounts);
+  preparePasswords(fixture: Fixture, atStart = false): Promise<void> {
+    return this.#hashes.prepare(fixture.accounts, atStart ? hashPasswordAtStart : undefined);
   }
 
   /**
