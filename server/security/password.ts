@@ -62,9 +62,7 @@ export class FixtureHashes {
       if (!this.#hashes.has(digest)) missing.set(digest, a.password);
     }
     const hashed = await Promise.all(
-      [...missing].map(
-        async ([digest, password]) => [digest, await hash(password)] as const,
-      ),
+      [...missing].map(async ([digest, password]) => [digest, await hash(password)] as const),
     );
     for (const [digest, hash] of hashed) this.#remember(digest, hash);
   }
