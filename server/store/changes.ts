@@ -79,3 +79,29 @@ export class Changes {
     }
   }
 }
+
+/**
+ * One value read from SQL and kept until one of `groups` changes: `get(read)` answers the kept
+ * value, or reads it again (with `read`) when it may have changed. The value is shared with
+ * every caller: never mutate it.
+ */
+export class Kept<T> {
+  readonly #changes: Changes;
+  readonly #groups: readonly Group[];
+  #stamp = -1;
+  #value: T | undefined;
+  #filled = false;
+  constructor(changes: Changes, groups: readonly Group[]) {
+    this.#changes = changes;
+    this.#groups = groups;
+  }
+  get(read: () => T): T {
+    if (this.#filled && this.#changes.unchanged(this.#stamp, this.#groups)) return this.#value as T;
+    const stamp = this.#changes.stamp();
+    const value = read();
+    this.#stamp = stamp;
+    this.#value = value;
+    this.#filled = true;
+    return value;
+  }
+}

@@ -12,7 +12,7 @@
  * summed once, then moved by each insert and delete, so a create or a boot does not sum every
  * vdisk of the storage.
  */
-import type { Changes, Group } from "./changes";
+import { type Changes, type Group, Kept } from "./changes";
 import type { Db } from "./db";
 import { unique } from "./errors";
 
@@ -133,7 +133,7 @@ export class GuestStore {
   #base: (Listed & { stamp: number }) | undefined;
   #dirty = new Set<string>();
   #vdiskUse: { stamp: number; byStorage: Map<string, number>; count: number } | undefined;
-  #keptNextDue: { stamp: number; at: number | null } | undefined;
+  readonly #keptNextDue: Kept<number | null>;
   readonly #all;
   readonly #byId;
   readonly #byName;
@@ -156,6 +156,7 @@ export class GuestStore {
   readonly #cloningImage;
   readonly #isoMounted;
   constructor(db: Db, changes: Changes) {
+    this.#keptNextDue = new Kept(changes, GUESTS);
     this.#db = db;
     this.#changes = changes;
     this.#all = db.prepare<[], GuestRow>(`${GUEST} ORDER BY g.seq`);
@@ -308,12 +309,7 @@ export class GuestStore {
   }
   /** When the first transition ends, or null when no guest is in one (the tick asks on every change). */
   nextTransition(): number | null {
-    const kept = this.#keptNextDue;
-    if (kept !== undefined && this.#changes.unchanged(kept.stamp, GUESTS)) return kept.at;
-    const stamp = this.#changes.stamp();
-    const at = this.#nextDue.get() ?? null;
-    this.#keptNextDue = { stamp, at };
-    return at;
+    return this.#keptNextDue.get(() => this.#nextDue.get() ?? null);
   }
   macInUse(mac: string): boolean {
     return this.#macInUse.get(mac) !== undefined;

@@ -8,7 +8,7 @@
  * every change (the cluster's rules, placement) and kept until a host or a guest changes; the
  * vdisks' share of a storage's used space comes from the guest store's running sums.
  */
-import type { Changes, Group } from "./changes";
+import { type Changes, type Group, Kept } from "./changes";
 import type { Db } from "./db";
 import type { GuestStore } from "./guests";
 
@@ -77,8 +77,8 @@ const INVENTORY: readonly Group[] = ["inventory"];
 export class InventoryStore {
   readonly #changes: Changes;
   readonly #guests: GuestStore;
-  #keptHosts: { stamp: number; rows: HostRow[] } | undefined;
-  #keptStatuses: { stamp: number; statuses: string[] } | undefined;
+  readonly #keptHosts: Kept<HostRow[]>;
+  readonly #keptStatuses: Kept<string[]>;
   #keptStorages: { stamp: number; rows: StorageRow[] } | undefined;
   #keptHostNetworks: { stamp: number; pairs: Set<string> } | undefined;
   readonly #hosts;
@@ -93,6 +93,8 @@ export class InventoryStore {
   readonly #updateHost;
   readonly #updateStorage;
   constructor(db: Db, changes: Changes, guests: GuestStore) {
+    this.#keptHosts = new Kept(changes, HOSTS_AND_GUESTS);
+    this.#keptStatuses = new Kept(changes, INVENTORY);
     this.#changes = changes;
     this.#guests = guests;
     this.#hosts = db.prepare<[], HostRow>(`${HOSTS} GROUP BY h.host_id ORDER BY h.seq`);
@@ -136,12 +138,7 @@ export class InventoryStore {
   }
   /** Every host in the cluster's order. The rows are shared with other callers: never mutate them. */
   hosts(): HostRow[] {
-    const kept = this.#keptHosts;
-    if (kept !== undefined && this.#changes.unchanged(kept.stamp, HOSTS_AND_GUESTS)) return kept.rows;
-    const stamp = this.#changes.stamp();
-    const rows = this.#hosts.all();
-    this.#keptHosts = { stamp, rows };
-    return rows;
+    return this.#keptHosts.get(() => this.#hosts.all());
   }
   host(ref: { id?: string | undefined; name?: string | undefined }): HostRow | undefined {
     if (ref.id !== undefined) return this.hosts().find((h) => h.host_id === ref.id);
@@ -150,12 +147,7 @@ export class InventoryStore {
   }
   /** Each host's status, in the cluster's order: what the cluster's rules read on every change. */
   hostStatuses(): readonly string[] {
-    const kept = this.#keptStatuses;
-    if (kept !== undefined && this.#changes.unchanged(kept.stamp, INVENTORY)) return kept.statuses;
-    const stamp = this.#changes.stamp();
-    const statuses = this.#statuses.all();
-    this.#keptStatuses = { stamp, statuses };
-    return statuses;
+    return this.#keptStatuses.get(() => this.#statuses.all());
   }
   /** Every storage in the cluster's order (rows of the caller's own). */
   storages(): StorageRow[] {

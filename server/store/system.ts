@@ -1,5 +1,5 @@
 /** The NAS itself and cluster-wide settings (one row, read on every change: kept until it changes). */
-import type { Changes, Group } from "./changes";
+import { type Changes, type Group, Kept } from "./changes";
 import type { Db } from "./db";
 
 export interface SystemRow {
@@ -36,11 +36,12 @@ const SYSTEM: readonly Group[] = ["system"];
 
 export class SystemStore {
   readonly #changes: Changes;
-  #kept: { stamp: number; row: SystemRow } | undefined;
+  readonly #kept: Kept<SystemRow>;
   readonly #get;
   readonly #update;
   readonly #saveClock;
   constructor(db: Db, changes: Changes) {
+    this.#kept = new Kept(changes, SYSTEM);
     this.#changes = changes;
     this.#get = db.prepare<[], SystemRow>("SELECT * FROM system WHERE id = 1");
     this.#saveClock = db.prepare("UPDATE system SET clock = ? WHERE id = 1");
@@ -62,13 +63,11 @@ export class SystemStore {
   }
   /** The row, shared with other callers: never mutate it. */
   get(): SystemRow {
-    const kept = this.#kept;
-    if (kept !== undefined && this.#changes.unchanged(kept.stamp, SYSTEM)) return kept.row;
-    const stamp = this.#changes.stamp();
-    const row = this.#get.get();
-    if (row === undefined) throw new Error("the database was never seeded from a fixture");
-    this.#kept = { stamp, row };
-    return row;
+    return this.#kept.get(() => {
+      const row = this.#get.get();
+      if (row === undefined) throw new Error("the database was never seeded from a fixture");
+      return row;
+    });
   }
   updateCluster(c: ClusterChanges): void {
     this.#changes.wrote("system");

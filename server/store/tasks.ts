@@ -4,7 +4,7 @@
  * the tick finishes due tasks and applies their effects inside the call's transaction.
  */
 import type { Statement } from "better-sqlite3";
-import type { Changes, Group } from "./changes";
+import { type Changes, type Group, Kept } from "./changes";
 import type { Db } from "./db";
 
 export interface TaskRow {
@@ -34,8 +34,9 @@ const TASKS: readonly Group[] = ["tasks"];
 
 export class TaskStore {
   readonly #changes: Changes;
-  #keptIds: { stamp: number; ids: string[] } | undefined;
-  readonly #instants: Partial<Record<"nextEnd" | "firstFinished", { stamp: number; at: number | null }>> = {};
+  readonly #keptIds: Kept<string[]>;
+  readonly #nextEndKept: Kept<number | null>;
+  readonly #firstFinishedKept: Kept<number | null>;
   readonly #insert;
   readonly #get;
   readonly #ids;
@@ -49,6 +50,9 @@ export class TaskStore {
   readonly #nextEnd;
   readonly #firstFinished;
   constructor(db: Db, changes: Changes) {
+    this.#keptIds = new Kept(changes, TASKS);
+    this.#nextEndKept = new Kept(changes, TASKS);
+    this.#firstFinishedKept = new Kept(changes, TASKS);
     this.#changes = changes;
     this.#insert = db.prepare(
       `INSERT INTO tasks (task_id, kind, account, auto_clean, target_id, started_at, duration_ms, finished_at,
@@ -95,12 +99,7 @@ export class TaskStore {
   }
   /** Every task's id in creation order, kept until a task changes (shared: never mutate it). */
   ids(): string[] {
-    const kept = this.#keptIds;
-    if (kept !== undefined && this.#changes.unchanged(kept.stamp, TASKS)) return kept.ids;
-    const stamp = this.#changes.stamp();
-    const ids = this.#ids.all();
-    this.#keptIds = { stamp, ids };
-    return ids;
+    return this.#keptIds.get(() => this.#ids.all());
   }
   all(): TaskRow[] {
     return this.#all.all();
@@ -137,20 +136,11 @@ export class TaskStore {
   }
   /** When the first running task may end, or null when none will (the tick asks on every change). */
   nextEnd(): number | null {
-    return this.#kept("nextEnd", this.#nextEnd);
+    return this.#nextEndKept.get(() => this.#nextEnd.get() ?? null);
   }
   /** When the oldest finished task ended, or null when no finished task is kept. */
   firstFinished(): number | null {
-    return this.#kept("firstFinished", this.#firstFinished);
-  }
-
-  #kept(key: "nextEnd" | "firstFinished", statement: { get(): number | null | undefined }): number | null {
-    const kept = this.#instants[key];
-    if (kept !== undefined && this.#changes.unchanged(kept.stamp, TASKS)) return kept.at;
-    const stamp = this.#changes.stamp();
-    const at = statement.get() ?? null;
-    this.#instants[key] = { stamp, at };
-    return at;
+    return this.#firstFinishedKept.get(() => this.#firstFinished.get() ?? null);
   }
 
   /** Runs a write; answers the rows it changed, and notes the change when there was one. */
