@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Envelope, getJson, login, vmmQuery } from "../../bench/client";
 import { BENCH_NETWORK_ID, BENCH_STORAGE_ID } from "../../bench/fixtures";
-import { type Child, spawnEmulator } from "../../bench/procs";
+import { type Child, type Runner, spawnEmulator } from "../../bench/procs";
 import { mulberry32 } from "../../server/random";
 import { fileViolations, readInventory, violations, writeFixture } from "./support";
 
@@ -170,10 +170,15 @@ function compare(
   return out;
 }
 
+/**
+ * `runner` says how the CLI is started at each cycle (default: the sources through tsx, as the
+ * soak runs; the test starts the compiled dist/, which starts in a third of the time).
+ */
 export async function runCrashCycles(
   cycles: number,
   seed: number,
   log: (line: string) => void,
+  runner: Runner = "node",
 ): Promise<CrashReport> {
   const dir = mkdtempSync(join(tmpdir(), "vmm-crash-"));
   const dbPath = join(dir, "state.sqlite");
@@ -183,7 +188,7 @@ export async function runCrashCycles(
   const counters = { acknowledged: 0, byCall: {} as Record<string, number> };
   let uncertainTotal = 0;
   const r = rng(seed);
-  const start = () => spawnEmulator({ fixture: fixturePath, db: dbPath, timeScale: "instant" });
+  const start = () => spawnEmulator({ fixture: fixturePath, db: dbPath, timeScale: "instant", runner });
   let emulator: Child = await start();
   try {
     for (let cycle = 1; cycle <= cycles; cycle++) {
