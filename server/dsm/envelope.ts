@@ -16,6 +16,8 @@ export const DSM_HEADERS: Readonly<Record<string, string>> = {
 };
 
 const OPEN = Buffer.from('{"data":');
+/** Answers of at most this many characters (or bytes) are written as text (see RawJson.body). */
+const SHORT_ANSWER = 16 * 1024;
 const CLOSE = Buffer.from(',"success":true}');
 
 /**
@@ -26,6 +28,7 @@ const CLOSE = Buffer.from(',"success":true}');
  */
 export class RawJson {
   #envelope: Uint8Array | undefined;
+  #short: string | undefined;
   readonly #data: string | readonly Uint8Array[];
   constructor(data: string | readonly Uint8Array[]) {
     this.#data = data;
@@ -42,6 +45,25 @@ export class RawJson {
         : Buffer.concat([OPEN, ...this.#data, CLOSE]);
     return this.#envelope;
   }
+  /**
+   * What the server writes: a short answer as text, which Node sends in the same write as the
+   * headers (bytes go as a second chunk through writev: about 2 µs more a call, measured on a
+   * bare Node server); a long one as its bytes, encoded once.
+   */
+  get body(): string | Uint8Array {
+    if (this.#short !== undefined) return this.#short;
+    const length =
+      typeof this.#data === "string" ? this.#data.length : this.#data.reduce((n, part) => n + part.length, 0);
+    if (length > SHORT_ANSWER) return this.envelope;
+    this.#short =
+      typeof this.#data === "string"
+        ? `{"data":${this.#data},"success":true}`
+        : Buffer.from(this.envelope.buffer, this.envelope.byteOffset, this.envelope.byteLength).toString(
+            "utf8",
+          );
+    return this.#short;
+  }
+
   /** For anything that serialises an answer itself (it then gets the same JSON). */
   toJSON(): unknown {
     return JSON.parse(this.text);
@@ -62,7 +84,7 @@ const COMMA = Buffer.from(",");
 
 export function successBody(data: unknown): string | Uint8Array {
   if (data === undefined) return '{"success":true}';
-  if (data instanceof RawJson) return data.envelope;
+  if (data instanceof RawJson) return data.body;
   return `{"data":${JSON.stringify(data)},"success":true}`;
 }
 
