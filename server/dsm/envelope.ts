@@ -70,6 +70,19 @@ export class RawJson {
   }
 }
 
+/**
+ * The answer kept for `key` (an array a store hands out unchanged while what it holds is the
+ * same), made by `json` the first time: a list polled between changes is serialised once.
+ */
+export function keptAnswer<K extends object>(kept: WeakMap<K, RawJson>, key: K, json: () => string): RawJson {
+  let answer = kept.get(key);
+  if (answer === undefined) {
+    answer = new RawJson(json());
+    kept.set(key, answer);
+  }
+  return answer;
+}
+
 /** UTF-8 parts of a JSON array of `items` (each already encoded), between `open` and `close`. */
 export function jsonArrayParts(open: string, items: readonly Uint8Array[], close: string): Uint8Array[] {
   const parts: Uint8Array[] = [Buffer.from(`${open}[`)];

@@ -1,6 +1,6 @@
 /** SYNO.Virtualization.API.Host `list`: free CPU threads and RAM (MB) count every guest placed there. */
 import { z } from "zod";
-import { RawJson } from "../../dsm/envelope";
+import { keptAnswer, type RawJson } from "../../dsm/envelope";
 import { type ApiOperations, op } from "../../dsm/operation";
 import type { HostRow } from "../../store/inventory";
 import { PUBLIC_REFUSALS } from "./codes";
@@ -16,12 +16,7 @@ export const hostApi: ApiOperations<"SYNO.Virtualization.API.Host"> = {
       params: z.object({}),
       run: (ctx) => {
         const hosts = ctx.store.inventory.hosts();
-        let answer = answers.get(hosts);
-        if (answer === undefined) {
-          answer = new RawJson(JSON.stringify({ hosts: hosts.map(presentHost) }));
-          answers.set(hosts, answer);
-        }
-        return answer;
+        return keptAnswer(answers, hosts, () => JSON.stringify({ hosts: hosts.map(presentHost) }));
       },
     }),
   },

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { isKnownCode } from "../../../spec/errors";
 import { taskParams } from "../../dsm/codecs";
-import { RawJson } from "../../dsm/envelope";
+import { keptAnswer, type RawJson } from "../../dsm/envelope";
 import { ErrorAnswer } from "../../dsm/errors";
 import { type ApiOperations, op } from "../../dsm/operation";
 import { clearTask, readTask } from "../../model/tasks";
@@ -24,12 +24,7 @@ export const taskInfoApi: ApiOperations<"SYNO.Virtualization.API.Task.Info"> = {
       params: z.object({}),
       run: (ctx) => {
         const ids = ctx.store.tasks.ids();
-        let answer = lists.get(ids);
-        if (answer === undefined) {
-          answer = new RawJson(JSON.stringify({ task_ids: ids }));
-          lists.set(ids, answer);
-        }
-        return answer;
+        return keptAnswer(lists, ids, () => JSON.stringify({ task_ids: ids }));
       },
     }),
     get: op({
