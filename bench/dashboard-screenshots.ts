@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { VirtualClock } from "../server/clock";
 import { startEmulator } from "../server/emulator";
 import { launchChromium } from "../test/dashboard/browser";
+import { getJson, login, vmm } from "./client";
 
 const DOCS = fileURLToPath(new URL("../docs/", import.meta.url));
 const VMM = "SYNO.Virtualization.API";
@@ -18,40 +19,28 @@ const VMM = "SYNO.Virtualization.API";
 const clock = new VirtualClock(Date.UTC(2026, 0, 12, 9, 30, 0));
 const emu = await startEmulator({ clock, db: ":memory:", port: 0, timeScale: "realtime", log: () => {} });
 
-async function dsm(cgi: string, params: Record<string, string>): Promise<Record<string, unknown>> {
-  const res = await fetch(`${emu.url}/webapi/${cgi}?${new URLSearchParams(params)}`);
-  return (await res.json()) as Record<string, unknown>;
-}
-
 try {
-  const login = await dsm("auth.cgi", {
-    api: "SYNO.API.Auth",
-    version: "3",
-    method: "login",
-    account: "admin",
-    passwd: "synology",
-    format: "sid",
-    session: "screenshots",
-  });
-  const sid = String((login.data as { sid?: string } | undefined)?.sid);
-  const vmm = (api: string, method: string, params: Record<string, string> = {}) =>
-    dsm("entry.cgi", { api: `${VMM}.${api}`, version: "1", method, _sid: sid, ...params });
+  const sid = await login(emu.url);
+  const call = (api: string, method: string, params: Record<string, string> = {}) =>
+    vmm(emu.url, sid, api, method, params);
 
-  await dsm("entry.cgi", { api: "SYNO.DSM.Info", version: "2", method: "getinfo", _sid: sid });
-  await vmm("Host", "list");
-  await vmm("Guest", "list", { additional: "true" });
-  await vmm("Guest.Action", "poweron", { guest_name: "syno" });
-  await vmm("Guest.Action", "poweron", { guest_name: "ubuntu-web" }); // 904: already running
-  await vmm("Guest.Action", "poweron", { guest_name: "big-memory" }); // 900: no host fits
-  await vmm("Guest.Snapshot", "list", { guest_name: "win10" }); // 102: not emulated
-  await vmm("Guest", "reboot", { guest_name: "win10" }); // 103: no such method
+  await getJson(
+    `${emu.url}/webapi/entry.cgi?${new URLSearchParams({ api: "SYNO.DSM.Info", version: "2", method: "getinfo", _sid: sid })}`,
+  );
+  await call("Host", "list");
+  await call("Guest", "list", { additional: "true" });
+  await call("Guest.Action", "poweron", { guest_name: "syno" });
+  await call("Guest.Action", "poweron", { guest_name: "ubuntu-web" }); // 904: already running
+  await call("Guest.Action", "poweron", { guest_name: "big-memory" }); // 900: no host fits
+  await call("Guest.Snapshot", "list", { guest_name: "win10" }); // 102: not emulated
+  await call("Guest", "reboot", { guest_name: "win10" }); // 103: no such method
   await emu.admin.addFault({
     match: { api: `${VMM}.Guest`, method: "delete", target: "win10" },
     action: { type: "error", code: 402 },
     times: 1,
   });
-  await vmm("Guest", "delete", { guest_name: "win10" }); // the rule answers 402
-  await vmm("Guest", "create", {
+  await call("Guest", "delete", { guest_name: "win10" }); // the rule answers 402
+  await call("Guest", "create", {
     guest_name: "web-2",
     storage_name: "Synology - VM Storage 1",
     vdisks: JSON.stringify([{ create_type: 0, vdisk_size: 20480 }]),
@@ -60,7 +49,7 @@ try {
   await emu.admin.createSnapshot("before-upgrade");
   await emu.admin.addFault({ match: { method: "create" }, action: { type: "task_stuck", at_progress: 80 } });
   clock.advance(2_000); // the create task is at 40 %; syno is still booting (3 s)
-  await vmm("Task.Info", "list");
+  await call("Task.Info", "list");
 
   const browser = await launchChromium();
   try {
