@@ -12,6 +12,17 @@ import { z } from "zod";
 const int = z.number().int();
 const slots = z.array(z.string());
 
+/** What the recording shows only on a running guest. */
+const runningOnly = {
+  has_agent: z.boolean().optional(),
+  host_net_ifs: z.array(z.string()).optional(),
+  max_disk_latency: z.number().optional(),
+  total_disk_iops: z.number().optional(),
+  total_disk_throughput: z.number().optional(),
+  total_net_receive: z.number().optional(),
+  total_net_send: z.number().optional(),
+};
+
 /** Every key of the recorded running guest, with its type. */
 export const internalGuest = z.object({
   autorun: int,
@@ -62,27 +73,12 @@ export const internalGuest = z.object({
   video_card: z.string(),
   /** KiB. */
   vram_size: int,
-  // Only a running guest has these.
-  has_agent: z.boolean().optional(),
-  host_net_ifs: z.array(z.string()).optional(),
-  max_disk_latency: z.number().optional(),
-  total_disk_iops: z.number().optional(),
-  total_disk_throughput: z.number().optional(),
-  total_net_receive: z.number().optional(),
-  total_net_send: z.number().optional(),
+  ...runningOnly,
 });
 export type InternalGuest = z.infer<typeof internalGuest>;
 
 /** The keys the recording shows only on a running guest. */
-export const RUNNING_ONLY_KEYS = [
-  "has_agent",
-  "host_net_ifs",
-  "max_disk_latency",
-  "total_disk_iops",
-  "total_disk_throughput",
-  "total_net_receive",
-  "total_net_send",
-] as const;
+export const RUNNING_ONLY_KEYS = Object.keys(runningOnly) as readonly (keyof typeof runningOnly)[];
 
 export const internalGuestList = z.object({
   canHA: z.boolean(),
