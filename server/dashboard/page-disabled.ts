@@ -5,17 +5,12 @@
  */
 import type { AssetUrls } from "./assets";
 import { type Html, html } from "./html";
+import { documentHead } from "./page-head";
 
 export function disabledPage(assets: AssetUrls): Html {
   return html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Synology VMM emulator</title>
-<link rel="icon" href="${assets.icon}" type="image/svg+xml">
-<link rel="stylesheet" href="${assets.css}">
-</head>
+${documentHead(assets, "Synology VMM emulator")}
 <body>
 <header class="top"><h1>Synology VMM emulator</h1></header>
 <main id="main">

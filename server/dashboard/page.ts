@@ -9,6 +9,7 @@ import type { AssetUrls } from "./assets";
 import { type Html, html } from "./html";
 import { JOURNAL_LIMIT, type JournalFilter, OUTCOMES, type SectionId } from "./live";
 import { controlsPanel } from "./page-controls";
+import { documentHead } from "./page-head";
 
 export interface PageOptions {
   readonly assets: AssetUrls;
@@ -49,15 +50,13 @@ ${intro}${live(id, o.sections)}${after}
 export function dashboardPage(o: PageOptions): Html {
   return html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>VMM emulator dashboard</title>
-<link rel="icon" href="${o.assets.icon}" type="image/svg+xml">
-<link rel="stylesheet" href="${o.assets.css}">
+${documentHead(
+  o.assets,
+  "VMM emulator dashboard",
+  html`<meta name="referrer" content="no-referrer">
 <script src="${o.assets.js}" defer></script>
-</head>
+`,
+)}
 <body data-auth="${o.tokenRequired ? "token" : "open"}" data-poll-ms="${o.pollMs}">
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
