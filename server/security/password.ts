@@ -83,14 +83,19 @@ const HASHING_AT_ONCE = Math.max(1, availableParallelism() - 1);
 let hashing = 0;
 const waiting: (() => void)[] = [];
 
+/** scrypt on libuv's thread pool, at once. */
+function scryptAsync(password: string, salt: Buffer, cost: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, KEYLEN, { N: cost }, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
 /** scrypt on the thread pool, at most HASHING_AT_ONCE at a time (see above). */
 async function scryptOffThread(password: string, salt: Buffer, cost: number): Promise<Buffer> {
   if (hashing >= HASHING_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
   hashing++;
   try {
-    return await new Promise<Buffer>((resolve, reject) => {
-      scrypt(password, salt, KEYLEN, { N: cost }, (err, key) => (err ? reject(err) : resolve(key)));
-    });
+    return await scryptAsync(password, salt, cost);
   } finally {
     hashing--;
     waiting.shift()?.();
@@ -107,11 +112,9 @@ export async function hashPasswordOffThread(password: string): Promise<string> {
  * `hashPassword` on the thread pool without waiting for a turn: for a start-up, when no call is
  * being answered yet and every processor may hash (a fixture's accounts in parallel).
  */
-export function hashPasswordAtStart(password: string): Promise<string> {
+export async function hashPasswordAtStart(password: string): Promise<string> {
   const salt = randomBytes(16);
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, KEYLEN, { N }, (err, key) => (err ? reject(err) : resolve(encode(salt, key)))),
-  );
+  return encode(salt, await scryptAsync(password, salt, N));
 }
 
 interface StoredHash {
