@@ -249,19 +249,21 @@ function openSession(
   };
 }
 
-/** A hash no password matches (of 16 random bytes), made once per process. */
-let dummyHash: Promise<string> | undefined;
-let dummyHashValue: string | undefined;
-function unknownAccountHash(): Promise<string> {
-  dummyHash ??= hashPasswordOffThread(randomBytes(16).toString("hex")).then((hash) => {
-    dummyHashValue ??= hash;
-    return dummyHashValue;
-  });
+/**
+ * A hash no password matches (of 16 random bytes), made once per process: off the event loop by
+ * a login's prepare step, or inline in the rare call that needs it first.
+ */
+let dummyHash: string | undefined;
+async function unknownAccountHash(): Promise<string> {
+  if (dummyHash === undefined) {
+    const made = await hashPasswordOffThread(randomBytes(16).toString("hex"));
+    dummyHash ??= made;
+  }
   return dummyHash;
 }
 function unknownAccountHashNow(): string {
-  dummyHashValue ??= hashPassword(randomBytes(16).toString("hex"));
-  return dummyHashValue;
+  dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
+  return dummyHash;
 }
 
 /** Logout always succeeds, also without a session (Python clients send `logout&session=webui`). */
