@@ -23,7 +23,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
-COPY spec ./spec
+COPY contract ./contract
 COPY server ./server
 COPY conformance ./conformance
 COPY fixtures ./fixtures

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { DSM_HEADERS } from "../server/dsm/envelope";
+import { DSM_HEADERS } from "../server/wire/envelope";
 
 const file = process.argv[2];
 if (file === undefined) throw new Error("usage: bare-server.ts <answers.json>");

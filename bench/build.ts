@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../server/config";
-import type { Runner } from "./procs";
+import type { Runner } from "../test/support/processes";
 
 const COMPILED = join(PROJECT_ROOT, "bench", "results", "compiled");
 

@@ -9,10 +9,10 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../server/config";
+import { loginQuery, waitUntil } from "../test/support/client";
+import { type Child, type Runner, spawnEmulator, spawnListening } from "../test/support/processes";
 import type { Build } from "./build";
-import { loginQuery, waitUntil } from "./client";
 import { median } from "./load";
-import { type Child, type Runner, spawnEmulator, spawnListening } from "./procs";
 
 export interface ColdStartRow {
   readonly server: "emulator" | "bare Hono hello";

@@ -8,7 +8,7 @@ import { startEmulator } from "../server/emulator";
 import { parseFixture } from "../server/fixture";
 import { openDatabase } from "../server/store/db";
 import { Store } from "../server/store/index";
-import { syntheticFixture } from "./fixtures";
+import { syntheticFixture } from "../test/support/synthetic-fixture";
 import { median } from "./load";
 
 export interface ControlPlaneTiming {
@@ -38,8 +38,8 @@ function fixtureLoadSteps(guests: number, runs: number): ControlPlaneTiming["loa
     const input = time("JSON.parse of the body (the HTTP layer)", () => JSON.parse(text) as unknown);
     const fixture = time("validation (parseFixture, zod)", () => parseFixture(input));
     time("seeding (store.seed)", () => store.seed(fixture, 0));
-    const image = time("baseline image (snapshots.capture)", () => store.snapshots.capture());
-    time("a reset to it (snapshots.restore)", () => store.snapshots.restore(image));
+    const image = time("baseline image (databaseImages.capture)", () => store.databaseImages.capture());
+    time("a reset to it (databaseImages.restore)", () => store.databaseImages.restore(image));
   }
   return { guests, steps: [...times].map(([step, ms]) => ({ step, ms: median(ms) })) };
 }

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { VirtualClock } from "../server/clock";
 import { startEmulator } from "../server/emulator";
 import { launchChromium } from "../test/dashboard/browser";
-import { getJson, login, vmm } from "./client";
+import { getJson, login, vmm } from "../test/support/client";
 
 const DOCS = fileURLToPath(new URL("../docs/", import.meta.url));
 const VMM = "SYNO.Virtualization.API";

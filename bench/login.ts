@@ -10,11 +10,11 @@
 import { randomBytes, scryptSync } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { keyReady, login, loginQuery, vmmQuery } from "../test/support/client";
+import { sleep, spawnEmulator } from "../test/support/processes";
 import type { Runners } from "./build";
-import { keyReady, login, loginQuery, vmmQuery } from "./client";
 import { type LoadResult, median, runLoad } from "./load";
 import type { LoopDelay } from "./loop-delay";
-import { sleep, spawnEmulator } from "./procs";
 
 export interface LoginLoad {
   readonly label: string;

@@ -10,11 +10,11 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { PROJECT_ROOT } from "../server/config";
+import { keyReady, login, loginQuery, vmm, vmmQuery } from "../test/support/client";
+import { sleep, spawnEmulator } from "../test/support/processes";
+import { writeSyntheticFixture } from "../test/support/synthetic-fixture";
 import { compileWithTsc, runnersFor } from "./build";
-import { keyReady, login, loginQuery, vmm, vmmQuery } from "./client";
-import { writeSyntheticFixture } from "./fixtures";
 import { fmt, runLoad, type Step } from "./load";
-import { sleep, spawnEmulator } from "./procs";
 
 interface ProfileNode {
   id: number;

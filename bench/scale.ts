@@ -13,10 +13,11 @@
  * of a 5.6 MB list (about 30 ms) is not the emulator's cost.
  */
 import { readFileSync } from "node:fs";
-import { getJson, keyReady, login, vmm, vmmQuery } from "./client";
-import { BENCH_NETWORK_ID, BENCH_STORAGE_ID, writeSyntheticFixture } from "./fixtures";
-import { median, percentile } from "./load";
-import { peakRssMiB, type Runner, rssMiB, spawnEmulator } from "./procs";
+import { getJson, keyReady, login, vmm, vmmQuery } from "../test/support/client";
+import { peakRssMiB, type Runner, rssMiB, spawnEmulator } from "../test/support/processes";
+import { percentile } from "../test/support/stats";
+import { BENCH_NETWORK_ID, BENCH_STORAGE_ID, writeSyntheticFixture } from "../test/support/synthetic-fixture";
+import { median } from "./load";
 
 export interface SizeRow {
   readonly guests: number;

@@ -6,10 +6,10 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { getJson, keyReady, login, loginQuery, vmm, vmmQuery } from "../test/support/client";
+import { type Child, spawnEmulator, spawnListening } from "../test/support/processes";
 import type { Runners } from "./build";
-import { getJson, keyReady, login, loginQuery, vmm, vmmQuery } from "./client";
 import { type Generator, type LoadResult, medianResult, runLoad } from "./load";
-import { type Child, spawnEmulator, spawnListening } from "./procs";
 
 export interface Pair {
   readonly bare: LoadResult;

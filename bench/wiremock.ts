@@ -9,10 +9,10 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { PROJECT_ROOT } from "../server/config";
-import { DSM_HEADERS } from "../server/dsm/envelope";
-import { keyReady, login, loginQuery, vmmQuery, waitUntil } from "./client";
+import { DSM_HEADERS } from "../server/wire/envelope";
+import { keyReady, login, loginQuery, vmmQuery, waitUntil } from "../test/support/client";
+import { type Child, type Runner, spawnEmulator } from "../test/support/processes";
 import { type LoadResult, median, medianResult, runLoad } from "./load";
-import { type Child, type Runner, spawnEmulator } from "./procs";
 
 export interface WireMockRow {
   readonly wiremock: LoadResult;

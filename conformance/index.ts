@@ -8,7 +8,7 @@
  * in `synology-vmm-emulator/conformance/emulator` and is loaded only when a run asks for it.
  */
 
-export { API, APIS, type ApiName } from "../spec/apis";
+export { API, APIS, type ApiName } from "../contract/apis";
 export { DsmClient, type DsmClientOptions, type DsmEnvelope, escapeValue } from "./client/dsm-client";
 export { DsmApiError, DsmTransportError } from "./client/errors";
 export { Ledger, type LedgerEntry, newRunId, runPrefix } from "./client/ledger";

@@ -1,5 +1,5 @@
 /**
- * `npm run build`: compiles spec/, server/ and conformance/ into dist/ (JavaScript and `.d.ts`),
+ * `npm run build`: compiles contract/, server/ and conformance/ into dist/ (JavaScript and `.d.ts`),
  * the same tree one folder down, so that every `new URL("../x", import.meta.url)` of the sources
  * still finds its file: the data beside the code (the dashboard's assets, the kit's
  * expectations) and fixtures/ are copied to the same places.
@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIST = join(ROOT, "dist");
 /** The compiled folders (tsconfig.build.json's `include`); fixtures/ is data only. */
-const SOURCES = ["spec", "server", "conformance"];
+const SOURCES = ["contract", "server", "conformance"];
 /** Written last: `scripts/ensure-built.mjs` compares the sources' times with its own. */
 const STAMP = join(DIST, ".built");
 

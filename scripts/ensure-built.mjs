@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const INPUTS = [
-  "spec",
+  "contract",
   "server",
   "conformance",
   "fixtures",

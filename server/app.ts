@@ -11,19 +11,13 @@
  *   await app.fetch(new Request("http://emulator/__admin/reset", { method: "POST" }));
  */
 import { Hono } from "hono";
-import { ControlPlane } from "./admin/control-plane";
-import { redactParams } from "./admin/redact";
-import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { OPERATIONS } from "./api/index";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
+import { ControlPlane } from "./control/control-plane";
+import { redactParams } from "./control/redact";
+import { ADMIN_PREFIX, adminRoutes } from "./control/routes";
 import { dashboardRoutes } from "./dashboard/routes";
-import type { DispatchEnv } from "./dsm/dispatcher";
-import { dsmResponse, errorBody } from "./dsm/envelope";
-import { type Exchange, webApiRoutes } from "./dsm/http";
-import { REQUEST_MS, UPLOAD_IDLE_MS } from "./dsm/limits";
-import type { Keys } from "./dsm/operation";
-import { printable } from "./dsm/printable";
 import type { Fixture } from "./fixture";
 import { Pace } from "./model/pace";
 import { Tick } from "./model/tick";
@@ -32,6 +26,12 @@ import { processLoginKey } from "./security/login-encryption";
 import { newResponderKey } from "./security/noise";
 import type { Db } from "./store/db";
 import { Store } from "./store/index";
+import type { DispatchEnv } from "./wire/dispatcher";
+import { dsmResponse, errorBody } from "./wire/envelope";
+import { type Exchange, webApiRoutes } from "./wire/http";
+import { REQUEST_MS, UPLOAD_IDLE_MS } from "./wire/limits";
+import type { Keys } from "./wire/operation";
+import { printable } from "./wire/printable";
 
 export interface AppOptions {
   readonly db: Db;

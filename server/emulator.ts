@@ -6,17 +6,17 @@
 import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
-import { AdminClient } from "./admin/client";
 import { type App, createApp } from "./app";
 import { type Clock, parseClockSnapshot, SwitchableClock } from "./clock";
 import { type Config, configSchema } from "./config";
-import type { Keys } from "./dsm/operation";
+import { AdminClient } from "./control/client";
 import { type Fixture, loadFixtureFile, parseFixture, withAccounts } from "./fixture";
 import { type Listening, listenHttp, listenHttps } from "./http-server";
 import { ensureCertificate, loadCertificate, type TlsMaterial } from "./security/certificate";
+import { imageOf } from "./store/database-images";
 import { type Db, openDatabase } from "./store/db";
 import { Store } from "./store/index";
-import { imageOf } from "./store/snapshots";
+import type { Keys } from "./wire/operation";
 
 export interface EmulatorOptions extends Partial<Config> {
   /** A clock to drive time (tests pass a VirtualClock); default: real time, switchable later. */

@@ -12,7 +12,7 @@ import {
   HOST_STATUSES,
   IMAGE_TYPES,
   STORAGE_STATUSES,
-} from "../spec/statuses";
+} from "../contract/statuses";
 
 const id = z.string().min(1);
 const mb = z.number().int().min(0);

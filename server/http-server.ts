@@ -13,9 +13,9 @@ import { createSecureServer, type Http2SecureServer } from "node:http2";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { getRequestListener } from "@hono/node-server";
-import { DSM_HEADERS, dsmResponse, errorBody } from "./dsm/envelope";
-import { MAX_HEADER_BYTES, SERVER_OPTIONS } from "./dsm/limits";
 import type { TlsMaterial } from "./security/certificate";
+import { DSM_HEADERS, dsmResponse, errorBody } from "./wire/envelope";
+import { MAX_HEADER_BYTES, SERVER_OPTIONS } from "./wire/limits";
 
 type Fetch = (request: Request, env: unknown) => Response | Promise<Response>;
 

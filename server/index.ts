@@ -1,6 +1,9 @@
 /** The package's public surface: start an emulator in-process, or build its app for socket-less tests. */
 
-export { AUTH_ERRORS, COMMON_ERRORS, ERROR_TABLES, VMM_ERRORS } from "../spec/errors";
+export { AUTH_ERRORS, COMMON_ERRORS, ERROR_TABLES, VMM_ERRORS } from "../contract/errors";
+export { type App, type AppOptions, createApp } from "./app";
+export { type Clock, realClock, SwitchableClock, VirtualClock } from "./clock";
+export { type Config, configSchema, DEFAULT_FIXTURE } from "./config";
 export {
   AdminCallError,
   AdminClient,
@@ -19,13 +22,10 @@ export {
   type StateDump,
   type StorageChanges,
   type UnimplementedCall,
-} from "./admin/client";
-export { type App, type AppOptions, createApp } from "./app";
-export { type Clock, realClock, SwitchableClock, VirtualClock } from "./clock";
-export { type Config, configSchema, DEFAULT_FIXTURE } from "./config";
-export { DsmError } from "./dsm/errors";
+} from "./control/client";
 export { type EmulatorOptions, openState, type RunningEmulator, startEmulator } from "./emulator";
 export { type Fixture, loadFixtureFile, parseFixture } from "./fixture";
 export { totp } from "./security/totp";
 export { openDatabase } from "./store/db";
 export { Store } from "./store/index";
+export { DsmError } from "./wire/errors";

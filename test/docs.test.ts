@@ -1,6 +1,6 @@
 /**
- * The README says what the emulator serves and how to provoke every code; these tests hold it
- * to the spec (spec/apis.ts, spec/errors.ts), so a row cannot go stale when an API, a method, a
+ * docs/api-reference.md says what the emulator serves and how to provoke every code; these tests hold it
+ * to the spec (contract/apis.ts, contract/errors.ts), so a row cannot go stale when an API, a method, a
  * version or a code changes. They also check every relative link of README.md and docs/, and
  * every anchor such a link names.
  */
@@ -8,11 +8,12 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { APIS, type ApiSpec } from "../spec/apis";
-import { AUTH_ERRORS, COMMON_ERRORS, VMM_ERRORS, VMM_INTERNAL_ERRORS } from "../spec/errors";
+import { APIS, type ApiSpec } from "../contract/apis";
+import { AUTH_ERRORS, COMMON_ERRORS, VMM_ERRORS, VMM_INTERNAL_ERRORS } from "../contract/errors";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const README = readFileSync(join(ROOT, "README.md"), "utf8");
+/** The API and error reference (the README's front page links to it). */
+const REFERENCE = readFileSync(join(ROOT, "docs/api-reference.md"), "utf8");
 
 /** The rows of the first Markdown table after `heading`, as arrays of trimmed cells. */
 function tableAfter(text: string, heading: string): string[][] {
@@ -36,8 +37,8 @@ function tableAfter(text: string, heading: string): string[][] {
 
 const ticked = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? "");
 
-describe("the README's API coverage table", () => {
-  const rows = tableAfter(README, "## API coverage").filter((r) => r[0]?.startsWith("`SYNO."));
+describe("the reference's API coverage table", () => {
+  const rows = tableAfter(REFERENCE, "## API coverage").filter((r) => r[0]?.startsWith("`SYNO."));
   const byApi = new Map<string, string[][]>();
   for (const row of rows) {
     const api = ticked(row[0] ?? "")[0] ?? "";
@@ -65,13 +66,13 @@ describe("the README's API coverage table", () => {
   });
 });
 
-describe("the README's error-code tables", () => {
+describe("the reference's error-code tables", () => {
   const codes = (heading: string) =>
-    tableAfter(README, heading)
+    tableAfter(REFERENCE, heading)
       .map((r) => Number(r[0]))
       .filter((n) => Number.isInteger(n));
 
-  /** Codes every DSM knows that no scenario makes the emulator answer (the README says why). */
+  /** Codes every DSM knows that no scenario makes the emulator answer (the reference says why). */
   const NEVER_ANSWERED = [100, 107, 114, 120, 150, 160];
 
   it("has a recipe for every common and Virtualization code the emulator answers, and no other", () => {
@@ -89,7 +90,7 @@ describe("the README's error-code tables", () => {
         .map(Number)
         .filter((c) => c !== 405),
     );
-    expect(README).toMatch(/405 \(app portal incorrect\) is never answered/);
+    expect(REFERENCE).toMatch(/405 \(app portal incorrect\) is never answered/);
   });
 
   it("has a recipe for every internal code whose meaning differs from the public table", () => {
@@ -101,7 +102,8 @@ describe("the README's error-code tables", () => {
   });
 
   it("names the codes it never answers in the differences", () => {
-    const item = README.slice(README.indexOf("**Codes never answered.**")).split("\n- ")[0] ?? "";
+    const differences = readFileSync(join(ROOT, "docs/differences.md"), "utf8");
+    const item = differences.slice(differences.indexOf("**Codes never answered.**")).split("\n- ")[0] ?? "";
     const line = item.replace(/\s+/g, " ");
     for (const code of NEVER_ANSWERED.filter((c) => c !== 100)) expect(line).toContain(`${code} (`);
   });

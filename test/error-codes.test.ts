@@ -1,6 +1,6 @@
 /**
- * Every error code of the guide's tables (and 119), reached by the recipe the README gives for
- * it, over real HTTP against the default fixture. Keep this file and the README table in step.
+ * Every error code of the guide's tables (and 119), reached by the recipe docs/api-reference.md gives for
+ * it, over real HTTP against the default fixture. Keep this file and that table in step.
  */
 import { describe, expect, it } from "vitest";
 import { totp } from "../server/security/totp";
@@ -178,13 +178,13 @@ const recipes: [number, string, () => Promise<DsmReply>][] = [
   ],
 ];
 
-describe("every Virtualization error code is reachable by its README recipe", () => {
+describe("every Virtualization error code is reachable by its reference recipe", () => {
   it.each(recipes)("%i: %s", async (code, _what, recipe) => {
     expectDsmError(await recipe(), code);
   });
 });
 
-describe("every Auth error code is reachable by its README recipe", () => {
+describe("every Auth error code is reachable by its reference recipe", () => {
   it("400: a wrong password", async () => expectDsmError(await login(ACCOUNTS.admin.account, "wrong"), 400));
   it("401: a disabled account", async () =>
     expectDsmError(await login(ACCOUNTS.disabled.account, ACCOUNTS.disabled.passwd), 401));

@@ -9,9 +9,9 @@
 import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
-import type { ResetOptions } from "../server/admin/client";
 import { VirtualClock } from "../server/clock";
 import { DEFAULT_FIXTURE } from "../server/config";
+import type { ResetOptions } from "../server/control/client";
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "../server/emulator";
 import { type Fixture, parseFixture } from "../server/fixture";
 import { ACCOUNTS, NETWORKS, STORAGES } from "./fixture-ids";

@@ -7,7 +7,7 @@
  * `X-SYNO-TOKEN` header (DSM accepts either); plain text values are escaped per the guide
  * (`\,` and `\\`), passwords and JSON-typed values never are.
  */
-import { type ApiName, apiSpec, type MethodOf, methodSpec } from "../../spec/apis";
+import { type ApiName, apiSpec, type MethodOf, methodSpec } from "../../contract/apis";
 import { DsmApiError, type DsmErrorDetail, DsmTransportError } from "./errors";
 import { Ledger, newRunId } from "./ledger";
 import { SafetyGuard } from "./safety";

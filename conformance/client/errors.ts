@@ -4,8 +4,8 @@
  * failure (`DsmTransportError`: refused connection, TLS pin mismatch, non-200, not JSON), and a
  * call the safety guard refused before anything was sent (`SafetyRefusal`, see safety.ts).
  */
-import { apiSpec } from "../../spec/apis";
-import { errorText } from "../../spec/errors";
+import { apiSpec } from "../../contract/apis";
+import { errorText } from "../../contract/errors";
 
 export type DsmErrorDetail = Record<string, unknown> | unknown[];
 

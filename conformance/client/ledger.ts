@@ -4,7 +4,7 @@
  * in reverse; the safety guard asks it whether a target is this run's.
  */
 import { randomBytes } from "node:crypto";
-import { methodSpec, type ResourceKind } from "../../spec/apis";
+import { methodSpec, type ResourceKind } from "../../contract/apis";
 
 export type { ResourceKind };
 

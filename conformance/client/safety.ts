@@ -1,6 +1,6 @@
 /**
  * Safety tiers, enforced by the client on every call before anything is sent. Each call is
- * classified by the spec (spec/apis.ts), the same table the emulator is built from:
+ * classified by the spec (contract/apis.ts), the same table the emulator is built from:
  *
  * - `readonly`: reads (lists, gets, discovery, login/logout).
  * - `owned`: creates (names must carry the run prefix), then changes, power and deletes only
@@ -12,7 +12,7 @@
  * at `owned`: DSM cannot act on nothing. Unknown APIs/methods are refused unless their name is
  * a deliberate probe (it contains PROBE_MARKER), which DSM cannot implement.
  */
-import { methodSpec, type Safety } from "../../spec/apis";
+import { methodSpec, type Safety } from "../../contract/apis";
 import { batchCalls, Ledger } from "./ledger";
 
 export type Tier = "readonly" | "owned" | "disruptive";

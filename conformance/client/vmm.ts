@@ -10,7 +10,7 @@
  * Answers are typed by the guide's shapes but not validated here (DSM may add keys; the shape
  * scenarios check them strictly).
  */
-import { API, type ApiName, type MethodOf } from "../../spec/apis";
+import { API, type ApiName, type MethodOf } from "../../contract/apis";
 import type { DsmClient } from "./dsm-client";
 import type { Ledger } from "./ledger";
 import type { SafetyGuard } from "./safety";

@@ -8,8 +8,8 @@
  * NAS without loading it.
  */
 import { fileURLToPath } from "node:url";
-import { AdminClient } from "../../server/admin/client";
 import { SwitchableClock } from "../../server/clock";
+import { AdminClient } from "../../server/control/client";
 import { startEmulator } from "../../server/emulator";
 import { loadFixtureFile } from "../../server/fixture";
 import type { Target, TargetConfig } from "../target";

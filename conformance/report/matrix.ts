@@ -2,7 +2,7 @@
  * The compatibility matrix: one row per API method of the spec (plus the dispatcher's common
  * answers), with the combined status of the scenarios that cover it.
  */
-import { allMethods } from "../../spec/apis";
+import { allMethods } from "../../contract/apis";
 import type { Status } from "../runner/expectations";
 import type { RunResult, ScenarioResult } from "../runner/run";
 

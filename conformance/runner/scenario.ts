@@ -7,7 +7,7 @@
  * `X` is what only some targets offer (the emulator's control plane, see conformance/emulator/):
  * scenarios that need it are typed with it, the others take any target.
  */
-import type { ApiName } from "../../spec/apis";
+import type { ApiName } from "../../contract/apis";
 import type { DsmClient } from "../client/dsm-client";
 import type { Ledger } from "../client/ledger";
 import type { Tier } from "../client/safety";

@@ -1,6 +1,6 @@
 /** SYNO.API.Info, SYNO.API.Auth and SYNO.DSM.Info: what every client does first. */
 import { z } from "zod";
-import { APIS } from "../../spec/apis";
+import { APIS } from "../../contract/apis";
 import type { DsmEnvelope } from "../client/dsm-client";
 import { DsmApiError } from "../client/errors";
 import { apiInfoEntry, dsmInfo, loginData } from "../client/shapes";
@@ -9,7 +9,7 @@ import { scenario } from "../runner/scenario";
 import { totp } from "../totp";
 import { API } from "./helpers";
 
-/** The guide's public VMM APIs: every DSM with VMM advertises them (spec/apis.ts says which they are). */
+/** The guide's public VMM APIs: every DSM with VMM advertises them (contract/apis.ts says which they are). */
 const VMM_API_NAMES = Object.entries(APIS)
   .filter(([, spec]) => spec.dialect === "public")
   .map(([name]) => name);

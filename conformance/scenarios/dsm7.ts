@@ -4,7 +4,7 @@
  * session probe (SYNO.Core.NormalUser) and batches of reads (SYNO.Entry.Request). All read-only:
  * safe on a NAS, where a run records DSM's own answers to them.
  */
-import { API, APIS } from "../../spec/apis";
+import { API, APIS } from "../../contract/apis";
 import type { DsmEnvelope } from "../client/dsm-client";
 import { DsmApiError } from "../client/errors";
 import { batchAnswer, encryptionInfo, loginData, normalUser } from "../client/shapes";

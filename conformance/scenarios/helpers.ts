@@ -6,7 +6,7 @@ import { check } from "../runner/check";
 import { removeGuest, removeImage } from "../runner/cleanup";
 import type { ScenarioContext } from "../runner/scenario";
 
-export { API } from "../../spec/apis";
+export { API } from "../../contract/apis";
 
 /** The smallest guest DSM accepts well: one 1 GB empty disk, one unconnected NIC. */
 export const SMALL_DISK_MB = 1024;

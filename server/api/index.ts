@@ -1,18 +1,19 @@
 /**
  * The operation table: one entry per API of the spec, one file per API. Adding an API or a
- * method to spec/apis.ts makes this table fail to compile until its row exists.
+ * method to contract/apis.ts makes this table fail to compile until its row exists.
  */
-import type { OperationTable } from "../dsm/operation";
-import { authApi } from "./auth";
-import { dsmInfoApi } from "./dsm-info";
-import { encryptionApi } from "./encryption";
-import { entryRequestApi } from "./entry-request";
-import { infoApi } from "./info";
+import type { OperationTable } from "../wire/operation";
+import { authApi } from "./core/auth";
+import { dsmInfoApi } from "./core/dsm-info";
+import { encryptionApi } from "./core/encryption";
+import { entryRequestApi } from "./core/entry-request";
+import { infoApi } from "./core/info";
+import { normalUserApi } from "./core/normal-user";
+import { uiConfigApi } from "./core/ui-config";
 import { internalGuestApi } from "./internal/guest";
 import { internalGuestActionApi } from "./internal/guest-action";
 import { internalGuestImageApi } from "./internal/guest-image";
 import { clusterApi, internalHostApi, internalNetworkApi, repoApi } from "./internal/inventory";
-import { normalUserApi } from "./normal-user";
 import { guestApi } from "./public/guest";
 import { guestActionApi } from "./public/guest-action";
 import { guestImageApi } from "./public/guest-image";
@@ -20,7 +21,6 @@ import { hostApi } from "./public/host";
 import { networkApi } from "./public/network";
 import { storageApi } from "./public/storage";
 import { taskInfoApi } from "./public/task-info";
-import { uiConfigApi } from "./ui-config";
 
 export const OPERATIONS: OperationTable = {
   "SYNO.API.Info": infoApi,

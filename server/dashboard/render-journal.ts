@@ -3,7 +3,7 @@
  * answer, fault-rule answers marked, and calls the emulator does not implement (102/103 not
  * produced by a rule) highlighted; beside it the running count of those missing calls.
  */
-import { AUTH_ERRORS, VMM_ERRORS } from "../../spec/errors";
+import { AUTH_ERRORS, VMM_ERRORS } from "../../contract/errors";
 import { badge, timeOfDay } from "./format";
 import { type Html, html } from "./html";
 import type { JournalEntryView, UnimplementedView } from "./source";

@@ -1,6 +1,6 @@
 /**
  * The rules over the cluster's statuses (the lists themselves are DSM's vocabulary, in
- * spec/statuses.ts): which guests hold a host, which storages can be written, which hosts are
+ * contract/statuses.ts): which guests hold a host, which storages can be written, which hosts are
  * unreachable. Both dialects show the statuses as they are.
  */
 export {
@@ -14,7 +14,7 @@ export {
   IMAGE_TYPES,
   type ImageType,
   STORAGE_STATUSES,
-} from "../../spec/statuses";
+} from "../../contract/statuses";
 
 /** Statuses in which a guest holds a host (its CPU and memory count there). */
 export const ONLINE: ReadonlySet<string> = new Set(["running", "booting", "shutting_down"]);

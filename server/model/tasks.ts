@@ -5,7 +5,7 @@
  * keyed by the task kinds the spec's methods start, so a new long-running method does not
  * compile until its row says how long it takes, what it makes and how it ends.
  */
-import type { TaskKind } from "../../spec/apis";
+import type { TaskKind } from "../../contract/apis";
 import { newTaskId } from "../ids";
 import type { Store } from "../store/index";
 import type { TaskRow } from "../store/tasks";

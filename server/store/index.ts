@@ -8,12 +8,12 @@ import type { Fixture } from "../fixture";
 import { FixtureHashes, hashPasswordAtStart } from "../security/password";
 import { AccountStore } from "./accounts";
 import { Changes } from "./changes";
+import { DatabaseImageStore } from "./database-images";
 import type { Db } from "./db";
 import { GuestStore } from "./guests";
 import { ImageStore } from "./images";
 import { InventoryStore } from "./inventory";
 import { seedFixture } from "./seed";
-import { SnapshotStore } from "./snapshots";
 import { SystemStore } from "./system";
 import { TaskStore } from "./tasks";
 
@@ -26,7 +26,7 @@ export class Store {
   readonly guests: GuestStore;
   readonly images: ImageStore;
   readonly tasks: TaskStore;
-  readonly snapshots: SnapshotStore;
+  readonly databaseImages: DatabaseImageStore;
   readonly #db: Db;
   /** Built once: better-sqlite3's wrapper costs more to build than a small transaction to run. */
   readonly #tx;
@@ -41,7 +41,7 @@ export class Store {
     this.inventory = new InventoryStore(db, this.changes, this.guests);
     this.images = new ImageStore(db, this.changes);
     this.tasks = new TaskStore(db, this.changes);
-    this.snapshots = new SnapshotStore(db, this.changes);
+    this.databaseImages = new DatabaseImageStore(db, this.changes);
     this.#tx = db.transaction((fn: () => unknown) => fn());
     this.#empty = db.prepare<[], number>("SELECT COUNT(*) FROM system").pluck();
   }

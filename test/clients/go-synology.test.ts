@@ -6,8 +6,8 @@
  */
 import { Agent } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
-import { send, setCookies } from "../dsm7/support";
 import { useEmulator } from "../harness";
+import { send, setCookies } from "../support/dsm7";
 import { goEncode } from "./go";
 
 describe("go-synology (Terraform provider), over HTTPS", () => {

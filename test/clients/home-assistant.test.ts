@@ -8,9 +8,9 @@
  */
 import { Agent } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
-import { form, send } from "../dsm7/support";
 import { GUESTS } from "../fixture-ids";
 import { useEmulator } from "../harness";
+import { form, send } from "../support/dsm7";
 
 describe("Home Assistant, over HTTPS", () => {
   const t = useEmulator({ httpsPort: 0, timeScale: "instant" });

@@ -10,9 +10,9 @@
 import { Agent } from "undici";
 import { describe, expect, it } from "vitest";
 import { totp } from "../../server/security/totp";
-import { form, send, setCookies, testKeys } from "../dsm7/support";
 import { ACCOUNTS } from "../fixture-ids";
 import { useEmulator } from "../harness";
+import { form, send, setCookies, testKeys } from "../support/dsm7";
 import {
   clientKeyFromHex,
   cookieValue,

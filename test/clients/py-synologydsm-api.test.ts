@@ -6,8 +6,8 @@
  */
 import { Agent } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
-import { send } from "../dsm7/support";
 import { useEmulator } from "../harness";
+import { send } from "../support/dsm7";
 
 /** The library's urlencode(..., safe="?/:@-._~!$'()*,", quote_via=quote). */
 function pyQuery(params: [string, string][]): string {

@@ -8,9 +8,9 @@
  */
 import { Agent } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Reply, send } from "../dsm7/support";
 import { STORAGES } from "../fixture-ids";
 import { useEmulator } from "../harness";
+import { type Reply, send } from "../support/dsm7";
 import { goEncode } from "./go";
 
 const BOUNDARY = "AaB03x";

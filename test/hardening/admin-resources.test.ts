@@ -4,8 +4,8 @@
  * accounts stopped every other call for about seven seconds), and snapshots had no limit.
  */
 import { describe, expect, it } from "vitest";
-import { MAX_SNAPSHOTS } from "../../server/admin/control-plane";
-import { MAX_ADMIN_BODY } from "../../server/admin/routes";
+import { MAX_SNAPSHOTS } from "../../server/control/control-plane";
+import { MAX_ADMIN_BODY } from "../../server/control/routes";
 import { rawDefaultFixture, useEmulator } from "../harness";
 
 describe("the control plane's own resources are bounded", () => {

@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 it("a journal of 200 calls with 1 MB names and values holds well under 200 MB", () => {
   const script = `
-    import { Journal } from "./server/admin/journal.ts";
+    import { Journal } from "./server/control/journal.ts";
     const journal = new Journal(1000);
     const before = (globalThis.gc(), process.memoryUsage().heapUsed);
     for (let i = 0; i < 200; i++) {

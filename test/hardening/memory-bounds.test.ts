@@ -4,8 +4,8 @@
  * unimplemented summary kept API names at full length (150 names of 3.9 MB held 1.1 GiB).
  */
 import { describe, expect, it } from "vitest";
-import { MAX_JOURNAL_NAME, MAX_JOURNAL_PARAMS } from "../../server/admin/journal";
-import { MAX_PARAMS } from "../../server/dsm/limits";
+import { MAX_JOURNAL_NAME, MAX_JOURNAL_PARAMS } from "../../server/control/journal";
+import { MAX_PARAMS } from "../../server/wire/limits";
 import { useEmulator } from "../harness";
 
 const post = (url: string, body: string) =>

@@ -4,7 +4,11 @@
  * device tokens were never dropped (+118 MB per 30 logins).
  */
 import { describe, expect, it } from "vitest";
-import { MAX_CLIENT_NAME, MAX_DEVICES_PER_ACCOUNT, MAX_SESSIONS_PER_ACCOUNT } from "../../server/dsm/session";
+import {
+  MAX_CLIENT_NAME,
+  MAX_DEVICES_PER_ACCOUNT,
+  MAX_SESSIONS_PER_ACCOUNT,
+} from "../../server/wire/session";
 import { ACCOUNTS } from "../fixture-ids";
 import { expectSuccess, useEmulator } from "../harness";
 

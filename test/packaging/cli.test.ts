@@ -40,9 +40,9 @@ describe("--help and --version", () => {
   });
 });
 
-describe("the README's Configuration table", () => {
+describe("docs/configuration.md's table", () => {
   it("has one row per option, in order, with its placeholder, variable and default as --help shows them", () => {
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const readme = readFileSync(join(ROOT, "docs/configuration.md"), "utf8");
     const section = readme.slice(readme.indexOf("\n## Configuration\n"));
     const rows = section
       .split("\n")

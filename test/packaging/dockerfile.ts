@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, symlinkSync } from "node:fs";
 import { basename, join } from "node:path";
 import { expect } from "vitest";
-import { freePort } from "../../bench/procs";
+import { freePort } from "../support/processes";
 import { launch, ROOT, recipe } from "./support";
 
 export interface Stage {

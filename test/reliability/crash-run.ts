@@ -15,10 +15,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Envelope, getJson, login, vmmQuery } from "../../bench/client";
-import { BENCH_NETWORK_ID, BENCH_STORAGE_ID } from "../../bench/fixtures";
-import { type Child, type Runner, spawnEmulator } from "../../bench/procs";
 import { mulberry32 } from "../../server/random";
+import { type Envelope, getJson, login, vmmQuery } from "../support/client";
+import { type Child, type Runner, spawnEmulator } from "../support/processes";
+import { BENCH_NETWORK_ID, BENCH_STORAGE_ID } from "../support/synthetic-fixture";
 import { fileViolations, readInventory, violations, writeFixture } from "./support";
 
 export interface CrashReport {

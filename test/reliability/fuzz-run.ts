@@ -12,15 +12,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { login } from "../../bench/client";
-import { BENCH_NETWORK_ID, BENCH_STORAGE_ID } from "../../bench/fixtures";
+import { APIS } from "../../contract/apis";
+import { isKnownCode } from "../../contract/errors";
 import { VirtualClock } from "../../server/clock";
-import { MAX_BODY_BYTES, MAX_HEADER_BYTES } from "../../server/dsm/limits";
 import { startEmulator } from "../../server/emulator";
-import { APIS } from "../../spec/apis";
-import { isKnownCode } from "../../spec/errors";
+import { MAX_BODY_BYTES, MAX_HEADER_BYTES } from "../../server/wire/limits";
 import { IMAGES, STORAGES } from "../fixture-ids";
 import { rawRequest, TEST_EPOCH } from "../harness";
+import { login } from "../support/client";
+import { BENCH_NETWORK_ID, BENCH_STORAGE_ID } from "../support/synthetic-fixture";
 import { readInventory, violations, writeFixture } from "./support";
 
 export interface FuzzReport {

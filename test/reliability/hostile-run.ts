@@ -7,9 +7,9 @@
  */
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
-import { getJson, login } from "../../bench/client";
-import { spawnEmulator } from "../../bench/procs";
 import { DEFAULT_FIXTURE } from "../../server/config";
+import { getJson, login } from "../support/client";
+import { spawnEmulator } from "../support/processes";
 
 /** What further rounds may add to the resident set once the first has warmed everything up. */
 export const MAX_GROWTH_MIB = 48;

@@ -5,7 +5,7 @@
  * test/soak/slow-clients.soak.ts (npm run soak).
  */
 import { describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES } from "../../server/dsm/limits";
+import { MAX_BODY_BYTES } from "../../server/wire/limits";
 import { STORAGES } from "../fixture-ids";
 import { expectSuccess, rawRequest, useEmulator } from "../harness";
 

@@ -12,11 +12,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getJson, login, vmmQuery } from "../../bench/client";
-import { BENCH_NETWORK_ID, BENCH_STORAGE_ID } from "../../bench/fixtures";
-import { percentile } from "../../bench/load";
-import { spawnEmulator } from "../../bench/procs";
-import { AdminClient } from "../../server/admin/client";
+import { AdminClient } from "../../server/control/client";
+import { getJson, login, vmmQuery } from "../support/client";
+import { spawnEmulator } from "../support/processes";
+import { percentile } from "../support/stats";
+import { BENCH_NETWORK_ID, BENCH_STORAGE_ID } from "../support/synthetic-fixture";
 import { type Rng, rng } from "./crash-run";
 import { readInventory, violations, writeFixture } from "./support";
 

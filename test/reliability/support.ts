@@ -7,11 +7,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { login, vmm } from "../../bench/client";
-import { syntheticFixture } from "../../bench/fixtures";
+import { isKnownCode } from "../../contract/errors";
 import type { Fixture } from "../../server/fixture";
 import { REASONS } from "../../server/model/refusal";
-import { isKnownCode } from "../../spec/errors";
+import { login, vmm } from "../support/client";
+import { syntheticFixture } from "../support/synthetic-fixture";
 
 export interface GuestView {
   guest_id: string;

@@ -1,10 +1,10 @@
 /**
- * A slow-loris client against the server's headers timeout (server/dsm/limits.ts): a real
+ * A slow-loris client against the server's headers timeout (server/wire/limits.ts): a real
  * socket trickling header bytes for as long as Node lets it, about 10 s.
  */
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { SERVER_OPTIONS } from "../../server/dsm/limits";
+import { SERVER_OPTIONS } from "../../server/wire/limits";
 import { useEmulator } from "../harness";
 
 describe("slow clients", () => {

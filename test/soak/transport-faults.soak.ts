@@ -1,6 +1,6 @@
 /**
  * Transport faults on the wall clock: how long a delay holds an answer back, and that close()
- * lets held answers go at once. test/admin/transport-faults.test.ts shows the same behaviour
+ * lets held answers go at once. test/control/transport-faults.test.ts shows the same behaviour
  * without timing it.
  */
 import { describe, expect, it } from "vitest";

@@ -5,7 +5,7 @@
  * shutdown/power-off/restart of a guest that is not running (pwr_ctl picks by action). The
  * public 903 (not enough memory) is therefore answered 402 here; the README's differences say so.
  */
-import type { CodeOf } from "../../../spec/errors";
+import type { CodeOf } from "../../../contract/errors";
 import type { Reason } from "../../model/refusal";
 import { PUBLIC_REFUSALS } from "../public/codes";
 

@@ -6,12 +6,12 @@
  * API's table has it. A reboot is a real transition: `booting` for the boot's time, then running.
  */
 import { z } from "zod";
-import { ref } from "../../dsm/codecs";
-import { DsmError } from "../../dsm/errors";
-import { type ApiOperations, op } from "../../dsm/operation";
 import { findGuest } from "../../model/guests";
 import { powerOff, powerOn, reboot, shutdown } from "../../model/power";
 import { Refusal } from "../../model/refusal";
+import { ref } from "../../wire/codecs";
+import { DsmError } from "../../wire/errors";
+import { type ApiOperations, op } from "../../wire/operation";
 import { INTERNAL_REFUSALS, NOT_RUNNING } from "./codes";
 
 const ACTIONS = {

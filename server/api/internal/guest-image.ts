@@ -9,11 +9,11 @@
  * exists answers 403, as the public create does; the file's size counts against each storage.
  */
 import { z } from "zod";
-import { IMAGE_TYPES } from "../../../spec/statuses";
-import { bool, ref, requiredText, text } from "../../dsm/codecs";
-import { DsmError } from "../../dsm/errors";
-import { type ApiOperations, op } from "../../dsm/operation";
+import { IMAGE_TYPES } from "../../../contract/statuses";
 import { createUploadedImage } from "../../model/images";
+import { bool, ref, requiredText, text } from "../../wire/codecs";
+import { DsmError } from "../../wire/errors";
+import { type ApiOperations, op } from "../../wire/operation";
 import { INTERNAL_REFUSALS } from "./codes";
 import { presentImage } from "./present";
 

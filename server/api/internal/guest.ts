@@ -14,10 +14,6 @@
  * answers 906; `get` answers the list's object for one guest.
  */
 import { z } from "zod";
-import { bool, int, json, ref, text } from "../../dsm/codecs";
-import { jsonArrayParts, RawJson } from "../../dsm/envelope";
-import { ErrorAnswer } from "../../dsm/errors";
-import { type ApiOperations, type CallContext, op } from "../../dsm/operation";
 import type { Ref } from "../../model/context";
 import { editGuest, findGuest, mountIsos } from "../../model/guests";
 import type { Usage } from "../../model/telemetry";
@@ -25,6 +21,10 @@ import type { Group } from "../../store/changes";
 import type { GuestRecord } from "../../store/guests";
 import type { Store } from "../../store/index";
 import type { SystemRow } from "../../store/system";
+import { bool, int, json, ref, text } from "../../wire/codecs";
+import { jsonArrayParts, RawJson } from "../../wire/envelope";
+import { ErrorAnswer } from "../../wire/errors";
+import { type ApiOperations, type CallContext, op } from "../../wire/operation";
 import { INTERNAL_REFUSALS } from "./codes";
 import { type Inventory, inventoryOf, presentGuest, presentSetting, usageIn } from "./present";
 

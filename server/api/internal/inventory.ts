@@ -8,10 +8,10 @@
  * threads and of the guest's memory; Network and Repo lists are not recorded (see README).
  */
 import { z } from "zod";
-import { type ApiOperations, op } from "../../dsm/operation";
 import { isHostOffline, ONLINE } from "../../model/status";
 import { usageOf } from "../../model/telemetry";
 import type { Store } from "../../store/index";
+import { type ApiOperations, op } from "../../wire/operation";
 import { INTERNAL_REFUSALS } from "./codes";
 import { inventoryOf, presentHost, presentRepo } from "./present";
 

@@ -6,7 +6,7 @@
  * By design (not stated by the guide, see the README's differences): an unknown guest or image
  * answers 401 like a missing parameter; a guest being created answers 402; an image in use 402.
  */
-import type { CodeOf } from "../../../spec/errors";
+import type { CodeOf } from "../../../contract/errors";
 import type { Reason } from "../../model/refusal";
 
 export const PUBLIC_REFUSALS: { readonly [R in Reason]: CodeOf<"vmm"> } = {

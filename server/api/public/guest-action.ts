@@ -5,10 +5,10 @@
  * power-ons can never over-commit a host.
  */
 import { z } from "zod";
-import { ref } from "../../dsm/codecs";
-import { type ApiOperations, op } from "../../dsm/operation";
 import { findGuest } from "../../model/guests";
 import { powerOff, powerOn, shutdown } from "../../model/power";
+import { ref } from "../../wire/codecs";
+import { type ApiOperations, op } from "../../wire/operation";
 import { PUBLIC_REFUSALS } from "./codes";
 import { guestRef, refOf } from "./params";
 

@@ -3,10 +3,10 @@
  * `create` (non-blocking; see model/images.ts for its checks) and `delete`.
  */
 import { z } from "zod";
-import { bool, json, ref, requiredText } from "../../dsm/codecs";
-import { type ApiOperations, op } from "../../dsm/operation";
 import { createImage, deleteImage, findImage } from "../../model/images";
 import { IMAGE_TYPES } from "../../model/status";
+import { bool, json, ref, requiredText } from "../../wire/codecs";
+import { type ApiOperations, op } from "../../wire/operation";
 import { PUBLIC_REFUSALS } from "./codes";
 import { refOf } from "./params";
 import { presentImage } from "./present";

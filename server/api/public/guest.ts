@@ -11,12 +11,12 @@
  * cannot reserve an edit's new figures, the edit stays applied and 1600 answers (guide).
  */
 import { z } from "zod";
-import { bool, int, json, jsonInt, ref, requiredText, text } from "../../dsm/codecs";
-import { RawJson } from "../../dsm/envelope";
-import { ErrorAnswer } from "../../dsm/errors";
-import { type ApiOperations, op } from "../../dsm/operation";
 import { createGuest, deleteGuest, editGuest, findGuest, type VnicSpec } from "../../model/guests";
 import type { GuestRecord } from "../../store/guests";
+import { bool, int, json, jsonInt, ref, requiredText, text } from "../../wire/codecs";
+import { RawJson } from "../../wire/envelope";
+import { ErrorAnswer } from "../../wire/errors";
+import { type ApiOperations, op } from "../../wire/operation";
 import { PUBLIC_REFUSALS } from "./codes";
 import { guestRef, refOf } from "./params";
 import { presentGuest } from "./present";

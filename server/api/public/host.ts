@@ -1,8 +1,8 @@
 /** SYNO.Virtualization.API.Host `list`: free CPU threads and RAM (MB) count every guest placed there. */
 import { z } from "zod";
-import { keptAnswer, type RawJson } from "../../dsm/envelope";
-import { type ApiOperations, op } from "../../dsm/operation";
 import type { HostRow } from "../../store/inventory";
+import { keptAnswer, type RawJson } from "../../wire/envelope";
+import { type ApiOperations, op } from "../../wire/operation";
 import { PUBLIC_REFUSALS } from "./codes";
 import { presentHost } from "./present";
 

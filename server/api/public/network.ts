@@ -1,6 +1,6 @@
 /** SYNO.Virtualization.API.Network `list`. */
 import { z } from "zod";
-import { type ApiOperations, op } from "../../dsm/operation";
+import { type ApiOperations, op } from "../../wire/operation";
 import { PUBLIC_REFUSALS } from "./codes";
 
 export const networkApi: ApiOperations<"SYNO.Virtualization.API.Network"> = {

@@ -1,6 +1,6 @@
 /** SYNO.Virtualization.API.Storage `list`: sizes and use in MB, derived from the guests and images. */
 import { z } from "zod";
-import { type ApiOperations, op } from "../../dsm/operation";
+import { type ApiOperations, op } from "../../wire/operation";
 import { PUBLIC_REFUSALS } from "./codes";
 import { presentStorage } from "./present";
 

@@ -6,12 +6,12 @@
  * results among the error codes; the read still counts (an auto-clean task is removed by it).
  */
 import { z } from "zod";
-import { isKnownCode } from "../../../spec/errors";
-import { taskParams } from "../../dsm/codecs";
-import { keptAnswer, type RawJson } from "../../dsm/envelope";
-import { ErrorAnswer } from "../../dsm/errors";
-import { type ApiOperations, op } from "../../dsm/operation";
+import { isKnownCode } from "../../../contract/errors";
 import { clearTask, readTask } from "../../model/tasks";
+import { taskParams } from "../../wire/codecs";
+import { keptAnswer, type RawJson } from "../../wire/envelope";
+import { ErrorAnswer } from "../../wire/errors";
+import { type ApiOperations, op } from "../../wire/operation";
 import { PUBLIC_REFUSALS } from "./codes";
 
 /** The list's answer for each ids array the store hands out (the same one until a task changes). */

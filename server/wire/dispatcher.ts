@@ -1,0 +1,383 @@
+/**
+ * The dispatcher, read top to bottom: find the API (101/102), check the version (104), find the
+ * method (103); then, in one transaction, apply what time made due (the tick), check the
+ * session (119/106/105), consult the fault hooks, apply the cluster rules to changes
+ * (500/501/600), parse the parameters (the family's bad-parameter code) and run the handler,
+ * whose writes roll back alone when it fails. A read on an in-memory database needs no
+ * transaction (Store.read). It knows nothing of HTTP: the HTTP layer (http.ts) gathers the
+ * request and renders the answer.
+ */
+import { type ApiSpec, apiSpec, type Cgi, guardedByCluster, type MethodSpec } from "../../contract/apis";
+import { BAD_PARAMETER } from "../../contract/errors";
+import type { Clock } from "../clock";
+import type { Config } from "../config";
+import { clusterRefusal } from "../model/cluster";
+import type { TaskFault } from "../model/context";
+import type { Pace } from "../model/pace";
+import { Refusal } from "../model/refusal";
+import type { Tick } from "../model/tick";
+import type { SessionRow } from "../store/accounts";
+import type { Store } from "../store/index";
+import { DsmError, type DsmErrorDetail, ErrorAnswer } from "./errors";
+import {
+  type ApiOperations,
+  BadParameters,
+  type BatchContext,
+  type CallContext,
+  type CallerAccount,
+  type Keys,
+  type Operation,
+  type OperationTable,
+} from "./operation";
+import { resolveSession, SESSION_COOKIE_SECONDS } from "./session";
+import type { Upload } from "./upload";
+
+export interface DsmRequest {
+  readonly cgi: Cgi;
+  /** The API named by the path-info form `/webapi/entry.cgi/<API>`, if any. */
+  readonly pathApi: string | undefined;
+  readonly params: Readonly<Record<string, string>>;
+  readonly cookies: Readonly<Record<string, string>>;
+  /** The client's address ("unknown" without a socket). */
+  readonly address: string;
+  /** The file an upload method's call carried, as counted while it streamed. */
+  readonly upload?: Upload | undefined;
+  header(name: string): string | undefined;
+}
+
+export type DsmAnswer =
+  | { readonly success: true; readonly data: unknown; readonly cookies: readonly string[] }
+  | {
+      readonly success: false;
+      readonly code: number;
+      readonly errors?: DsmErrorDetail;
+      readonly cookies: readonly string[];
+    };
+
+/** What the dispatcher works with; built once by the composition root (app.ts). */
+export interface DispatchEnv {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly config: Config;
+  readonly pace: Pace;
+  readonly tick: Tick;
+  readonly keys: Keys;
+  readonly operations: OperationTable;
+}
+
+/** A call as the fault hooks see it (after the session check, so rules can match the account). */
+export interface InterceptedCall {
+  readonly api: string;
+  readonly method: string;
+  readonly version: number;
+  readonly account: string | undefined;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export type TransportFault =
+  | { readonly type: "delay"; readonly ms: number }
+  | { readonly type: "reset" }
+  | { readonly type: "hang" }
+  | { readonly type: "malformed" };
+
+/** What a fault rule does to one call. */
+export interface FaultVerdict {
+  readonly ruleId: string;
+  /** Answer this DSM error instead of running the operation. */
+  readonly error?: { readonly code: number; readonly errors?: DsmErrorDetail };
+  /** Do not run the operation (a transport fault standing for a request DSM never saw). */
+  readonly skip?: boolean;
+  readonly transport?: TransportFault;
+  /** Arm the task the call starts (it is armed when its row is written, in the same transaction). */
+  readonly taskFault?: TaskFault;
+}
+
+export interface DispatchHooks {
+  verdict?(call: InterceptedCall): FaultVerdict | undefined;
+}
+
+export interface Dispatched {
+  readonly answer: DsmAnswer;
+  readonly verdict: FaultVerdict | undefined;
+}
+
+/** A call routed to its operation (API, version and method found). */
+interface Route {
+  readonly apiName: string;
+  readonly spec: ApiSpec;
+  readonly api: ApiOperations<never>;
+  readonly method: string;
+  readonly methodSpec: MethodSpec;
+  readonly operation: Operation;
+  readonly version: number;
+}
+
+export async function dispatch(
+  env: DispatchEnv,
+  req: DsmRequest,
+  hooks: DispatchHooks = {},
+): Promise<Dispatched> {
+  const route = routeOf(env, req);
+  if ("answer" in route) return route;
+  if (route.operation.batch !== undefined) return runBatch(env, req, hooks, route, route.operation.batch);
+  let params = req.params;
+  let prepared: unknown;
+  if (route.operation.prepare !== undefined) {
+    const done = await route.operation.prepare({
+      params,
+      now: env.clock.now(),
+      keys: env.keys,
+      store: env.store,
+      address: req.address,
+    });
+    params = done.params ?? params;
+    prepared = done.value;
+  }
+  return runInTransaction(env, { ...req, params }, hooks, route, prepared);
+}
+
+/** 101 (no api/method/version), 102 (no such API here), 104 (version), 103 (method). */
+function routeOf(env: DispatchEnv, req: DsmRequest): Route | Dispatched {
+  const failed = (code: number): Dispatched => ({
+    answer: { success: false, code, cookies: [] },
+    verdict: undefined,
+  });
+  // Client quirk: where DSM reads JSON, a JSON-quoted api/method/version ("\"SYNO.X\"") is read too.
+  const apiName = unquote(req.params.api) || req.pathApi;
+  const method = unquote(req.params.method);
+  const versionText = unquote(req.params.version);
+  if (!apiName || !method || !versionText) return failed(101);
+
+  const spec = apiSpec(apiName);
+  if (spec === undefined || !spec.servedOn.includes(req.cgi)) return failed(102);
+
+  const version = Number(versionText);
+  if (!/^\d+$/.test(versionText) || version < spec.minVersion || version > spec.maxVersion)
+    return failed(104);
+
+  const api = env.operations[apiName as keyof OperationTable] as ApiOperations<never>;
+  const found = findMethod(spec.methods, api.methods as Readonly<Record<string, Operation>>, method);
+  if (found === undefined) return failed(103);
+  const [name, methodSpec, operation] = found;
+  const [min, max] = methodSpec.versions ?? [spec.minVersion, spec.maxVersion];
+  if (version < min || version > max) return failed(104);
+  return { apiName, spec, api, method: name, methodSpec, operation, version };
+}
+
+function runInTransaction(
+  env: DispatchEnv,
+  req: DsmRequest,
+  hooks: DispatchHooks,
+  route: Route,
+  prepared: unknown,
+): Dispatched {
+  const { spec, api, methodSpec, operation, apiName, version } = route;
+  const cookies: string[] = [];
+  const fail = (code: number, errors?: DsmErrorDetail): DsmAnswer =>
+    errors === undefined ? { success: false, code, cookies } : { success: false, code, errors, cookies };
+  const { store, tick, config } = env;
+  const now = env.clock.now();
+  const writes = methodSpec.changes || tick.isDue(now);
+  let verdict: FaultVerdict | undefined;
+  const run = (): DsmAnswer => {
+    const opened = store.changes.stamp();
+    tick.apply(now);
+    let session: SessionRow | undefined;
+    let caller: CallerAccount | undefined;
+    let byCookie = false;
+    if (methodSpec.session !== "none") {
+      const resolved = resolveSession(
+        store,
+        req,
+        now,
+        config.sessionTimeout * 1000,
+        config.sessionExpiredCode,
+      );
+      if (typeof resolved === "number") {
+        if (methodSpec.session === "required") return fail(resolved);
+      } else {
+        ({ session, caller, byCookie } = resolved);
+      }
+      if (spec.admin && caller !== undefined && !caller.isAdmin) return fail(105);
+    }
+
+    verdict = hooks.verdict?.({
+      api: apiName,
+      method: req.params.method ?? route.method,
+      version,
+      account: caller?.name,
+      params: req.params,
+    });
+    if (verdict?.error !== undefined) return fail(verdict.error.code, verdict.error.errors);
+    // The code is never sent: the transport fault replaces the whole answer.
+    if (verdict?.skip === true) return fail(100);
+
+    if (guardedByCluster(methodSpec)) {
+      const refusal = clusterRefusal(store);
+      if (refusal !== undefined) return fail(codeOf(api, refusal));
+    }
+
+    const ctx: CallContext = {
+      store,
+      now,
+      pace: env.pace,
+      account: caller?.name,
+      taskFault: verdict?.taskFault,
+      config,
+      keys: env.keys,
+      address: req.address,
+      upload: req.upload,
+      prepared,
+      api: apiName as CallContext["api"],
+      method: route.method,
+      version,
+      cgi: req.cgi,
+      params: req.params,
+      cookies: req.cookies,
+      session,
+      caller,
+      header: (h) => req.header(h),
+      setCookie: (cookie) => cookies.push(cookie),
+    };
+    // DSM hands a browser's session cookie back on its entry.cgi answers (DSM 7.1 was recorded
+    // doing so, without max-age), so a cookie client's session stays fresh in its jar.
+    if (byCookie && session !== undefined && req.cgi === "entry.cgi")
+      cookies.push(reissuedCookie(session.sid, now));
+    // A refused change leaves nothing behind. When the call wrote before it (the tick, the
+    // session's last use), the change runs in a savepoint that rolls back alone; otherwise a
+    // refusal that wrote rolls the whole transaction back (a savepoint costs two statements).
+    const savepoint = methodSpec.changes && store.changes.stamp() !== opened;
+    const before = store.changes.stamp();
+    try {
+      const data = savepoint ? store.immediate(() => operation.call(ctx)) : operation.call(ctx);
+      if (data instanceof ErrorAnswer) return fail(data.code, data.errors);
+      return { success: true, data, cookies };
+    } catch (err) {
+      const refused = refusalAnswer(err, api, spec, fail);
+      if (refused === undefined) throw err;
+      if (methodSpec.changes && !savepoint && store.changes.stamp() !== before) throw new Undone(refused);
+      return refused;
+    }
+  };
+  try {
+    const answer = writes ? store.immediate(run) : store.read(run);
+    return { answer, verdict };
+  } catch (err) {
+    if (err instanceof Undone) return { answer: err.answer, verdict };
+    throw err;
+  } finally {
+    tick.settle();
+  }
+}
+
+/** A refused change that wrote: thrown to roll the call's transaction back, then answered. */
+class Undone extends Error {
+  constructor(readonly answer: DsmAnswer) {
+    super("refused change undone");
+  }
+}
+
+/** The answer to a handler's refusal (a DSM code, the model's reason, bad parameters), if it is one. */
+function refusalAnswer(
+  err: unknown,
+  api: ApiOperations<never>,
+  spec: ApiSpec,
+  fail: (code: number, errors?: DsmErrorDetail) => DsmAnswer,
+): DsmAnswer | undefined {
+  if (err instanceof DsmError) return fail(err.code, err.errors);
+  if (err instanceof Refusal) return fail(codeOf(api, err.reason));
+  if (err instanceof BadParameters) return fail(BAD_PARAMETER[spec.errors]);
+  return undefined;
+}
+
+/**
+ * A batch (SYNO.Entry.Request): each inner call goes through this dispatcher as a call of its
+ * own, with the outer call's session (its `_sid`, `SynoToken`, cookies and headers), the same
+ * fault hooks and its own transaction. A batch inside a batch is refused (113).
+ */
+async function runBatch(
+  env: DispatchEnv,
+  req: DsmRequest,
+  hooks: DispatchHooks,
+  route: Route,
+  batch: (ctx: BatchContext) => Promise<unknown>,
+): Promise<Dispatched> {
+  const cookies: string[] = [];
+  const inherited: Record<string, string> = {};
+  for (const key of ["_sid", "SynoToken"]) {
+    const value = req.params[key];
+    if (value !== undefined) inherited[key] = value;
+  }
+  const ctx: BatchContext = {
+    params: req.params,
+    async dispatch(params) {
+      if (apiSpec(unquote(params.api) ?? "")?.methods[unquote(params.method) ?? ""]?.safety.class === "batch")
+        return { success: false, code: 113 };
+      const inner = await dispatch(
+        env,
+        { ...req, pathApi: undefined, params: { ...inherited, ...params } },
+        hooks,
+      );
+      cookies.push(...inner.answer.cookies);
+      const { answer } = inner;
+      return answer.success
+        ? { success: true, data: answer.data }
+        : answer.errors === undefined
+          ? { success: false, code: answer.code }
+          : { success: false, code: answer.code, errors: answer.errors };
+    },
+  };
+  try {
+    const data = await batch(ctx);
+    return { answer: { success: true, data, cookies }, verdict: undefined };
+  } catch (err) {
+    if (err instanceof DsmError)
+      return { answer: { success: false, code: err.code, cookies }, verdict: undefined };
+    if (err instanceof BadParameters)
+      return {
+        answer: { success: false, code: BAD_PARAMETER[route.spec.errors], cookies },
+        verdict: undefined,
+      };
+    throw err;
+  }
+}
+
+/** The `id` cookie as DSM re-issues it on later answers: a week from now, no max-age. */
+function reissuedCookie(sid: string, now: number): string {
+  return `id=${sid};expires=${new Date(now + SESSION_COOKIE_SECONDS * 1000).toUTCString()};path=/;HttpOnly`;
+}
+
+/** A JSON-quoted string (`"win10"`) read as its content; anything else unchanged. */
+function unquote(value: string | undefined): string | undefined {
+  if (value === undefined || value.length < 2 || !value.startsWith('"') || !value.endsWith('"')) return value;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === "string" ? parsed : value;
+  } catch {
+    return value;
+  }
+}
+
+function codeOf(api: ApiOperations<never>, reason: Refusal["reason"]): number {
+  // An API without a refusal table never reaches the model's rules; if it did, that is a bug.
+  if (api.refusals === undefined) throw new Error(`refusal ${reason} on an API without a refusal table`);
+  return api.refusals[reason];
+}
+
+/**
+ * The method named `method`. Client quirk: Home Assistant's old Synology integration queries
+ * `method=Query` and DSM answers it, so a method whose name differs only in case is found too.
+ */
+function findMethod(
+  specs: Readonly<Record<string, MethodSpec>>,
+  operations: Readonly<Record<string, Operation>>,
+  method: string,
+): [name: string, spec: MethodSpec, operation: Operation] | undefined {
+  const name = Object.hasOwn(specs, method)
+    ? method
+    : Object.keys(specs).find((m) => m.toLowerCase() === method.toLowerCase());
+  if (name === undefined) return undefined;
+  const spec = specs[name];
+  const operation = operations[name];
+  return spec === undefined || operation === undefined ? undefined : [name, spec, operation];
+}

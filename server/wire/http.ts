@@ -1,0 +1,346 @@
+/**
+ * The HTTP face of the WebAPI: DSM's three CGI paths (and the path-info form of entry.cgi),
+ * GET query parameters merged with a form-encoded POST body, and the envelope on every answer.
+ * Anything the dispatcher did not expect is logged and answered as DSM error 100, never as a
+ * stack trace or an HTML page.
+ *
+ * Fault injection is an explicit hooks argument of the dispatcher: the control plane's verdict
+ * is taken after the session check (so rules can match on the account), and this layer then
+ * delays, drops or garbles the exchange when the verdict says so.
+ */
+
+import type { IncomingMessage } from "node:http";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { CGIS, type Cgi, methodSpec } from "../../contract/apis";
+import {
+  type DispatchEnv,
+  type DispatchHooks,
+  type DsmAnswer,
+  type DsmRequest,
+  dispatch,
+  type TransportFault,
+} from "./dispatcher";
+import { dsmResponse, errorBody, successBody } from "./envelope";
+import { MAX_PARAMS, requestLimits } from "./limits";
+import { printable } from "./printable";
+import { readUpload, type Upload, type UploadOptions } from "./upload";
+
+/** One answered call, for the journal and the request log. */
+export interface Exchange {
+  readonly req: DsmRequest;
+  readonly answer: DsmAnswer;
+  readonly faultRule: string | undefined;
+  readonly transport: TransportFault | undefined;
+  readonly durationMs: number;
+}
+
+/** How long a request body may take, and what an upload may be. */
+export interface BodyLimits {
+  /** A whole (non-upload) request body must arrive within this (else 408). */
+  readonly requestMs: number;
+  readonly upload: Omit<UploadOptions, "part">;
+}
+
+export interface WebApiOptions {
+  readonly log: (line: string) => void;
+  readonly limits: BodyLimits;
+  /** Called with every answer (before any transport fault acts), for the journal and request log. */
+  readonly onAnswer?: (exchange: Exchange) => void;
+  readonly hooks?: DispatchHooks;
+  /** Aborted when the emulator closes: answers held back by a delay or a hang are let go. */
+  readonly shutdown?: AbortSignal;
+}
+
+export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
+  const app = new Hono();
+  const handle = async (c: Context, cgi: Cgi, pathApi: string | undefined) => {
+    // HEAD answers DSM's headers and runs nothing: a HEAD of `method=delete` must not delete.
+    if (c.req.method === "HEAD") return dsmResponse("", 200);
+    const started = performance.now();
+    const req = await readRequest(c, cgi, pathApi, options.limits);
+    if (req instanceof Response) return req;
+    let answer: DsmAnswer;
+    let verdict: Awaited<ReturnType<typeof dispatch>>["verdict"];
+    try {
+      ({ answer, verdict } = await dispatch(env, req, options.hooks));
+    } catch (err) {
+      options.log(
+        `unexpected fault in ${printable(req.params.api ?? "?")}.${printable(req.params.method ?? "?")}: ${describe(err)}`,
+      );
+      answer = { success: false, code: 100, cookies: [] };
+    }
+    const transport = verdict?.transport;
+    options.onAnswer?.({
+      req,
+      answer,
+      faultRule: verdict?.ruleId,
+      transport,
+      durationMs: performance.now() - started,
+    });
+    if (transport === undefined) return render(answer, isSecure(c));
+    return applyTransportFault(c, transport, answer, options.shutdown);
+  };
+  // Body size limit (413) before any route reads a body (uploads have their own): see limits.ts.
+  app.use(
+    "/webapi/*",
+    requestLimits((c) => uploadPartOf(c, pathApiOf(c)) !== undefined),
+  );
+  for (const cgi of CGIS) {
+    app.on(["GET", "POST"], `/webapi/${cgi}`, (c) => handle(c, cgi, undefined));
+    // Path-info: `entry.cgi/<API>` names the API. With more segments (`entry.cgi/webapi/auth.cgi`,
+    // seen from clients that join URLs badly) only a first segment that is an API name counts.
+    app.on(["GET", "POST"], `/webapi/${cgi}/*`, (c) => handle(c, cgi, pathApiOf(c)));
+  }
+  return app;
+}
+
+/** DSM sends HSTS on its HTTPS answers (its exact max-age is not recorded: half a year here). */
+const HSTS = "max-age=15768000";
+
+export function render(answer: DsmAnswer, secure = false): Response {
+  const body = answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
+  if (answer.cookies.length === 0 && !secure) return dsmResponse(body);
+  const headers = new Headers();
+  for (const cookie of answer.cookies) headers.append("Set-Cookie", cookie);
+  if (secure) headers.set("Strict-Transport-Security", HSTS);
+  return dsmResponse(body, 200, headers);
+}
+
+/** Whether the request came over TLS (the HTTPS port). */
+function isSecure(c: Context): boolean {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return (incoming?.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
+}
+
+/**
+ * A request header. Under @hono/node-server the raw Node headers are read directly: touching
+ * `c.req.header()` builds a whole `Headers` object on each call, a measurable share of a
+ * small answer's cost. Socket-less (`app.fetch`) calls have no Node request and use Hono's.
+ */
+function headerOf(c: Context, name: string): string | undefined {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming === undefined) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/**
+ * Path-info: `entry.cgi/<API>` names the API. With more segments (`entry.cgi/webapi/auth.cgi`,
+ * seen from clients that join URLs badly) only a first segment that is an API name counts.
+ */
+function pathApiOf(c: Context): string | undefined {
+  const [, , , first = ""] = c.req.path.split("/");
+  if (!first.startsWith("SYNO.")) return undefined;
+  try {
+    return decodeURIComponent(first);
+  } catch {
+    // Not an API name DSM has (a broken escape): 102, as any unknown API.
+    return first;
+  }
+}
+
+/** Raised when a request carries more than MAX_PARAMS parameters. */
+class TooManyParameters extends Error {}
+
+/** Adds `pairs` to `params` (a repeated name keeps its last value), at most MAX_PARAMS names in all. */
+function collect(params: Record<string, string>, pairs: Iterable<[string, string]>): void {
+  let count = Object.keys(params).length;
+  for (const [k, v] of pairs) {
+    if (!(k in params) && ++count > MAX_PARAMS) throw new TooManyParameters();
+    params[k] = v;
+  }
+}
+
+/** The query's parameters (a repeated name keeps its last value). */
+function queryOf(href: string): Record<string, string> {
+  const params: Record<string, string> = {};
+  const q = href.indexOf("?");
+  if (q >= 0) collect(params, new URLSearchParams(href.slice(q + 1)));
+  return params;
+}
+
+/** The multipart part a call uploads its file in, when it names an upload method (spec `upload`). */
+export function uploadPartOf(c: Context, pathApi: string | undefined): string | undefined {
+  let query: Record<string, string>;
+  try {
+    query = queryOf(c.req.url);
+  } catch {
+    return undefined; // too many parameters: refused when the request is read
+  }
+  const api = query.api || pathApi;
+  return api === undefined || query.method === undefined ? undefined : methodSpec(api, query.method)?.upload;
+}
+
+/**
+ * The request: query and body parameters merged (the body's win), cookies, address. A body
+ * that takes longer than the request deadline answers 408; an upload that fails its limits
+ * answers its status; both close the connection.
+ */
+async function readRequest(
+  c: Context,
+  cgi: Cgi,
+  pathApi: string | undefined,
+  limits: BodyLimits,
+): Promise<DsmRequest | Response> {
+  try {
+    return await readParams(c, cgi, pathApi, limits);
+  } catch (err) {
+    if (!(err instanceof TooManyParameters)) throw err;
+    return dsmResponse(errorBody(101), 413, new Headers({ Connection: "close" }));
+  }
+}
+
+async function readParams(
+  c: Context,
+  cgi: Cgi,
+  pathApi: string | undefined,
+  limits: BodyLimits,
+): Promise<DsmRequest | Response> {
+  const params = queryOf(c.req.url);
+  let upload: Upload | undefined;
+  if (c.req.method === "POST") {
+    const type = headerOf(c, "content-type") ?? "";
+    const part = type.startsWith("multipart/form-data") ? uploadPartOf(c, pathApi) : undefined;
+    if (part !== undefined) {
+      const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+      const body = incoming ?? c.req.raw.body;
+      const read =
+        body === null
+          ? { ok: true as const, fields: {}, upload: undefined }
+          : await readUpload(body, type, { part, ...limits.upload });
+      if (!read.ok) return dsmResponse(errorBody(101), read.status, new Headers({ Connection: "close" }));
+      collect(params, Object.entries(read.fields));
+      upload = read.upload;
+    } else {
+      // A body DSM cannot read is no parameters, not a fault: the query may still be complete.
+      const body = await withDeadline(readBody(c, type), limits.requestMs);
+      if (body === "late") return dsmResponse(errorBody(101), 408, new Headers({ Connection: "close" }));
+      collect(params, Object.entries(body));
+    }
+  }
+  return {
+    cgi,
+    pathApi,
+    params,
+    cookies: parseCookies(headerOf(c, "cookie")),
+    address: addressOf(c),
+    upload,
+    header: (name) => headerOf(c, name.toLowerCase()),
+  };
+}
+
+async function readBody(c: Context, type: string): Promise<Record<string, string>> {
+  const params: Record<string, string> = {};
+  try {
+    // DSM reads form bodies; a body without a content type is read the same way (curl -d does that).
+    if (type === "" || type.startsWith("application/x-www-form-urlencoded")) {
+      collect(params, new URLSearchParams(await c.req.text()));
+    } else if (type.startsWith("multipart/form-data")) {
+      const form = await c.req.formData();
+      collect(
+        params,
+        [...form].filter((e): e is [string, string] => typeof e[1] === "string"),
+      );
+    }
+  } catch (err) {
+    if (err instanceof TooManyParameters) throw err;
+    // unreadable body: answered from the query parameters alone
+  }
+  return params;
+}
+
+/** `work`'s result, or "late" when it has not settled within `ms`. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | "late"> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** The client's address, as Node's socket gives it ("unknown" for socket-less `app.fetch` use). */
+function addressOf(c: Context): string {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? "unknown";
+}
+
+/** `a=1; b=2` to `{a: "1", b: "2"}`; a malformed pair is skipped, as browsers and DSM do. */
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!header) return out;
+  for (const pair of header.split(";")) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) continue;
+    const name = pair.slice(0, eq).trim();
+    let value = pair.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    try {
+      out[name] = decodeURIComponent(value);
+    } catch {
+      out[name] = value;
+    }
+  }
+  return out;
+}
+
+async function applyTransportFault(
+  c: Context,
+  fault: TransportFault,
+  answer: DsmAnswer,
+  shutdown: AbortSignal | undefined,
+): Promise<Response> {
+  switch (fault.type) {
+    case "delay":
+      await held(c.req.raw.signal, shutdown, fault.ms);
+      return render(answer);
+    case "malformed": {
+      // Valid headers and status, a body cut mid-way: what a proxy dying mid-answer produces.
+      const body = answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
+      return dsmResponse(body.slice(0, Math.max(1, Math.floor(body.length / 2))));
+    }
+    case "hang":
+      await held(c.req.raw.signal, shutdown, Number.POSITIVE_INFINITY);
+      return dropConnection(c);
+    case "reset":
+      return dropConnection(c);
+  }
+}
+
+/** Resolves after `ms`, or as soon as the client gives up or the emulator closes. */
+function held(request: AbortSignal, shutdown: AbortSignal | undefined, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const signals = shutdown === undefined ? [request] : [request, shutdown];
+    if (signals.some((s) => s.aborted)) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      for (const s of signals) s.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+    for (const s of signals) s.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * Destroys the client's socket (the client sees a connection reset). Without a socket, as in
+ * socket-less `app.fetch` use, the closest thing is a network-error Response.
+ */
+function dropConnection(c: Context): Response {
+  const env: unknown = c.env;
+  const incoming =
+    typeof env === "object" && env !== null && "incoming" in env
+      ? (env as { incoming: unknown }).incoming
+      : null;
+  const socket =
+    typeof incoming === "object" && incoming !== null && "socket" in incoming
+      ? (incoming as { socket: { destroy(): void } | null }).socket
+      : null;
+  if (socket === null) return Response.error();
+  socket.destroy();
+  return new Response(null, { status: 500 });
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}

@@ -1,0 +1,142 @@
+/**
+ * What one row of the operation table is, and what it gets to work with. The table itself is
+ * typed from the spec (contract/apis.ts): `Operations<A>` has exactly the methods the spec gives
+ * API `A`, so a method without a handler, or a handler the spec does not know, does not compile.
+ * Whether a call needs a session, is for administrators, or changes state is read from the
+ * spec by the dispatcher; a row holds only its parameter schema and its handler.
+ */
+import type { z } from "zod";
+import type { ApiName, Cgi, MethodOf } from "../../contract/apis";
+import type { Config } from "../config";
+import type { ModelContext } from "../model/context";
+import type { Reason } from "../model/refusal";
+import type { LoginKeyHolder } from "../security/login-encryption";
+import type { NoiseResponderKey } from "../security/noise";
+import type { SessionRow } from "../store/accounts";
+import type { Store } from "../store/index";
+import type { Upload } from "./upload";
+
+/** The emulator's keys: the Noise responder's static key (UIConfig) and the RSA login key (Encryption). */
+export interface Keys {
+  readonly noise: NoiseResponderKey;
+  readonly login: LoginKeyHolder;
+}
+
+/** The account behind a call's session: what handlers may know of it (never its secrets). */
+export interface CallerAccount {
+  readonly name: string;
+  readonly isAdmin: boolean;
+}
+
+export interface CallContext extends ModelContext {
+  readonly config: Config;
+  readonly keys: Keys;
+  /** The client's address (auto-block counts failed logins per address). */
+  readonly address: string;
+  /** What the operation's `prepare` answered (undefined without one). */
+  readonly prepared: unknown;
+  /** The file an upload method's call carried (counted, hashed, not kept). */
+  readonly upload: Upload | undefined;
+  readonly api: ApiName;
+  readonly method: string;
+  readonly version: number;
+  readonly cgi: Cgi;
+  /** Merged query and body parameters, as sent. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly cookies: Readonly<Record<string, string>>;
+  /** Set when the operation needs or accepts a session and one was given. */
+  readonly session: SessionRow | undefined;
+  readonly caller: CallerAccount | undefined;
+  header(name: string): string | undefined;
+  /** Adds a `Set-Cookie` header to the answer (the whole value: `name=value;attributes`). */
+  setCookie(cookie: string): void;
+}
+
+/**
+ * What `prepare` sees: the raw call, before any transaction opens. It may read the store (each
+ * read on its own), never write it: `call` runs later, in the call's transaction, and checks
+ * again whatever it relies on.
+ */
+export interface PrepareInput {
+  readonly params: Readonly<Record<string, string>>;
+  readonly now: number;
+  readonly keys: Keys;
+  readonly store: Store;
+  /** The client's address. */
+  readonly address: string;
+}
+
+/** What `prepare` answers: parameters to use instead of the sent ones, and a value for `run`. */
+export interface Prepared {
+  readonly params?: Readonly<Record<string, string>>;
+  readonly value?: unknown;
+}
+
+/** What a batch operation gets: the call's context and a way to run one inner call. */
+export interface BatchContext {
+  readonly params: Readonly<Record<string, string>>;
+  /** Runs one inner call through the dispatcher (with the outer call's session) and answers its answer. */
+  dispatch(params: Readonly<Record<string, string>>): Promise<InnerAnswer>;
+}
+
+export type InnerAnswer =
+  | { readonly success: true; readonly data: unknown }
+  | { readonly success: false; readonly code: number; readonly errors?: unknown };
+
+/** Thrown when the parameters do not parse: the dispatcher answers the family's bad-parameter code. */
+export class BadParameters extends Error {
+  override name = "BadParameters";
+}
+
+export interface Operation {
+  /**
+   * Work that must not run inside the call's transaction because it waits (a key being made,
+   * a decryption, a password hash off the event loop). Runs after routing, before the session check.
+   */
+  readonly prepare?: (input: PrepareInput) => Promise<Prepared>;
+  /** Parses the call's parameters (throwing BadParameters) and runs the handler. */
+  call(ctx: CallContext): unknown;
+  /** Set for a batch (SYNO.Entry.Request): it runs outside a transaction, each inner call in its own. */
+  readonly batch?: (ctx: BatchContext) => Promise<unknown>;
+}
+
+/**
+ * One row: a zod schema over the raw parameters (built from dsm/codecs.ts) and a handler that
+ * returns the answer's `data` (undefined: an empty success), throws DsmError, lets the model's
+ * Refusal through, or returns an ErrorAnswer for a change that stays applied.
+ */
+export function op<S extends z.ZodType>(row: {
+  readonly params: S;
+  readonly prepare?: (input: PrepareInput) => Promise<Prepared>;
+  readonly run: (ctx: CallContext, params: z.output<S>) => unknown;
+}): Operation {
+  const call = (ctx: CallContext) => {
+    const parsed = row.params.safeParse(ctx.params);
+    if (!parsed.success) throw new BadParameters();
+    return row.run(ctx, parsed.data);
+  };
+  return row.prepare === undefined ? { call } : { prepare: row.prepare, call };
+}
+
+/** A batch row: its handler runs inner calls through `ctx.dispatch`, each answering on its own. */
+export function batchOp(run: (ctx: BatchContext) => Promise<unknown>): Operation {
+  return {
+    call: () => {
+      throw new Error("a batch runs through `batch`, never `call`");
+    },
+    batch: run,
+  };
+}
+
+/** How an API answers each of the model's refusals (complete: the compiler checks every reason). */
+export type RefusalCodes = { readonly [R in Reason]: number };
+
+/** One API's rows. */
+export interface ApiOperations<A extends ApiName> {
+  /** Absent for APIs whose handlers never reach the model's rules. */
+  readonly refusals?: RefusalCodes;
+  readonly methods: { readonly [M in MethodOf<A>]: Operation };
+}
+
+/** The whole table: one entry per API of the spec. */
+export type OperationTable = { readonly [A in ApiName]: ApiOperations<A> };
