@@ -1,7 +1,7 @@
 /**
  * File uploads: a call to a method the spec marks `upload` (the internal `upload_and_create`)
  * carries its file as one part of a `multipart/form-data` body (ISO and qcow2 files are hundreds
- * of MB to several GB). The part is streamed through busboy and counted, optionally hashed and
+ * of MB to several GB). The part is streamed through @fastify/busboy (the maintained fork of busboy) and counted, optionally hashed and
  * written to the upload folder, but never held in memory; the other parts are small form fields
  * that join the call's parameters. The general body limit does not apply to these calls; the
  * upload limit (`--max-upload`) and an idle timeout do.
@@ -10,7 +10,7 @@ import { createHash, type Hash, randomUUID } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import busboy from "busboy";
+import { Busboy, type BusboyInstance } from "@fastify/busboy";
 import { MAX_PARAMS } from "./limits";
 
 /** What the call learns of its file: the emulator keeps no bytes of it unless told to. */
@@ -55,9 +55,9 @@ export function readUpload(
       clearTimeout(idle);
       resolve(result);
     };
-    let parser: busboy.Busboy;
+    let parser: BusboyInstance;
     try {
-      parser = busboy({
+      parser = Busboy({
         headers: { "content-type": contentType },
         limits: {
           fields: MAX_FIELDS,
@@ -85,11 +85,11 @@ export function readUpload(
       stream.resume();
       finish({ ok: false, status, reason });
     };
-    parser.on("field", (name, value, info) => {
-      if (info.valueTruncated) return abandon(413, `field ${name} is over ${MAX_FIELD_BYTES} bytes`);
+    parser.on("field", (name, value, _nameTruncated, valueTruncated) => {
+      if (valueTruncated) return abandon(413, `field ${name} is over ${MAX_FIELD_BYTES} bytes`);
       fields[name] = value;
     });
-    parser.on("file", (name, file, info) => {
+    parser.on("file", (name, file, fileName) => {
       if (name !== options.part || upload !== undefined) {
         // Not the file this call takes: read past it.
         file.resume();
@@ -98,7 +98,7 @@ export function readUpload(
       let bytes = 0;
       const hash: Hash | undefined = options.hash ? createHash("sha256") : undefined;
       const keep: WriteStream | undefined =
-        options.dir === undefined ? undefined : createWriteStream(join(options.dir, safeName(info.filename)));
+        options.dir === undefined ? undefined : createWriteStream(join(options.dir, safeName(fileName)));
       file.on("data", (chunk: Buffer) => {
         touch();
         bytes += chunk.length;
@@ -114,7 +114,7 @@ export function readUpload(
       });
       file.on("end", () => {
         keep?.end();
-        upload = { fileName: info.filename ?? "", bytes, sha256: hash?.digest("hex") };
+        upload = { fileName: fileName ?? "", bytes, sha256: hash?.digest("hex") };
       });
     });
     parser.on("partsLimit", () => abandon(413, "too many parts"));
@@ -126,7 +126,8 @@ export function readUpload(
       stream.resume();
       finish({ ok: true, fields, upload: undefined });
     });
-    parser.on("close", () => finish({ ok: true, fields, upload }));
+    // The fork keeps busboy 0.x's events: `finish` once every part is read (1.x says `close`).
+    parser.on("finish", () => finish({ ok: true, fields, upload }));
     stream.on("data", touch);
     stream.on("error", () => abandon(400, "the upload was cut off"));
     stream.on("aborted", () => abandon(400, "the upload was cut off"));
