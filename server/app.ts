@@ -15,6 +15,7 @@ import { OPERATIONS } from "./api/index";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
 import { ControlPlane } from "./control/control-plane";
+import { liveness } from "./control/health";
 import { redactParams } from "./control/redact";
 import { ADMIN_PREFIX, adminRoutes } from "./control/routes";
 import { dashboardRoutes } from "./dashboard/routes";
@@ -93,9 +94,12 @@ export function createApp(options: AppOptions): App {
     if (hostAllowed(host)) return next();
     return refuseHost(c.req.path, host);
   });
+  // Liveness for health checks and load balancers, whether or not the control plane is served.
+  const startedAt = performance.now();
+  hono.get("/health", () => Response.json(liveness(startedAt), { headers: { "Cache-Control": "no-store" } }));
   if (config.admin) hono.route(ADMIN_PREFIX, adminRoutes(controlPlane, config.adminToken, log));
-  // The dashboard at `/` (DSM serves its web UI there); with the control plane off, a plain page.
-  hono.route("/", dashboardRoutes(config.admin ? controlPlane : undefined, { token: config.adminToken }));
+  // The dashboard at `/` (DSM serves its web UI there); with the control plane off, read-only.
+  hono.route("/", dashboardRoutes(controlPlane, { token: config.adminToken, readOnly: !config.admin }));
   hono.route(
     "/",
     webApiRoutes(env, {

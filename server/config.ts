@@ -18,6 +18,15 @@ export const PROJECT_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)))
 export const DEFAULT_FIXTURE = fileURLToPath(new URL("../fixtures/default.json", import.meta.url));
 export const DEFAULT_DB = join(PROJECT_ROOT, "data", "emulator.sqlite");
 
+/** The package's version (package.json), read once. */
+export function packageVersion(): string {
+  cachedVersion ??= (
+    JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }
+  ).version;
+  return cachedVersion;
+}
+let cachedVersion: string | undefined;
+
 function packageRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, "package.json"))) return dir;
@@ -217,6 +226,18 @@ const options = z.object({
         "Control-plane calls then need Authorization: Bearer <t>. Needed when --host is not a loopback address.",
       ),
     ),
+  /**
+   * The control plane beyond loopback without a token: for a container on a private CI network
+   * (the image sets it). The Host check (DNS rebinding) and the browser guard still apply.
+   */
+  adminOpen: boolOption
+    .default(false)
+    .meta(
+      about(
+        "<true|false>",
+        "Serves the control plane beyond loopback without a token (a container on a private network). The Host and Origin checks still apply.",
+      ),
+    ),
   /** The token read from a file (a Docker secret, say), so that it shows in no process list. */
   adminTokenFile: optionalPath("Reads --admin-token from this file (trailing newline dropped)."),
   /** The largest file an upload (`upload_and_create`) may carry, in bytes (default 64 GiB). */
@@ -274,11 +295,11 @@ function settle(c: z.output<typeof options>, ctx: z.RefinementCtx) {
     if (adminToken === "")
       ctx.addIssue({ code: "custom", path: ["adminTokenFile"], message: "the file is empty" });
   }
-  if (c.admin && adminToken === undefined && !isLoopback(c.host))
+  if (c.admin && adminToken === undefined && !c.adminOpen && !isLoopback(c.host))
     ctx.addIssue({
       code: "custom",
       path: ["adminToken"],
-      message: `needed to serve the control plane on ${c.host}, which is not a loopback address (or --admin false)`,
+      message: `needed to serve the control plane on ${c.host}, which is not a loopback address (or --admin-open on a private network, or --admin false)`,
     });
   return { ...c, adminToken, adminTokenFile: undefined, httpsPort: c.httpsPort ?? (c.port === 0 ? 0 : 5001) };
 }
@@ -306,6 +327,7 @@ export const OPTIONS = {
   timeScale: "VMM_EMULATOR_TIME_SCALE",
   logRequests: "VMM_EMULATOR_LOG_REQUESTS",
   admin: "VMM_EMULATOR_ADMIN",
+  adminOpen: "VMM_EMULATOR_ADMIN_OPEN",
   adminToken: "VMM_EMULATOR_ADMIN_TOKEN",
   adminTokenFile: "VMM_EMULATOR_ADMIN_TOKEN_FILE",
   maxUpload: "VMM_EMULATOR_MAX_UPLOAD",

@@ -23,6 +23,7 @@ import type { HostChanges, StorageChanges } from "../store/inventory";
 import type { ClusterChanges } from "../store/system";
 import type { Exchange } from "../wire/http";
 import { FaultRules } from "./faults";
+import { counts, liveness } from "./health";
 import { Journal } from "./journal";
 import { dumpState } from "./state";
 
@@ -69,6 +70,7 @@ export class ControlPlane {
   readonly #o: ControlPlaneOptions;
   readonly #snapshots = new Map<string, { image: Buffer; created_at: string }>();
   readonly #shutdown = new AbortController();
+  readonly #startedAt = performance.now();
   #fixture: Fixture | undefined;
   #baseline: Buffer | undefined;
 
@@ -77,6 +79,14 @@ export class ControlPlane {
     this.#fixture = options.fixture;
     this.#baseline = options.baseline;
     this.journal = new Journal(options.config.journalSize);
+  }
+
+  /** `GET /__admin/health`: up, the version, the uptime, and what the emulated NAS holds. */
+  health() {
+    return {
+      ...liveness(this.#startedAt),
+      counts: counts(this.#o.store, this.journal.size, this.faults.list().length),
+    };
   }
 
   /** Aborted by `shutdown()`: lets go of answers held by delay and hang rules. */
