@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { readFlags } from "./cli-args";
 
 /**
  * The package's folder: the nearest one above this file with a package.json. The sources run
@@ -212,7 +213,19 @@ const options = z.object({
   /** Log one line per request on stderr (secrets redacted). */
   logRequests: boolOption
     .default(false)
-    .meta(about("<true|false>", "One line per DSM call on stderr, with secrets redacted.")),
+    .meta(
+      about(
+        "<true|false>",
+        "One line per request on stderr (DSM calls, control-plane calls, other paths), with secrets redacted.",
+      ),
+    ),
+  /** How log lines are written: plain text, or one JSON object a line with its time. */
+  logFormat: z
+    .enum(["text", "json"])
+    .default("text")
+    .meta(
+      about("<text|json>", "How log lines are written: text, or json (one object a line, with its time)."),
+    ),
   /** Serve the control plane under /__admin (false: those paths answer like any unknown path). */
   admin: boolOption.default(true).meta(about("<true|false>", "Serves the control plane under /__admin.")),
   /** When set, every control-plane call needs `Authorization: Bearer <token>`. */
@@ -326,6 +339,7 @@ export const OPTIONS = {
   autoBlockExpiry: "VMM_EMULATOR_AUTO_BLOCK_EXPIRY",
   timeScale: "VMM_EMULATOR_TIME_SCALE",
   logRequests: "VMM_EMULATOR_LOG_REQUESTS",
+  logFormat: "VMM_EMULATOR_LOG_FORMAT",
   admin: "VMM_EMULATOR_ADMIN",
   adminOpen: "VMM_EMULATOR_ADMIN_OPEN",
   adminToken: "VMM_EMULATOR_ADMIN_TOKEN",
@@ -339,6 +353,28 @@ export const OPTIONS = {
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
+/** The options that may stand alone on the command line (`--admin`, `--no-admin`). */
+const BOOLEAN_OPTIONS: ReadonlySet<keyof typeof OPTIONS> = new Set([
+  "logRequests",
+  "admin",
+  "adminOpen",
+  "hashUploads",
+] as const satisfies (keyof typeof OPTIONS)[]);
+
+/** What an option with a closed set of values accepts, for the message when it is given another. */
+const ACCEPTS: Partial<Record<keyof typeof OPTIONS, string>> = {
+  httpsPort: "a port from 0 to 65535, or off",
+  sessionExpiredCode: "119 or 106",
+  autoBlockAttempts: "a count from 1, or off",
+  autoBlockExpiry: "a number of minutes, or never",
+  timeScale: "realtime, instant, or a number N > 0 (N times faster)",
+  logRequests: "true, false, 1 or 0",
+  logFormat: "text or json",
+  admin: "true, false, 1 or 0",
+  adminOpen: "true, false, 1 or 0",
+  hashUploads: "true, false, 1 or 0",
+};
+
 /** Reads `--flag value` / `--flag=value` arguments and the environment; throws with a usage message. */
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
   const raw: Record<string, string> = {};
@@ -346,20 +382,27 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     const value = env[variable];
     if (value !== undefined && value !== "") raw[key] = value;
   }
-  const byFlag = new Map(Object.keys(OPTIONS).map((k) => [`--${kebab(k)}`, k]));
-  for (let i = 0; i < argv.length; i++) {
-    const [flag = "", inline] = (argv[i] ?? "").split(/=(.*)/s, 2);
-    const key = byFlag.get(flag);
-    // Only the flag is repeated, never its value (it may be a password or a token).
-    if (key === undefined) throw new Error(`unknown option ${flag}\n${USAGE}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`option ${flag} needs a value\n${USAGE}`);
-    raw[key] = value;
+  const keyOf = new Map(Object.keys(OPTIONS).map((k) => [kebab(k), k as keyof typeof OPTIONS]));
+  const booleans = new Set([...keyOf].filter(([, key]) => BOOLEAN_OPTIONS.has(key)).map(([flag]) => flag));
+  let flags: Record<string, string>;
+  try {
+    flags = readFlags(argv, [...keyOf.keys()], booleans);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${USAGE}`);
+  }
+  for (const [flag, value] of Object.entries(flags)) {
+    const key = keyOf.get(flag);
+    if (key !== undefined) raw[key] = value;
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  --${kebab(String(i.path[0]))}: ${i.message}`);
-    throw new Error(`invalid options:\n${lines.join("\n")}\n${USAGE}`);
+    // Only the option is named, never its value (it may be a password or a token).
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0]) as keyof typeof OPTIONS;
+      const accepts = ACCEPTS[key];
+      return `  --${kebab(key)}: ${accepts === undefined ? i.message : `accepts ${accepts}`}`;
+    });
+    throw new Error(`invalid options:\n${[...new Set(lines)].join("\n")}\n${USAGE}`);
   }
   return parsed.data;
 }

@@ -5,14 +5,14 @@
 
 import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { type App, createApp } from "./app";
 import { type Clock, parseClockSnapshot, SwitchableClock } from "./clock";
 import { type Config, configSchema } from "./config";
 import { AdminClient } from "./control/client";
 import { type Fixture, loadFixtureFile, parseFixture, withAccounts } from "./fixture";
 import { type Listening, listenHttp, listenHttps } from "./http-server";
-import { ensureCertificate, loadCertificate, type TlsMaterial } from "./security/certificate";
+import { CERT_FILE, ensureCertificate, loadCertificate, type TlsMaterial } from "./security/certificate";
 import { imageOf } from "./store/database-images";
 import { type Db, openDatabase } from "./store/db";
 import { Store } from "./store/index";
@@ -37,8 +37,12 @@ export interface RunningEmulator {
   readonly httpsPort: number | undefined;
   /** The HTTPS certificate's SHA-256 fingerprint (`AB:CD:...`), to pin or to trust. */
   readonly fingerprint: string | undefined;
+  /** The public-key pin, `sha256//<base64>`, as `curl --pinnedpubkey` takes it. */
+  readonly publicKeyPin: string | undefined;
   /** The HTTPS certificate (PEM), for clients that verify it (`ca`). */
   readonly certificate: string | undefined;
+  /** Where that PEM is on disk (beside a file database, or `--tls-cert`); undefined in memory. */
+  readonly certificateFile: string | undefined;
   readonly app: App;
   readonly db: Db;
   /** A typed client of the control plane (`/__admin`), with the admin token when one is set. */
@@ -115,7 +119,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     httpsUrl: https === undefined ? undefined : base("https", https.port),
     httpsPort: https?.port,
     fingerprint: tls?.fingerprint256,
+    publicKeyPin: tls?.publicKeyPin,
     certificate: tls?.certPem,
+    certificateFile: tls === undefined ? undefined : certificateFile(config),
     app,
     db,
     admin: new AdminClient(url, { token: config.adminToken }),
@@ -146,6 +152,11 @@ async function tlsMaterial(config: Config): Promise<TlsMaterial> {
     // Real time: TLS clients judge a certificate's validity by their own clock, not the emulator's.
     now: new Date(),
   });
+}
+
+function certificateFile(config: Config): string | undefined {
+  if (config.tlsCert !== undefined) return config.tlsCert;
+  return config.db === ":memory:" ? undefined : join(dirname(config.db), CERT_FILE);
 }
 
 const urlHost = (host: string) => (host.includes(":") ? `[${host}]` : host);

@@ -31,7 +31,8 @@ import { selfSignedCertificate } from "./self-signed";
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
-const CERT_FILE = "tls-cert.pem";
+/** The certificate's file name beside a file database. */
+export const CERT_FILE = "tls-cert.pem";
 const KEY_FILE = "tls-key.pem";
 const DAY_MS = 86_400_000;
 const LIFETIME_MS = 365 * DAY_MS;
