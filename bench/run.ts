@@ -17,6 +17,7 @@ import { fmt, type Generator, wrkPath } from "./load";
 import { benchLogin, type LoginResult } from "./login";
 import { benchScale, type ScaleResult, type SizeRow } from "./scale";
 import { benchStack, type StackRow } from "./stack";
+import { benchStop, type StopResult } from "./stop";
 import { benchWireMock, type WireMockRow } from "./wiremock";
 
 const quick = process.argv.includes("--quick");
@@ -120,7 +121,7 @@ function coldPairs(rows: ColdStartRow[]): { runner: string; emulator: number; he
   return pairs;
 }
 
-function coldTable(rows: ColdStartRow[]): string[] {
+function coldTable(rows: ColdStartRow[], stopping: StopResult): string[] {
   const out = [
     "## 3. Cold start: process start to the first successful login (the bare hello: its first answer)",
     "",
@@ -138,6 +139,10 @@ function coldTable(rows: ColdStartRow[]): string[] {
   );
   for (const p of coldPairs(rows))
     out.push(`| ${p.runner} | ${fmt(p.emulator)} | ${fmt(p.hello)} | ${ratio(p.emulator / p.hello)} |`);
+  out.push(
+    "",
+    `Stopping right after the start (SIGTERM as the ready line appears, the login key still being made; bench/stop.ts): median ${fmt(stopping.medianMs)} ms, slowest ${fmt(stopping.maxMs)} ms of ${stopping.runs} runs.`,
+  );
   return out;
 }
 
@@ -358,6 +363,7 @@ async function main(): Promise<void> {
     const wm = await benchWireMock({ fixture, workDir, ...settings, runner: runners.emulator }, log);
     log("3/6 cold start");
     const cold = await benchColdStart({ fixture, workDir, runs: settings.coldRuns, build }, log);
+    const stopping = await benchStop(settings.coldRuns * 2);
     log("4/6 scale");
     const scale = await benchScale({ workDir, ...settings, runner: runners.emulator }, log);
     log("5/6 control plane");
@@ -382,7 +388,7 @@ async function main(): Promise<void> {
       "",
       ...wiremockTable(wm),
       "",
-      ...coldTable(cold),
+      ...coldTable(cold, stopping),
       "",
       ...scaleTable(scale),
       "",

@@ -101,8 +101,6 @@ async function main(): Promise<void> {
     db: config.db,
     fixture: config.fixture,
   })}\n`;
-  if (readyFile !== undefined) writeReadyFile(readyFile, line);
-  process.stdout.write(line);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -119,8 +117,11 @@ async function main(): Promise<void> {
       () => process.exit(EXIT.failed),
     );
   };
+  // Before the ready line: a script may signal the moment it reads it.
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  if (readyFile !== undefined) writeReadyFile(readyFile, line);
+  process.stdout.write(line);
 }
 
 /**
