@@ -41,6 +41,11 @@ type About = {
   readonly shownDefault?: string;
   readonly description: string;
 };
+/**
+ * The options' help, in a registry of this module's own: zod's global registry is shared with
+ * every other copy of zod in the process (the consumer's too), which should not see ours.
+ */
+const HELP = z.registry<About>();
 const about = (arg: string, description: string, shownDefault?: string): About => ({
   arg,
   description,
@@ -48,7 +53,8 @@ const about = (arg: string, description: string, shownDefault?: string): About =
 });
 
 /** A file or folder, with no default. */
-const optionalPath = (description: string) => z.string().min(1).optional().meta(about("<path>", description));
+const optionalPath = (description: string) =>
+  z.string().min(1).optional().register(HELP, about("<path>", description));
 
 /** realtime = DSM-like durations; instant = every task and transition ends at once; N = N times faster. */
 const timeScale = z.union([
@@ -113,7 +119,7 @@ const options = z.object({
     .string()
     .min(1)
     .default("127.0.0.1")
-    .meta(about("<addr>", "The address to listen on. Use 0.0.0.0 in a container.")),
+    .register(HELP, about("<addr>", "The address to listen on. Use 0.0.0.0 in a container.")),
   /**
    * Host names answered beside IP literals, localhost, single-label names and `host` (DNS
    * rebinding); comma-separated, `*` for any.
@@ -122,7 +128,8 @@ const options = z.object({
     .union([z.string(), z.array(z.string())])
     .default("")
     .transform((v) => (typeof v === "string" ? v.split(",") : v).map((h) => h.trim()).filter((h) => h !== ""))
-    .meta(
+    .register(
+      HELP,
       about(
         "<names>",
         "Host names answered beside IP literals, localhost, *.localhost, single-label names (dsm) and --host (DNS rebinding: any other Host gets 403). Comma-separated; * for any.",
@@ -131,12 +138,16 @@ const options = z.object({
     ),
   port: portNumber
     .default(5000)
-    .meta(about("<n>", "TCP port (DSM's HTTP port). 0 picks a free port, shown in the ready line.")),
+    .register(
+      HELP,
+      about("<n>", "TCP port (DSM's HTTP port). 0 picks a free port, shown in the ready line."),
+    ),
   /** DSM's HTTPS port beside the HTTP one (same app, same state); `off` serves HTTP only. */
   httpsPort: z
     .union([z.literal("off"), portNumber])
     .optional()
-    .meta(
+    .register(
+      HELP,
       about(
         "<n|off>",
         "DSM's HTTPS port: the same app and state over TLS. 0 picks a free port, off serves HTTP only.",
@@ -152,7 +163,8 @@ const options = z.object({
     .string()
     .min(1)
     .default(DEFAULT_DB)
-    .meta(
+    .register(
+      HELP,
       about(
         "<path>",
         "The SQLite file, created and seeded on first start. :memory: gives throw-away state.",
@@ -163,7 +175,8 @@ const options = z.object({
     .string()
     .min(1)
     .default(DEFAULT_FIXTURE)
-    .meta(
+    .register(
+      HELP,
       about(
         "<path>",
         "The inventory that seeds a new database. An existing database is not re-seeded.",
@@ -174,7 +187,8 @@ const options = z.object({
     .union([z.string().min(1), z.array(accountEntry)])
     .transform((v, ctx) => (typeof v === "string" ? parseAccounts(v, ctx) : v))
     .default([])
-    .meta(
+    .register(
+      HELP,
       about(
         "<name:password[:admin|:user],...>",
         "Accounts added to the fixture, or put in place of its accounts of the same name, when a database is seeded.",
@@ -187,33 +201,43 @@ const options = z.object({
     .int()
     .positive()
     .default(900)
-    .meta(about("<s>", "Seconds a session may stay idle before it expires.")),
+    .register(HELP, about("<s>", "Seconds a session may stay idle before it expires.")),
   /** What an expired session answers: DSM 7's 119 (SID not found), or the guide's 106 (timeout). */
   sessionExpiredCode: z
     .union([z.literal(119), z.literal(106), z.enum(["119", "106"])])
     .transform((v): 119 | 106 => (Number(v) === 106 ? 106 : 119))
     .default(119)
-    .meta(about("<c>", "What an expired session answers: 119 (as DSM 7 does) or 106 (the guide's timeout).")),
+    .register(
+      HELP,
+      about("<c>", "What an expired session answers: 119 (as DSM 7 does) or 106 (the guide's timeout)."),
+    ),
   /** Auto-block: failed logins from one address within the window before it is blocked (407). */
   autoBlockAttempts: attemptsOrOff
     .default(10)
-    .meta(about("<n|off>", "Failed logins from one address within the window before it is blocked (407).")),
+    .register(
+      HELP,
+      about("<n|off>", "Failed logins from one address within the window before it is blocked (407)."),
+    ),
   autoBlockWindow: z.coerce
     .number()
     .positive()
     .max(525_600)
     .default(5)
-    .meta(about("<min>", "The auto-block window, in minutes.")),
+    .register(HELP, about("<min>", "The auto-block window, in minutes.")),
   autoBlockExpiry: minutesOrNever
     .default("never")
-    .meta(about("<min|never>", "How long a block lasts; never: until the control plane lifts it.")),
+    .register(HELP, about("<min|never>", "How long a block lasts; never: until the control plane lifts it.")),
   timeScale: timeScale
     .default("realtime")
-    .meta(about("<s>", "How long simulated work takes: realtime, instant, or a number N (N times faster).")),
+    .register(
+      HELP,
+      about("<s>", "How long simulated work takes: realtime, instant, or a number N (N times faster)."),
+    ),
   /** Log one line per request on stderr (secrets redacted). */
   logRequests: boolOption
     .default(false)
-    .meta(
+    .register(
+      HELP,
       about(
         "<true|false>",
         "One line per request on stderr (DSM calls, control-plane calls, other paths), with secrets redacted.",
@@ -223,17 +247,21 @@ const options = z.object({
   logFormat: z
     .enum(["text", "json"])
     .default("text")
-    .meta(
+    .register(
+      HELP,
       about("<text|json>", "How log lines are written: text, or json (one object a line, with its time)."),
     ),
   /** Serve the control plane under /__admin (false: those paths answer like any unknown path). */
-  admin: boolOption.default(true).meta(about("<true|false>", "Serves the control plane under /__admin.")),
+  admin: boolOption
+    .default(true)
+    .register(HELP, about("<true|false>", "Serves the control plane under /__admin.")),
   /** When set, every control-plane call needs `Authorization: Bearer <token>`. */
   adminToken: z
     .string()
     .min(1)
     .optional()
-    .meta(
+    .register(
+      HELP,
       about(
         "<t>",
         "Control-plane calls then need Authorization: Bearer <t>. Needed when --host is not a loopback address.",
@@ -245,7 +273,8 @@ const options = z.object({
    */
   adminOpen: boolOption
     .default(false)
-    .meta(
+    .register(
+      HELP,
       about(
         "<true|false>",
         "Serves the control plane beyond loopback without a token (a container on a private network). The Host and Origin checks still apply.",
@@ -259,13 +288,14 @@ const options = z.object({
     .int()
     .positive()
     .default(64 * 1024 ** 3)
-    .meta(
+    .register(
+      HELP,
       about("<bytes>", "The largest file upload_and_create takes (413 beyond it).", "68719476736 (64 GiB)"),
     ),
   /** Compute each upload's SHA-256 as it streams (shown by the control plane's state). */
   hashUploads: boolOption
     .default(true)
-    .meta(about("<true|false>", "Compute each upload's SHA-256 as it streams.")),
+    .register(HELP, about("<true|false>", "Compute each upload's SHA-256 as it streams.")),
   /** Keep uploaded files in this folder; by default they are counted and dropped. */
   uploadDir: optionalPath("Keep uploaded files there; by default they are counted and dropped."),
   /** How many DSM calls the control plane's journal keeps (oldest dropped first). */
@@ -275,7 +305,7 @@ const options = z.object({
     .min(1)
     .max(1_000_000)
     .default(1000)
-    .meta(about("<n>", "How many DSM calls the control plane's journal keeps.")),
+    .register(HELP, about("<n>", "How many DSM calls the control plane's journal keeps.")),
   /** The CLI's ready line, also written to this file (read by the CLI only). */
   readyFile: optionalPath(
     "Also writes the ready line to this file once listening (removed at start and on a clean stop).",
@@ -422,7 +452,7 @@ export interface OptionHelp {
 export function optionTable(): OptionHelp[] {
   const defaults: Record<string, unknown> = options.parse({});
   return Object.entries(OPTIONS).map(([key, env]) => {
-    const meta = z.globalRegistry.get(options.shape[key as keyof typeof OPTIONS]) as About | undefined;
+    const meta = HELP.get(options.shape[key as keyof typeof OPTIONS]);
     const value = defaults[key];
     return {
       flag: `--${kebab(key)}`,
