@@ -38,7 +38,10 @@ describe("the README's Try it", () => {
         .filter((l) => l.startsWith("{"))
         .map((l) => JSON.parse(l) as { success: boolean });
       expect(answers.length, out.output).toBe(3);
-      expect(answers.map((a) => a.success), `round ${round}: ${out.output}`).toEqual([true, true, true]);
+      expect(
+        answers.map((a) => a.success),
+        `round ${round}: ${out.output}`,
+      ).toEqual([true, true, true]);
     }
   });
 });
