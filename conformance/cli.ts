@@ -6,6 +6,8 @@
  *   sweep --run-id X [--dry-run]   remove what run X left on a NAS
  *   record [--source TEXT]   run against a NAS and store a normalised recording
  *   replay [FILE...]         check the emulator against recordings (default: all of them)
+ *   capture --out FILE [--anonymise] [--fixture-password P]
+ *                            read a NAS's inventory (reads only) into a fixture for --fixture
  *
  * Exit codes: 0 all good; 1 a failure (scenario, cleanup, residue, inventory change, stale
  * expectation, replay difference); 2 bad usage or settings; 3 no failure but something
@@ -13,6 +15,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { runCapture } from "./capture/command";
 import { runPrefix } from "./client/ledger";
 import { Recorder } from "./record/recording";
 import { RECORDINGS, recordingFiles, replay } from "./record/replay";
@@ -119,6 +122,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case "record":
       return record(config, flag(args, "--source") ?? "nas");
+    case "capture":
+      return runCapture(config, args);
     case "replay": {
       const files = args.length > 0 ? args : recordingFiles();
       let failed = false;
@@ -131,7 +136,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     default:
       console.error(
-        "usage: tsx conformance/cli.ts run | sweep --run-id <id> [--dry-run] | record [--source <text>] | replay [file...]",
+        "usage: tsx conformance/cli.ts run | sweep --run-id <id> [--dry-run] | record [--source <text>] | replay [file...] | capture --out <file> [--anonymise] [--fixture-password <p>]",
       );
       return 2;
   }
