@@ -17,6 +17,7 @@ export function anonymiseFixture(f: CapturedFixture): CapturedFixture {
   const renamed = <T>(list: readonly T[], label: string, name: (item: T, n: string) => T): T[] =>
     list.map((item, i) => name(item, `${label}-${i + 1}`));
   return {
+    format: f.format,
     source:
       `Captured by vmm-conformance capture from a ${f.system.model} (DSM ${f.system.dsm_version}), anonymised: serial, MACs, names, descriptions and the account replaced. ${
         f.source.includes("Assumed where") ? f.source.slice(f.source.indexOf("Assumed where")) : ""

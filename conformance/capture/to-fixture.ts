@@ -117,6 +117,8 @@ const STORAGE_STATUSES = new Set([
 
 /** The fixture as capture writes it: plain JSON, validated by the emulator when it loads it. */
 export interface CapturedFixture {
+  /** The fixture format (server/fixture.ts FIXTURE_FORMAT) capture writes. */
+  format: 1;
   source: string;
   system: {
     model: string;
@@ -325,6 +327,7 @@ export function toFixture(
   return {
     assumed,
     fixture: {
+      format: 1,
       source:
         `Captured by vmm-conformance capture from ${info.model ?? "a NAS"} (DSM ${versionString ?? "?"}) at ${o.url} on ${o.at}. ` +
         `Assumed where the NAS shows nothing: ${assumed.join("; ")}.${unreadText}`,

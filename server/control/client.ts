@@ -75,6 +75,11 @@ export class AdminClient {
     return this.#call("POST", "/fixture", fixture);
   }
 
+  /** The state as a fixture (`GET /__admin/fixture`), to write to a file and start from later. */
+  exportFixture(): Promise<FixtureInput & { format: number }> {
+    return this.#call("GET", "/fixture");
+  }
+
   snapshots(): Promise<SnapshotInfo[]> {
     return this.#call<{ snapshots: SnapshotInfo[] }>("GET", "/snapshots").then((r) => r.snapshots);
   }

@@ -80,6 +80,7 @@ export function adminRoutes(
     plane.reset(options);
     return c.json({ reset: true });
   });
+  app.get("/fixture", (c) => c.json(plane.exportFixture()));
   app.post("/fixture", async (c) => {
     await plane.loadFixture(await json(c));
     return c.json({ loaded: true });
