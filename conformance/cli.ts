@@ -17,8 +17,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCapture } from "./capture/command";
 import { runPrefix } from "./client/ledger";
-import { Recorder } from "./record/recording";
+import { loadRecording, Recorder } from "./record/recording";
 import { RECORDINGS, recordingFiles, replay } from "./record/replay";
+import { JOURNAL_SCENARIO, replayJournal } from "./record/replay-journal";
 import { writeReports } from "./report/write";
 import type { RunResult } from "./runner/run";
 import { runSuite } from "./suite";
@@ -127,7 +128,20 @@ async function main(argv: readonly string[]): Promise<number> {
     case "replay": {
       const files = args.length > 0 ? args : recordingFiles();
       let failed = false;
-      for (const [file, problems] of await replay(files, config)) {
+      // A recording exported from the emulator's journal is a client's own session: sent as it is
+      // to the configured target (a NAS too), the reads first.
+      const journals = files.filter((f) => loadRecording(f).scenarios.includes(JOURNAL_SCENARIO));
+      for (const file of journals) {
+        const result = await replayJournal(loadRecording(file), config);
+        console.log(
+          `${result.problems.length === 0 ? "✓" : "✗"} ${file} (${result.replayed} calls replayed)`,
+        );
+        for (const p of result.problems) console.log(`    ${p}`);
+        for (const s of result.skipped) console.log(`    not replayed: ${s}`);
+        failed ||= result.problems.length > 0;
+      }
+      const scenarioFiles = files.filter((f) => !journals.includes(f));
+      for (const [file, problems] of await replay(scenarioFiles, config)) {
         console.log(`${problems.length === 0 ? "✓" : "✗"} ${file}`);
         for (const p of problems) console.log(`    ${p}`);
         failed ||= problems.length > 0;

@@ -146,6 +146,12 @@ export class AdminClient {
     return this.#call("POST", "/clock/advance", { ms });
   }
 
+  /** The journal in the conformance kit's recording format (`vmm-conformance replay` reads it). */
+  journalRecording(): Promise<
+    { scenarios: string[]; exchanges: { api: string; method: string }[] } & Record<string, unknown>
+  > {
+    return this.#call("GET", "/journal/recording");
+  }
   journal(filter: JournalFilter = {}): Promise<JournalEntry[]> {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(filter)) if (v !== undefined) query.set(k, String(v));

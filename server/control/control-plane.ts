@@ -25,6 +25,7 @@ import type { Exchange } from "../wire/http";
 import { exportFixture } from "./export";
 import { FaultRules } from "./faults";
 import { Journal } from "./journal";
+import { journalRecording } from "./recording";
 import { SnapshotShelf } from "./snapshots";
 import { dumpState } from "./state";
 
@@ -107,7 +108,16 @@ export class ControlPlane {
       fault_rule: exchange.faultRule,
       transport: exchange.transport?.type,
       duration_ms: Math.round(exchange.durationMs * 1000) / 1000,
+      body: exchange.body,
+      cookies: answer.cookies,
+      secure: exchange.secure,
     });
+  }
+
+  /** The journal as a recording the conformance kit replays (see recording.ts). */
+  journalRecording() {
+    const system = this.#o.store.system.get();
+    return journalRecording(this.journal.entries(), system, new Date(this.#o.clock.now()).toISOString());
   }
 
   // --- state -------------------------------------------------------------------------------
