@@ -66,6 +66,13 @@ export interface ClockState {
 
 export type PowerAction = "poweron" | "poweroff" | "shutdown";
 
+/** Where the emulator listens (set by `startEmulator` once it does), for the dashboard. */
+export interface Connection {
+  url: string;
+  httpsUrl: string | undefined;
+  fingerprint: string | undefined;
+}
+
 export class ControlPlane {
   readonly journal: Journal;
   readonly faults = new FaultRules();
@@ -74,6 +81,7 @@ export class ControlPlane {
   readonly #shutdown = new AbortController();
   #fixture: Fixture | undefined;
   #baseline: Buffer | undefined;
+  #connection: Connection | undefined;
 
   constructor(options: ControlPlaneOptions) {
     this.#o = options;
@@ -89,6 +97,13 @@ export class ControlPlane {
   }
   shutdown(): void {
     this.#shutdown.abort();
+  }
+
+  connection(): Connection | undefined {
+    return this.#connection;
+  }
+  setConnection(connection: Connection): void {
+    this.#connection = connection;
   }
 
   /** Records one answered DSM call in the journal (and tells the fault rules what it answered). */
