@@ -259,3 +259,38 @@ const ANONYMISED_KEYS = new Set([
   "fullname",
   "username",
 ]);
+
+describe("vmm-conformance capture", () => {
+  it("writes the fixture to --out, says what it assumed, and exits 0 when every read answered", async () => {
+    const { runCapture } = await import("../../conformance/capture/command");
+    const { resolveTarget } = await import("../../conformance/target");
+    const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const nas = await start({ fixtureData: captured });
+    const dir = mkdtempSync(join(tmpdir(), "vmm-capture-"));
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      const config = resolveTarget({
+        VMM_CONFORMANCE_TARGET: "nas",
+        VMM_NAS_URL: nas.url,
+        VMM_NAS_ACCOUNT: "capturer",
+        VMM_NAS_PASSWORD: NAS_PASSWORD,
+      });
+      const out = join(dir, "nas.json");
+      expect(await runCapture(config, ["--out", out, "--fixture-password", FIXTURE_PASSWORD])).toBe(0);
+      const written = readFileSync(out, "utf8");
+      expect(written).not.toContain(NAS_PASSWORD);
+      expect(parseFixture(JSON.parse(written)).accounts).toEqual([
+        expect.objectContaining({ name: "capturer", password: FIXTURE_PASSWORD }),
+      ]);
+      expect(lines.some((l) => l.startsWith("assumed: max_iscsi_luns"))).toBe(true);
+      expect(await runCapture(config, [])).toBe(2);
+    } finally {
+      console.log = log;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
