@@ -94,6 +94,8 @@ type StoredEntry = Omit<JournalEntry, "at" | "params" | "code" | "fault_rule" | 
   fault_rule: string | undefined;
   transport: string | undefined;
   body: string | undefined;
+  /** The body redacted, made on its first read and kept (a regex over 16 KiB is not free; entries never change). */
+  redacted: string | undefined;
   /** Characters of the body left out. */
   cut: number;
   cookies: readonly string[] | undefined;
@@ -101,7 +103,7 @@ type StoredEntry = Omit<JournalEntry, "at" | "params" | "code" | "fault_rule" | 
 };
 
 /** What a caller records: the call and, when it has one, the answer as sent. */
-export type JournalRecord = Omit<StoredEntry, "seq" | "body" | "cut" | "cookies" | "secure"> & {
+export type JournalRecord = Omit<StoredEntry, "seq" | "body" | "redacted" | "cut" | "cookies" | "secure"> & {
   body?: string | Uint8Array | undefined;
   cookies?: readonly string[] | undefined;
   secure?: boolean | undefined;
@@ -158,10 +160,11 @@ function response(e: StoredEntry): JournalResponse {
   const headers: Record<string, string | string[]> = { "Content-Type": 'application/json; charset="UTF-8"' };
   if (e.cookies !== undefined && e.cookies.length > 0) headers["Set-Cookie"] = e.cookies.map(redactCookie);
   if (e.secure) headers["Strict-Transport-Security"] = "max-age=15768000";
+  if (e.redacted === undefined) e.redacted = redactBody(e.body ?? "");
   return {
     status: 200,
     headers,
-    body: redactBody(e.body ?? ""),
+    body: e.redacted,
     ...(e.cut > 0 ? { truncated: e.cut } : {}),
   };
 }
@@ -192,6 +195,7 @@ export class Journal {
       transport: entry.transport,
       duration_ms: entry.duration_ms,
       body: kept.text,
+      redacted: undefined,
       cut: kept.cut,
       cookies: entry.cookies,
       secure: entry.secure === true,

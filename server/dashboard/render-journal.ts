@@ -11,6 +11,11 @@ import type { JournalEntryView, UnimplementedView } from "./source";
 
 /** Characters of one parameter value shown; the journal keeps up to 1 KiB of each. */
 const VALUE_SHOWN = 160;
+/**
+ * Characters of an answer's body shown: the page redraws the journal every second, and 200 rows
+ * of 16 KiB would be 3 MB each time. The whole kept body is in `GET /__admin/journal`.
+ */
+export const BODY_SHOWN = 2048;
 
 /** A call DSM would have answered but the emulator does not know (not a code a fault rule chose). */
 export function isUnimplemented(e: JournalEntryView): boolean {
@@ -99,8 +104,9 @@ ${
   html`<pre class="response-headers"><code>${Object.entries(r.headers)
     .flatMap(([k, v]) => (typeof v === "string" ? [v] : v).map((x) => `${k}: ${x}`))
     .join("\n")}</code></pre>
-<pre class="response-body"><code>${r.body}</code></pre>${
-    r.truncated !== undefined && html`<p class="muted small">${r.truncated} more characters not kept.</p>`
+<pre class="response-body"><code>${r.body.length > BODY_SHOWN ? `${r.body.slice(0, BODY_SHOWN)}…` : r.body}</code></pre>${
+    (r.truncated !== undefined || r.body.length > BODY_SHOWN) &&
+    html`<p class="muted small">${r.body.length > BODY_SHOWN ? `The first ${BODY_SHOWN} characters shown; ${r.body.length} kept (GET /__admin/journal)` : ""}${r.truncated !== undefined ? `; ${r.truncated} more not kept` : ""}.</p>`
   }`
 }</details>`;
 }
