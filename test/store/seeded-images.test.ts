@@ -1,0 +1,56 @@
+/**
+ * In-memory emulators of one process start from a kept image of their fixture's seed
+ * (server/store/seeded-images.ts): each is its own copy, dated by its own clock.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { VirtualClock } from "../../server/clock";
+import { startTestEmulator, TEST_EPOCH, type TestEmulator } from "../harness";
+
+const started: TestEmulator[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((e) => e.close()));
+});
+
+async function start(clock: VirtualClock): Promise<TestEmulator> {
+  const emu = await startTestEmulator({ clock });
+  started.push(emu);
+  return emu;
+}
+
+async function uptime(emu: TestEmulator): Promise<number> {
+  const sid = await emu.login();
+  const res = await emu.get("entry.cgi", {
+    api: "SYNO.DSM.Info",
+    version: "2",
+    method: "getinfo",
+    _sid: sid,
+  });
+  return Number(res.body.data?.uptime);
+}
+
+describe("a second in-memory emulator of the same fixture (a copy of the kept seed)", () => {
+  it("is dated by its own clock: its uptime starts at 0, whatever the first one's clock said", async () => {
+    const firstClock = new VirtualClock(TEST_EPOCH);
+    const first = await start(firstClock);
+    firstClock.advance(100_000);
+    expect(await uptime(first)).toBe(100);
+    // Another clock, a year later: a seed copied with the first one's boot time would say a year.
+    const secondClock = new VirtualClock(TEST_EPOCH + 365 * 86_400_000);
+    const second = await start(secondClock);
+    expect(await uptime(second)).toBe(0);
+    secondClock.advance(5_000);
+    expect(await uptime(second)).toBe(5);
+  });
+
+  it("shares nothing with the first: a guest one deletes is still in the other", async () => {
+    const a = await start(new VirtualClock(TEST_EPOCH));
+    const b = await start(new VirtualClock(TEST_EPOCH));
+    const sidA = await a.login();
+    const sidB = await b.login();
+    const before = await b.vmm(sidB, "Guest", "list");
+    const name = String((before.body.data?.guests as { guest_name: string }[])[0]?.guest_name);
+    expect((await a.vmm(sidA, "Guest", "delete", { guest_name: name })).body.success).toBe(true);
+    const after = await b.vmm(sidB, "Guest", "list");
+    expect((after.body.data?.guests as { guest_name: string }[]).map((g) => g.guest_name)).toContain(name);
+  });
+});
