@@ -37,11 +37,19 @@ export class SeededImages {
   }
 }
 
+/** Fixtures are never mutated (see loadFixtureFile): a fixture object's key is worked out once. */
+const keys = new WeakMap<Fixture, string>();
+
 function keyOf(fixture: Fixture): string {
-  return createHash("sha256")
-    .update(`${MIGRATIONS.length}\n`)
-    .update(JSON.stringify(fixture))
-    .digest("base64");
+  let key = keys.get(fixture);
+  if (key === undefined) {
+    key = createHash("sha256")
+      .update(`${MIGRATIONS.length}\n`)
+      .update(JSON.stringify(fixture))
+      .digest("base64");
+    keys.set(fixture, key);
+  }
+  return key;
 }
 
 /** The process's kept images (immutable buffers: sharing them between emulators is safe). */
