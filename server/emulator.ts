@@ -5,7 +5,7 @@
 
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { homedir, hostname } from "node:os";
+import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { type App, createApp } from "./app";
 import { type Clock, parseClockSnapshot, SwitchableClock } from "./clock";
@@ -17,7 +17,8 @@ import { ensureCertificate, loadCertificate, type TlsMaterial } from "./security
 import { imageOf } from "./store/database-images";
 import { type Db, openDatabase } from "./store/db";
 import { Store } from "./store/index";
-import { seededImages } from "./store/seeded-images";
+import { SeededImages } from "./store/seeded-images";
+import { userCacheDir } from "./user-cache";
 import type { Keys } from "./wire/operation";
 
 export interface EmulatorOptions extends Partial<Config> {
@@ -78,9 +79,12 @@ function fixtureOf(config: Config, fixtureData?: Fixture): Fixture {
   );
 }
 
+/** The seeded images of this process, and of earlier ones through the user's cache folder. */
+const seededImages = new SeededImages(userCacheDir);
+
 /**
  * An in-memory database seeded from the fixture: a copy of the image an earlier emulator of this
- * process kept for the same fixture, or seeded now (its passwords hashed off the event loop) and
+ * process (or an earlier one) kept for the same fixture, or seeded now (its passwords hashed off the event loop) and
  * kept for the next one; either way stamped with this emulator's clock.
  */
 async function openMemoryState(config: Config, clock: Clock, fixtureData?: Fixture): Promise<OpenedState> {
@@ -181,14 +185,15 @@ async function tlsMaterial(config: Config): Promise<TlsMaterial> {
   );
 }
 
-/** `$XDG_CACHE_HOME/synology-vmm-emulator/tls-<names>` (`~/.cache` without the variable). */
-function certificateCache(hostNames: readonly string[]): string {
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+/** `<user cache>/tls-<names>`, or nothing when the cache is off. */
+function certificateCache(hostNames: readonly string[]): string | undefined {
+  const base = userCacheDir();
+  if (base === undefined) return undefined;
   const names = createHash("sha256")
     .update([...hostNames].sort().join("\n"))
     .digest("hex")
     .slice(0, 12);
-  return join(base, "synology-vmm-emulator", `tls-${names}`);
+  return join(base, `tls-${names}`);
 }
 
 const urlHost = (host: string) => (host.includes(":") ? `[${host}]` : host);

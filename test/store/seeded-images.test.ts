@@ -2,9 +2,13 @@
  * In-memory emulators of one process start from a kept image of their fixture's seed
  * (server/store/seeded-images.ts): each is its own copy, dated by its own clock.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { VirtualClock } from "../../server/clock";
-import { startTestEmulator, TEST_EPOCH, type TestEmulator } from "../harness";
+import { SeededImages } from "../../server/store/seeded-images";
+import { fixtureWith, startTestEmulator, TEST_EPOCH, type TestEmulator } from "../harness";
 
 const started: TestEmulator[] = [];
 afterEach(async () => {
@@ -54,5 +58,43 @@ describe("a second in-memory emulator of the same fixture (a copy of the kept se
     expect((await a.vmm(sidA, "Guest", "delete", { guest_name: name })).body.success).toBe(true);
     const after = await b.vmm(sidB, "Guest", "list");
     expect(names(after)).toContain(name);
+  });
+});
+
+describe("seeded images kept in a folder for the next process", () => {
+  const fixture = fixtureWith(() => {});
+  const image = Buffer.from("an image's bytes");
+
+  it("are found by a new process (a new SeededImages on the same folder), as kept", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmm-seeded-"));
+    try {
+      new SeededImages(() => dir).keep(fixture, image);
+      const [file] = readdirSync(dir);
+      expect(statSync(join(dir, String(file))).mode & 0o777).toBe(0o600);
+      expect(new SeededImages(() => dir).get(fixture)).toEqual(image);
+      // Another fixture is another image.
+      const other = fixtureWith((f) => {
+        f.system.serial = "ANOTHER";
+      });
+      expect(new SeededImages(() => dir).get(other)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a torn or altered file is never opened", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmm-seeded-"));
+    try {
+      new SeededImages(() => dir).keep(fixture, image);
+      const file = join(dir, String(readdirSync(dir)[0]));
+      const bytes = readFileSync(file);
+      writeFileSync(file, bytes.subarray(0, bytes.length - 1));
+      expect(new SeededImages(() => dir).get(fixture)).toBeUndefined();
+      bytes[0] = (bytes[0] ?? 0) ^ 1;
+      writeFileSync(file, bytes);
+      expect(new SeededImages(() => dir).get(fixture)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
