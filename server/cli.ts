@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { optionTable, packageVersion, parseConfig } from "./config";
 import { type RunningEmulator, startEmulator } from "./emulator";
+import { exportDatabase } from "./export-command";
 import { processLoginKey, stopMakingLoginKey } from "./security/login-encryption";
 
 const EXIT = { stopped: 0, failed: 1, usage: 2 } as const;
@@ -31,6 +32,8 @@ function help(): string {
     `synology-vmm-emulator ${version()}: the Synology DSM Virtual Machine Manager WebAPI, emulated`,
     "",
     "usage: synology-vmm-emulator [options]   (or vmm-emulator; from a clone: npm start -- [options])",
+    "       synology-vmm-emulator export [--db <path>] [--fixture <path>] > state.json",
+    "           the database's state as a fixture (the passwords are the seeding fixture's)",
     "",
     "Every option is also an environment variable; the flag wins. --name=value works too.",
     "Booleans take true, false, 1 or 0, or stand alone: --admin is --admin true, --no-admin is --admin false.",
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
     if (err.code !== "EPIPE") throw err;
   });
   const argv = process.argv.slice(2);
+  if (argv[0] === "export") return exportCommand(argv.slice(1));
   if (argv.some((a) => a === "--help" || a === "-h")) {
     process.stdout.write(`${help()}\n`);
     return;
@@ -135,6 +139,22 @@ function certificateFile(emulator: RunningEmulator): { path: string; remove: () 
   const path = join(dir, "tls-cert.pem");
   writeFileSync(path, emulator.certificate, { mode: 0o644 });
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function exportCommand(argv: readonly string[]): void {
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(argv, process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(EXIT.usage);
+  }
+  try {
+    process.stdout.write(`${JSON.stringify(exportDatabase(config), null, 2)}\n`);
+  } catch (err) {
+    process.stderr.write(`cannot export: ${(err as Error).message}\n`);
+    process.exit(EXIT.failed);
+  }
 }
 
 main().catch((err: unknown) => {
