@@ -15,6 +15,7 @@ import { OPERATIONS } from "./api/index";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
 import { ControlPlane } from "./control/control-plane";
+import { MAX_JOURNAL_VALUE } from "./control/journal";
 import { redactParams } from "./control/redact";
 import { ADMIN_PREFIX, adminRoutes } from "./control/routes";
 import { dashboardRoutes } from "./dashboard/routes";
@@ -147,7 +148,8 @@ function requestLine({ req, answer, faultRule, transport, durationMs }: Exchange
   const fault =
     faultRule === undefined ? "" : ` [fault ${faultRule}${transport ? ` ${transport.type}` : ""}]`;
   return `${req.cgi} ${printable(api)}.${printable(req.params.method ?? "?")} v${printable(req.params.version ?? "?", 16)} ${JSON.stringify(
-    redactParams(req.params),
+    // Cut as the journal cuts: a log line is not the place for a 4 MiB batch.
+    redactParams(req.params, MAX_JOURNAL_VALUE),
   )} -> ${outcome} (${durationMs.toFixed(1)} ms)${fault}`;
 }
 

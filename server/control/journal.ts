@@ -6,7 +6,7 @@
  * By design: answers produced by a fault rule carry `fault_rule` and are left out of the
  * unimplemented summary, so an injected 102 is never mistaken for a missing API.
  */
-import { isSecretName, REDACTED, redactParams, redactValue } from "./redact";
+import { redactParams } from "./redact";
 
 export interface JournalEntry {
   /** 1, 2, 3, ... for the life of the emulator (a cleared journal keeps counting). */
@@ -100,13 +100,10 @@ function bounded(params: Readonly<Record<string, string>>): Readonly<Record<stri
   let kept = 0;
   for (const [key, value] of Object.entries(params)) {
     if (kept++ === MAX_JOURNAL_PARAMS) break;
-    // A long value is redacted before it is cut: cut JSON can no longer be read to redact it.
-    const shown =
-      value.length > MAX_JOURNAL_VALUE ? (isSecretName(key) ? REDACTED : redactValue(value)) : value;
     out[cut(key) ?? key] =
-      shown.length > MAX_JOURNAL_VALUE
-        ? `${head(shown, MAX_JOURNAL_VALUE)}… (${shown.length - MAX_JOURNAL_VALUE} more characters)`
-        : shown;
+      value.length > MAX_JOURNAL_VALUE
+        ? `${head(value, MAX_JOURNAL_VALUE)}… (${value.length - MAX_JOURNAL_VALUE} more characters)`
+        : value;
   }
   if (count > MAX_JOURNAL_PARAMS) out["…"] = `${count - MAX_JOURNAL_PARAMS} more parameters`;
   return out;

@@ -31,10 +31,18 @@ export function isSecretName(name: string): boolean {
   return /passw(or)?d|secret|cipher|token$/.test(lower);
 }
 
-export function redactParams(params: Readonly<Record<string, string>>): Record<string, string> {
+/**
+ * `params` with every secret replaced. With `cut`, a value longer than that is cut first (and
+ * says how much is left out): a preview is redacted by its pairs, never parsed whole, so a 4 MiB
+ * batch costs no more to show than its first KiB.
+ */
+export function redactParams(params: Readonly<Record<string, string>>, cut?: number): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(params)) {
-    out[key] = isSecretName(key) ? REDACTED : redactValue(value);
+    if (isSecretName(key)) out[key] = REDACTED;
+    else if (cut !== undefined && value.length > cut)
+      out[key] = `${redactJsonText(value.slice(0, cut))}… (${value.length - cut} more characters)`;
+    else out[key] = redactValue(value);
   }
   return out;
 }
@@ -63,11 +71,28 @@ function redactJson(value: unknown): unknown {
   return out;
 }
 
-/** `"name": "value"` (or a number, or a string cut short) of every secret name in JSON text. */
-const JSON_PAIR = /("((?:[^"\\]|\\.)*)"\s*:\s*)("(?:[^"\\]|\\.)*(?:"|$)|-?[\d.eE+-]+|true|false)/g;
+/**
+ * `"name": value` pairs of secret names in JSON text that does not parse (cut short), at any
+ * depth of escaping (a batch's element carries JSON in a string: `\\"passwd\\":\\"…\\"`). A
+ * string value runs to the quote of its own depth (as many backslashes as its opening one, not
+ * one more) or to the end of the text; else the value is a bare number or word.
+ */
+const SECRET_HEAD = /\\*"([\w.-]+)\\*"\s*:\s*/g;
+const VALUE = /(\\*)"[\s\S]*?(?:(?<!\\)\1"|$)|[^,}\]\s\\"]*/y;
 
 function redactJsonText(text: string): string {
-  return text.replace(JSON_PAIR, (pair, head: string, name: string) =>
-    isSecretName(name.replace(/\\"/g, '"')) ? `${head}"${REDACTED}"` : pair,
-  );
+  let out = "";
+  let last = 0;
+  const heads = new RegExp(SECRET_HEAD);
+  for (let m = heads.exec(text); m !== null; m = heads.exec(text)) {
+    if (!isSecretName(m[1] ?? "")) continue;
+    const start = m.index + m[0].length;
+    const value = new RegExp(VALUE);
+    value.lastIndex = start;
+    const end = start + (value.exec(text)?.[0].length ?? 0);
+    out += `${text.slice(last, start)}"${REDACTED}"`;
+    last = end;
+    heads.lastIndex = end;
+  }
+  return out + text.slice(last);
 }

@@ -5,6 +5,7 @@
  * everywhere the journal shows, long (cut) values included.
  */
 import { describe, expect, it } from "vitest";
+import { redactParams } from "../../server/control/redact";
 import { useEmulator } from "../harness";
 import { testKeys } from "../support/dsm7";
 
@@ -49,5 +50,21 @@ describe("secrets in the journal", () => {
       expect(text, where).not.toContain("123456");
     }
     expect(journal).toContain("***");
+  });
+});
+
+describe("redacting a value the journal cut short", () => {
+  it("leaks nothing wherever the cut falls, at any depth of escaping", () => {
+    const inner = JSON.stringify([
+      { api: "A", passwd: "SECRETPW", x: 1 },
+      { otp_code: 123456, y: 'a\\"b' },
+    ]);
+    const value = JSON.stringify([
+      { api: "x", compound: inner, SynoToken: "TOKTOK", __cIpHeRtExT: '{"rsa":"blobblob"}' },
+    ]);
+    for (let cut = 1; cut <= value.length + 1; cut++) {
+      const shown = redactParams({ compound: value }, cut).compound ?? "";
+      expect(shown, `cut at ${cut}`).not.toMatch(/SECRETPW|123456|TOKTOK|blobblob/);
+    }
   });
 });
