@@ -57,8 +57,8 @@ export function serverSockets(port: number, pid: number | "self" = "self"): stri
   return states;
 }
 
-/** Polls `check` every 20 ms until it holds or `ms` pass; answers its last value. */
-export async function eventually<T>(read: () => T, check: (value: T) => boolean, ms = 5_000): Promise<T> {
+/** Polls `check` every 20 ms until it holds or `ms` pass (a bound for a loaded machine, not a timing); answers its last value. */
+export async function eventually<T>(read: () => T, check: (value: T) => boolean, ms = 15_000): Promise<T> {
   const until = Date.now() + ms;
   let value = read();
   while (!check(value) && Date.now() < until) {
