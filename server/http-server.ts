@@ -48,8 +48,25 @@ function listenerFor(fetch: Fetch, hostname: string) {
       const stream = (req as unknown as { stream?: { close(code: number): void; closed: boolean } }).stream;
       if (!req.complete && stream !== undefined && !stream.closed) stream.close(h2.NGHTTP2_CANCEL);
     });
+    if (req.httpVersionMajor === 2) dropConnectionHeader(res);
     return listener(req, res);
   };
+}
+
+/**
+ * HTTP/2 has no `Connection` header (an answer that says `Connection: close` to an HTTP/1.1
+ * client would make Node warn and drop it): removed before the head is written.
+ */
+function dropConnectionHeader(res: ServerResponse): void {
+  const writeHead = res.writeHead.bind(res) as (
+    status: number,
+    headers?: Record<string, unknown>,
+  ) => ServerResponse;
+  res.writeHead = ((status: number, headers?: Record<string, unknown>) => {
+    if (headers !== undefined && typeof headers === "object" && !Array.isArray(headers))
+      for (const name of Object.keys(headers)) if (name.toLowerCase() === "connection") delete headers[name];
+    return writeHead(status, headers);
+  }) as ServerResponse["writeHead"];
 }
 
 /** An HTTP/1.1 server with the limits, its Node-written answers in the envelope. */

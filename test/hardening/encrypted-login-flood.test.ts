@@ -9,6 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loginKeyFrom } from "../../server/security/login-encryption";
+import { checkPassword, HashingBusy, hashPassword, MAX_CHECKS_WAITING } from "../../server/security/password";
 import { MAX_RSA_WAITING, rsaDecryptRaw } from "../../server/security/rsa-pool";
 import { MAX_BATCH_LOGINS } from "../../server/wire/limits";
 import type { Keys } from "../../server/wire/operation";
@@ -87,5 +88,15 @@ describe("a flood of encrypted logins", () => {
     const done = results.find((r): r is Buffer => r instanceof Buffer);
     expect(done?.length).toBe(key.modulusBytes);
     expect(loginKeyFrom(key.privateKey).modulusBytes).toBe(512);
+  });
+
+  it(`password checks beyond ${MAX_CHECKS_WAITING} waiting are refused at once, not queued`, async () => {
+    const stored = hashPassword("right");
+    const results = await Promise.allSettled(
+      Array.from({ length: MAX_CHECKS_WAITING * 3 }, (_, i) => checkPassword(`wrong-${i}`, stored)),
+    );
+    const busy = results.filter((r) => r.status === "rejected" && r.reason instanceof HashingBusy).length;
+    expect(busy).toBeGreaterThan(0);
+    expect(results.filter((r) => r.status === "fulfilled").every((r) => r.value === false)).toBe(true);
   });
 });

@@ -37,7 +37,13 @@ import {
   isCipherTokenFresh,
 } from "../../security/login-encryption";
 import { respondToIk } from "../../security/noise";
-import { checkPassword, hashPassword, hashPasswordOffThread, verifyPassword } from "../../security/password";
+import {
+  checkPassword,
+  HashingBusy,
+  hashPassword,
+  hashPasswordOffThread,
+  verifyPassword,
+} from "../../security/password";
 import { totpStep } from "../../security/totp";
 import type { AccountRow } from "../../store/accounts";
 import { password, text, yesNo } from "../../wire/codecs";
@@ -61,7 +67,7 @@ export const NO_SYNOTOKEN = "--------";
 
 /** How long DSM keeps a trusted-device cookie (`did`). */
 
-/** `busy`: the RSA pool had too many waiting; refused unread and not counted. */
+/** `busy`: the RSA pool or the password checks had too many waiting; refused unread and not counted. */
 type Encryption = "plain" | "opened" | "unreadable" | "busy";
 
 /**
@@ -141,7 +147,14 @@ async function prepareLogin(input: PrepareInput): Promise<Prepared> {
   const account = p.data.account ? input.store.accounts.account(p.data.account) : undefined;
   // An unknown account still pays for one hash check, so timing does not tell which names exist.
   const hash = account?.password_hash ?? (await unknownAccountHash());
-  return answer({ hash, ok: await checkPassword(p.data.passwd ?? "", hash) });
+  try {
+    return answer({ hash, ok: await checkPassword(p.data.passwd ?? "", hash) });
+  } catch (err) {
+    // Too many checks wait already: refused unread, and not counted (as a busy RSA pool).
+    if (err instanceof HashingBusy)
+      return { ...opened, value: { encryption: "busy" } satisfies LoginPrepared };
+    throw err;
+  }
 }
 
 const login = op({
