@@ -10,12 +10,14 @@ import { useEmulator } from "../harness";
 
 const lines: string[] = [];
 
-function breakOff(port: number, path: string, type: string): Promise<void> {
+function breakOff(port: number, path: string, type: string, chunked = false): Promise<void> {
+  const framing = chunked
+    ? 'Transfer-Encoding: chunked\r\n\r\n5\r\n{"a":'
+    : 'Content-Length: 1000\r\n\r\n{"a":';
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1", () => {
-      socket.write(
-        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${type}\r\nContent-Length: 1000\r\n\r\n{"a":`,
-        () => setTimeout(() => socket.destroy(), 50),
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${type}\r\n${framing}`, () =>
+        setTimeout(() => socket.destroy(), 50),
       );
     });
     socket.on("error", () => {});
@@ -35,6 +37,8 @@ describe("a client that breaks off its body", () => {
     lines.length = 0;
     await breakOff(t.emu.port, path, type);
     await breakOff(t.emu.port, `${path}?api=SYNO.API.Info&version=1&method=query`, type);
+    await breakOff(t.emu.port, path, type, true);
+    await breakOff(t.emu.port, `${path}?api=SYNO.API.Info&version=1&method=query`, type, true);
     expect(lines.filter((l) => l.includes("unexpected fault"))).toEqual([]);
     expect(
       (await t.emu.get("query.cgi", { api: "SYNO.API.Info", version: "1", method: "query" })).status,
