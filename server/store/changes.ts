@@ -2,7 +2,7 @@
  * What may have changed since a moment, answered without asking SQLite: the clock of every kept
  * read. Coherence is by construction, not by habit: every write of the store runs through its
  * sub-store's `Writes` (writes.ts), which notes the group of tables it changed (`wrote`), and no
- * statement is run anywhere else (test/store/write-path.test.ts); seeding, restoring a database
+ * statement is run anywhere else (test/store/coherence.test.ts); seeding, restoring a database
  * image, a rolled-back write and another connection's commit mark everything changed
  * (`everything`). What is kept (the sub-stores' reads, the guest list view, and the handlers'
  * serialised answers, which live in the store's one `Answers` per emulator) remembers the `stamp`

@@ -7,6 +7,7 @@
 import type { Fixture } from "../fixture";
 import { FixtureHashes, hashPasswordAtStart } from "../security/password";
 import { AccountStore } from "./accounts";
+import { Answers } from "./answers";
 import { Changes } from "./changes";
 import { DatabaseImageStore } from "./database-images";
 import type { Db } from "./db";
@@ -20,6 +21,8 @@ import { TaskStore } from "./tasks";
 export class Store {
   /** What may have changed since a moment: the caches' clock (see changes.ts). */
   readonly changes: Changes;
+  /** The answers handlers keep between calls, this emulator's own (see answers.ts). */
+  readonly answers: Answers;
   readonly system: SystemStore;
   readonly accounts: AccountStore;
   readonly inventory: InventoryStore;
@@ -35,6 +38,7 @@ export class Store {
   constructor(db: Db) {
     this.#db = db;
     this.changes = new Changes(db);
+    this.answers = new Answers(this.changes);
     this.system = new SystemStore(db, this.changes);
     this.accounts = new AccountStore(db, this.changes);
     this.guests = new GuestStore(db, this.changes);

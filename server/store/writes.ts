@@ -3,7 +3,7 @@
  * `Writes`, made for the group of tables it owns, and a statement prepared that way is only ever
  * run through `write`, which notes the group's change whenever it changed a row. So no write can
  * forget to note its change: the kept reads (changes.ts) follow every write by construction.
- * test/store/write-path.test.ts fails when a statement is run anywhere else (`.run(`), apart from
+ * test/store/coherence.test.ts fails when a statement is run anywhere else (`.run(`), apart from
  * the few places listed there, which replace whole tables and mark everything changed.
  */
 import type { Changes, Group } from "./changes";

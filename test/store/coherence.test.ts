@@ -1,14 +1,17 @@
 /**
- * The store's one write path (server/store/writes.ts): a statement is run in one place, which
- * notes the change of its group, so no write can leave a kept read behind it. The scan below
- * fails on a statement run anywhere else; the few places that may, because they replace whole
- * tables and mark everything changed, are listed with the reason.
+ * Coherence by construction, checked on the source. The store's one write path
+ * (server/store/writes.ts): a statement is run in one place, which notes the change of its
+ * group, so no write can leave a kept read behind it; the scan fails on a statement run anywhere
+ * else (the few places that may, because they replace whole tables and mark everything changed,
+ * are listed with the reason). And the answers kept between calls live in the store's `Answers`,
+ * one per emulator: the second scan fails on an answer kept at module level.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_FIXTURE, PROJECT_ROOT } from "../../server/config";
 import { loadFixtureFile } from "../../server/fixture";
+import { slot } from "../../server/store/answers";
 import { openDatabase } from "../../server/store/db";
 import { Store } from "../../server/store/index";
 import { Writes } from "../../server/store/writes";
@@ -34,6 +37,15 @@ const NOT_STATEMENTS: readonly RegExp[] = [
 /** A statement run, SQL run outside a prepared statement, or a write that answers rows. */
 const RUNS_SQL = [/\.run\(/, /\b(db|#db)\.exec\(/, /\bRETURNING\b/i];
 
+/** Module-level state in the handlers' and the wire's rooms that is no kept answer, and why. */
+const NOT_ANSWERS: Readonly<Record<string, string>> = {
+  "server/api/core/auth.ts: let dummyHash: string | undefined;":
+    "a hash no password matches, made once per process (whichever emulator needs it first)",
+};
+
+/** Module-level state: a `let`, or a collection made at load. */
+const MODULE_STATE = /^(export )?(let |const \w+(: [^=]+)? = new (Weak)?(Map|Set)\b)/;
+
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -42,7 +54,7 @@ function sources(dir: string): string[] {
   });
 }
 
-describe("the store's one write path", () => {
+describe("coherence by construction", () => {
   it("no statement is run in server/ outside writes.ts and the listed places that mark everything changed", () => {
     const found: string[] = [];
     for (const path of sources(join(PROJECT_ROOT, "server"))) {
@@ -66,6 +78,40 @@ describe("the store's one write path", () => {
     expect(NOT_STATEMENTS.some((re) => re.test("this.#hide.run(taskId);"))).toBe(false);
     for (const file of Object.keys(WHOLE_FILES))
       expect(sources(join(PROJECT_ROOT, "server"))).toContain(join(PROJECT_ROOT, file));
+  });
+
+  it("no answer is kept at module level: no WeakMap in server/, no module state in server/api or server/wire", () => {
+    const found: string[] = [];
+    for (const path of sources(join(PROJECT_ROOT, "server"))) {
+      const file = relative(PROJECT_ROOT, path).split("\\").join("/");
+      const room = file.startsWith("server/api/") || file.startsWith("server/wire/");
+      readFileSync(path, "utf8")
+        .split("\n")
+        .forEach((line) => {
+          const weak = /^(export )?(const|let) \w+(: [^=]+)? = new WeakMap\b/.test(line);
+          if (!weak && !(room && MODULE_STATE.test(line))) return;
+          const entry = `${file}: ${line.trim()}`;
+          if (!(entry in NOT_ANSWERS)) found.push(entry);
+        });
+    }
+    // Declare a slot (server/store/answers.ts) and keep through ctx.store.answers.of(SLOT).
+    expect(found).toEqual([]);
+    expect(MODULE_STATE.test("const lists = new WeakMap<readonly string[], RawJson>();")).toBe(true);
+    expect(MODULE_STATE.test("let kept: string | undefined;")).toBe(true);
+  });
+
+  it("each emulator's store keeps its own answers: one slot, two stores, two keepings", () => {
+    const a = openDatabase(":memory:");
+    const b = openDatabase(":memory:");
+    try {
+      const SLOT = slot("test", () => new WeakMap<object, string>());
+      const first = new Store(a).answers;
+      expect(first.of(SLOT)).toBe(first.of(SLOT));
+      expect(new Store(b).answers.of(SLOT)).not.toBe(first.of(SLOT));
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 
   it("a write notes its group when it changed a row, and only then", () => {
