@@ -1,6 +1,8 @@
 /**
  * The store: every SQL statement of the emulator lives below this folder, one file per table
  * group. `Store` builds every sub-store on one connection; nothing else prepares statements.
+ * Each sub-store writes only through its `Writes` (writes.ts), which notes what changed for the
+ * kept reads (changes.ts); the handlers' kept answers live in `answers` (answers.ts).
  * Multi-step changes go through `immediate`/`deferred`, which are synchronous (no `await`
  * inside), so a check and its change can never interleave.
  */
