@@ -20,7 +20,8 @@ import { TEST_EPOCH } from "../harness";
 /** Files that run statements themselves, and why that is safe. */
 const WHOLE_FILES: Readonly<Record<string, string>> = {
   "server/store/writes.ts": "the write path itself: it notes each change",
-  "server/store/seed.ts": "seeding replaces every table; Store.seed marks everything changed",
+  "server/store/seed.ts":
+    "seeding replaces every table and stamping dates a seed; Store's seed, seedUnstamped and stamp mark everything changed",
   "server/store/database-images.ts":
     "restoring an image replaces every table and marks everything changed; capturing writes only the attached copy",
   "server/store/db.ts": "the schema and its migrations, before any Store exists",
@@ -37,10 +38,12 @@ const NOT_STATEMENTS: readonly RegExp[] = [
 /** A statement run, SQL run outside a prepared statement, or a write that answers rows. */
 const RUNS_SQL = [/\.run\(/, /\b(db|#db)\.exec\(/, /\bRETURNING\b/i];
 
-/** Module-level state in the handlers' and the wire's rooms that is no kept answer, and why. */
+/** Module-level state that is no kept answer (a WeakMap anywhere, or state in the handlers' and the wire's rooms), and why. */
 const NOT_ANSWERS: Readonly<Record<string, string>> = {
   "server/api/core/auth.ts: let dummyHash: string | undefined;":
     "a hash no password matches, made once per process (whichever emulator needs it first)",
+  "server/store/seeded-images.ts: const keys = new WeakMap<Fixture, string>();":
+    "a fixture's content hash (fixtures are never mutated): a pure function of its key, never stale",
 };
 
 /** Module-level state: a `let`, or a collection made at load. */
