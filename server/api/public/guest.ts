@@ -61,11 +61,11 @@ const KEPT = slot("Guest list and get", () => ({
   answers: new WeakMap<GuestRecord, RawJson>(),
   runs: new WeakMap<GuestRecord, { readonly records: readonly GuestRecord[]; readonly bytes: Buffer }>(),
 }));
-type Kept = ReturnType<(typeof KEPT)["make"]>;
+type Keeping = ReturnType<(typeof KEPT)["make"]>;
 const CHUNK = 64;
 
 /** The guests' fragments joined by commas, run by run. */
-function joined(kept: Kept, records: readonly GuestRecord[]): Buffer[] {
+function joined(kept: Keeping, records: readonly GuestRecord[]): Buffer[] {
   const out: Buffer[] = [];
   for (let start = 0; start < records.length; start += CHUNK) {
     const part = records.slice(start, start + CHUNK);
@@ -88,7 +88,7 @@ function joined(kept: Kept, records: readonly GuestRecord[]): Buffer[] {
 }
 const COMMA = Buffer.from(",");
 
-function fragmentOf(kept: Kept, record: GuestRecord): Buffer {
+function fragmentOf(kept: Keeping, record: GuestRecord): Buffer {
   let bytes = kept.fragments.get(record);
   if (bytes === undefined) {
     bytes = Buffer.from(JSON.stringify(presentGuest(record)), "utf8");
