@@ -16,6 +16,7 @@ import type { Clock } from "./clock";
 import type { Config } from "./config";
 import { ControlPlane } from "./control/control-plane";
 import { liveness } from "./control/health";
+import { MAX_JOURNAL_VALUE } from "./control/journal";
 import { redactParams } from "./control/redact";
 import { ADMIN_PREFIX, adminRoutes } from "./control/routes";
 import { dashboardRoutes } from "./dashboard/routes";
@@ -29,8 +30,9 @@ import type { Db } from "./store/db";
 import { Store } from "./store/index";
 import type { DispatchEnv } from "./wire/dispatcher";
 import { dsmResponse, errorBody } from "./wire/envelope";
+import { clientLeft } from "./wire/errors";
 import { type Exchange, webApiRoutes } from "./wire/http";
-import { REQUEST_MS, UPLOAD_IDLE_MS } from "./wire/limits";
+import { bodyDeadline, DEFAULT_LIMITS, type WireLimits } from "./wire/limits";
 import type { Keys } from "./wire/operation";
 import { printable } from "./wire/printable";
 
@@ -48,6 +50,8 @@ export interface AppOptions {
   readonly baseline?: Buffer | undefined;
   /** The Noise and RSA login keys (default: a new Noise key, and the process's RSA key). */
   readonly keys?: Keys | undefined;
+  /** Body deadlines (default: wire/limits.ts's). */
+  readonly limits?: WireLimits | undefined;
 }
 
 export interface App {
@@ -67,6 +71,7 @@ export function createApp(options: AppOptions): App {
   const emit = (event: Record<string, unknown>, text: string) =>
     write(config.logFormat === "json" ? JSON.stringify({ time: new Date().toISOString(), ...event }) : text);
   const log = (line: string) => emit({ event: "log", message: line }, line);
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const store = options.store ?? new Store(options.db);
   const pace = new Pace(config.timeScale);
   const tick = new Tick(store, config.sessionTimeout * 1000);
@@ -121,6 +126,16 @@ export function createApp(options: AppOptions): App {
   // Liveness for health checks and load balancers, whether or not the control plane is served.
   const startedAt = performance.now();
   hono.get("/health", () => Response.json(liveness(startedAt), { headers: { "Cache-Control": "no-store" } }));
+  // A control-plane body has the same deadline as a DSM call's (wire/limits.ts).
+  hono.use(
+    `${ADMIN_PREFIX}/*`,
+    bodyDeadline(limits.requestMs, () =>
+      Response.json(
+        { error: "the body did not arrive in time" },
+        { status: 408, headers: { Connection: "close" } },
+      ),
+    ),
+  );
   if (config.admin) hono.route(ADMIN_PREFIX, adminRoutes(controlPlane, config.adminToken, log));
   // The dashboard at `/` (DSM serves its web UI there); with the control plane off, read-only.
   hono.route("/", dashboardRoutes(controlPlane, { token: config.adminToken, readOnly: !config.admin }));
@@ -129,12 +144,12 @@ export function createApp(options: AppOptions): App {
     webApiRoutes(env, {
       log,
       limits: {
-        requestMs: REQUEST_MS,
+        requestMs: limits.requestMs,
         upload: {
           maxBytes: config.maxUpload,
           hash: config.hashUploads,
           dir: config.uploadDir,
-          idleMs: UPLOAD_IDLE_MS,
+          idleMs: limits.uploadIdleMs,
         },
       },
       onAnswer,
@@ -145,6 +160,8 @@ export function createApp(options: AppOptions): App {
   // Outside the CGIs DSM serves HTML; the emulator keeps to its envelope so clients fail clearly.
   hono.notFound(() => dsmResponse(errorBody(102), 404));
   hono.onError((err) => {
+    // The client left mid-body: its doing, not a fault (and nobody reads this answer).
+    if (clientLeft(err)) return dsmResponse(errorBody(101), 400, new Headers({ Connection: "close" }));
     log(`unexpected fault: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return dsmResponse(errorBody(100), 200);
   });
@@ -175,7 +192,8 @@ function requestLine({ req, answer, faultRule, transport, durationMs }: Exchange
   const fault =
     faultRule === undefined ? "" : ` [fault ${faultRule}${transport ? ` ${transport.type}` : ""}]`;
   return `${req.cgi} ${printable(api)}.${printable(req.params.method ?? "?")} v${printable(req.params.version ?? "?", 16)} ${JSON.stringify(
-    redactParams(req.params),
+    // Cut as the journal cuts: a log line is not the place for a 4 MiB batch.
+    redactParams(req.params, MAX_JOURNAL_VALUE),
   )} -> ${outcome} (${durationMs.toFixed(1)} ms)${fault}`;
 }
 
