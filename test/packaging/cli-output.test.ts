@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { connect } from "node:tls";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
-import { CLI, kill, launch, type ReadyLine, ready, stop } from "./support";
+import { afterAll, describe, expect, it } from "vitest";
+import { CLI, kill, launch, type ReadyLine, ready, scratch, stop } from "./support";
 
 interface HttpsLine extends ReadyLine {
   readonly fingerprint: string;
@@ -32,42 +32,54 @@ function pinSeenBy(https: string, ca: string): Promise<string> {
   });
 }
 
+const cache = scratch("cache");
+afterAll(cache.remove);
+
 describe("the compiled CLI's output", () => {
-  it("with --db :memory: the ready line names a PEM file a client can trust, and the pin curl --pinnedpubkey takes", async () => {
-    const run = launch(process.execPath, [CLI, "--port", "0", "--db", ":memory:"]);
-    let line: HttpsLine | undefined;
-    try {
-      line = (await ready(run)) as HttpsLine;
-      expect(line.pin).toMatch(/^sha256\/\/[A-Za-z0-9+/]{43}=$/);
-      expect(line.fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
-      const pem = readFileSync(line.cacert, "utf8");
-      expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
-      // Verified against that file alone, and the key it serves is the pinned one.
-      expect(await pinSeenBy(line.https ?? "", pem)).toBe(line.pin);
-      const curl = await promisify(execFile)("curl", [
-        "-sS",
-        "--cacert",
-        line.cacert,
-        "--pinnedpubkey",
-        line.pin,
-        `${(line.https ?? "").replace("127.0.0.1", "localhost")}/health`,
-      ]);
-      expect(JSON.parse(curl.stdout)).toMatchObject({ status: "ok" });
-      // A wrong pin is refused (curl's exit 90: SSL public key does not match pinned public key).
-      const wrong = await promisify(execFile)("curl", [
-        "-sSk",
-        "--pinnedpubkey",
-        `sha256//${Buffer.alloc(32).toString("base64")}`,
-        `${line.https}/health`,
-      ]).catch((err: { code: number }) => err.code);
-      expect(wrong).toBe(90);
-      expect(await stop(run, line)).toBe(0);
-      // The copy made for an in-memory database goes with a clean stop.
-      expect(existsSync(line.cacert)).toBe(false);
-    } finally {
-      kill(line?.pid, run.child.pid);
-    }
-  });
+  it.each([
+    ["in the user's cache folder", { XDG_CACHE_HOME: cache.dir }],
+    ["with the cache off, a temporary copy", { VMM_EMULATOR_CACHE: "off" }],
+  ])(
+    "with --db :memory: the ready line names a PEM file a client can trust (%s), and the pin curl --pinnedpubkey takes",
+    async (_, env) => {
+      const run = launch(process.execPath, [CLI, "--port", "0", "--db", ":memory:"], { env });
+      let line: HttpsLine | undefined;
+      try {
+        line = (await ready(run)) as HttpsLine;
+        expect(line.pin).toMatch(/^sha256\/\/[A-Za-z0-9+/]{43}=$/);
+        expect(line.fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+        const pem = readFileSync(line.cacert, "utf8");
+        expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+        // Verified against that file alone, and the key it serves is the pinned one.
+        expect(await pinSeenBy(line.https ?? "", pem)).toBe(line.pin);
+        const curl = await promisify(execFile)("curl", [
+          "-sS",
+          "--cacert",
+          line.cacert,
+          "--pinnedpubkey",
+          line.pin,
+          `${(line.https ?? "").replace("127.0.0.1", "localhost")}/health`,
+        ]);
+        expect(JSON.parse(curl.stdout)).toMatchObject({ status: "ok" });
+        // A wrong pin is refused (curl's exit 90: SSL public key does not match pinned public key).
+        const wrong = await promisify(execFile)("curl", [
+          "-sSk",
+          "--pinnedpubkey",
+          `sha256//${Buffer.alloc(32).toString("base64")}`,
+          `${line.https}/health`,
+        ]).catch((err: { code: number }) => err.code);
+        expect(wrong).toBe(90);
+        expect(await stop(run, line)).toBe(0);
+        // The cache's file is kept for the next start; a temporary copy goes with a clean stop.
+        if ("XDG_CACHE_HOME" in env) {
+          expect(line.cacert.startsWith(cache.dir)).toBe(true);
+          expect(existsSync(line.cacert)).toBe(true);
+        } else expect(existsSync(line.cacert)).toBe(false);
+      } finally {
+        kill(line?.pid, run.child.pid);
+      }
+    },
+  );
 
   it("--log-format json: one object a line with its time, for DSM calls, control-plane calls and unknown paths", async () => {
     const run = launch(process.execPath, [
