@@ -18,7 +18,6 @@ import { fmt, type Generator, wrkPath } from "./load";
 import { benchLogin, type LoginResult } from "./login";
 import { benchScale, type ScaleResult, type SizeRow } from "./scale";
 import { benchStack, type StackRow } from "./stack";
-import { benchStop, type StopResult } from "./stop";
 import { benchWireMock, type WireMockRow } from "./wiremock";
 
 const quick = process.argv.includes("--quick");
@@ -142,7 +141,7 @@ function coldPairs(rows: ColdStartRow[]): { runner: string; emulator: number; he
   return pairs;
 }
 
-function coldTable(rows: ColdStartRow[], stopping: StopResult): string[] {
+function coldTable(rows: ColdStartRow[]): string[] {
   const out = [
     "## 3. Cold start: process start to the first successful login (the bare hello: its first answer)",
     "",
@@ -160,10 +159,6 @@ function coldTable(rows: ColdStartRow[], stopping: StopResult): string[] {
   );
   for (const p of coldPairs(rows))
     out.push(`| ${p.runner} | ${fmt(p.emulator)} | ${fmt(p.hello)} | ${ratio(p.emulator / p.hello)} |`);
-  out.push(
-    "",
-    `Stopping right after the start (SIGTERM as the ready line appears, the login key still being made; bench/stop.ts): median ${fmt(stopping.medianMs)} ms, slowest ${fmt(stopping.maxMs)} ms of ${stopping.runs} runs.`,
-  );
   return out;
 }
 
@@ -390,7 +385,6 @@ async function main(): Promise<void> {
     const wm = await benchWireMock({ fixture, workDir, ...settings, runner: runners.emulator }, log);
     log("3/6 cold start");
     const cold = await benchColdStart({ fixture, workDir, runs: settings.coldRuns, build }, log);
-    const stopping = await benchStop(settings.coldRuns * 2);
     log("4/6 scale");
     const scale = await benchScale({ workDir, ...settings, runner: runners.emulator }, log);
     log("5/6 control plane");
@@ -417,7 +411,7 @@ async function main(): Promise<void> {
       "",
       ...wiremockTable(wm),
       "",
-      ...coldTable(cold, stopping),
+      ...coldTable(cold),
       "",
       ...scaleTable(scale),
       "",
