@@ -24,6 +24,7 @@ import {
 import { dsmResponse, errorBody, successBody } from "./envelope";
 import { MAX_PARAMS, requestLimits } from "./limits";
 import { printable } from "./printable";
+import { shapeResponse } from "./shape";
 import { readUpload, type Upload, type UploadOptions } from "./upload";
 
 /** One answered call, for the journal and the request log. */
@@ -78,7 +79,7 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
       transport,
       durationMs: performance.now() - started,
     });
-    if (transport === undefined) return render(answer, isSecure(c));
+    if (transport === undefined) return shapeResponse(render(answer, isSecure(c)), verdict?.shapes ?? []);
     return applyTransportFault(c, transport, answer, options.shutdown);
   };
   // Body size limit (413) before any route reads a body (uploads have their own): see limits.ts.
