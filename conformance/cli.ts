@@ -17,7 +17,7 @@ import { runPrefix } from "./client/ledger";
 import { Recorder } from "./record/recording";
 import { RECORDINGS, recordingFiles, replay } from "./record/replay";
 import { writeReports } from "./report/write";
-import type { RunResult } from "./runner/run";
+import { type RunResult, verdictOf } from "./runner/run";
 import { runSuite } from "./suite";
 import { sweep } from "./sweep";
 import { resolveTarget, type TargetConfig, TargetConfigError } from "./target";
@@ -28,8 +28,7 @@ function flag(args: readonly string[], name: string): string | undefined {
 }
 
 function exitCode(result: RunResult): number {
-  if (!result.ok) return 1;
-  return result.scenarios.some((s) => s.status === "indeterminate") ? 3 : 0;
+  return { PASS: 0, FAIL: 1, INDETERMINATE: 3 }[verdictOf(result)];
 }
 
 async function run(config: TargetConfig): Promise<number> {
@@ -44,7 +43,7 @@ function summarise(result: RunResult): void {
   const counts = new Map<string, number>();
   for (const s of result.scenarios) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
   console.log(
-    `${result.ok ? "PASS" : "FAIL"} run ${result.runId} in ${(result.durationMs / 1000).toFixed(1)} s: ` +
+    `${verdictOf(result)} run ${result.runId} in ${(result.durationMs / 1000).toFixed(1)} s: ` +
       [...counts].map(([k, v]) => `${v} ${k}`).join(", "),
   );
   if (result.setupError !== undefined) console.log(`setup failed: ${result.setupError}`);
@@ -52,6 +51,7 @@ function summarise(result: RunResult): void {
   for (const r of result.residue) console.log(`left behind: ${r}`);
   for (const c of result.inventoryChanges) console.log(`pre-existing inventory changed: ${c}`);
   for (const p of result.staleExpectations) console.log(`stale expectation (matches no scenario): ${p}`);
+  for (const w of result.wireDifferences) console.log(`the wire differs: ${w}`);
 }
 
 async function record(config: TargetConfig, source: string): Promise<number> {

@@ -38,6 +38,11 @@ export class WaitTimeout extends Error {
   }
 }
 
+/** A task that reached progress 100 and never said `finish: true`: a failure, not a slow NAS. */
+export class TaskNeverFinished extends Error {
+  override name = "TaskNeverFinished";
+}
+
 /** With virtual time a bug could poll for ever without the clock being the limit: cap wall time too. */
 const VIRTUAL_WALL_CAP_MS = 15_000;
 
@@ -72,11 +77,30 @@ export class Waiter {
   }
 
   /** Polls Task.Info get until `finish`; a failed task throws its DsmApiError. */
-  task(vmm: VmmPort, taskId: string): Promise<TaskState> {
-    return this.until(`task ${taskId}`, async () => {
-      const state = await vmm.getTask(taskId);
-      return { done: state.finish, value: state };
-    });
+  async task(vmm: VmmPort, taskId: string): Promise<TaskState> {
+    let seen: TaskState | undefined;
+    try {
+      return await this.until(`task ${taskId}`, async () => {
+        const state = await vmm.getTask(taskId).catch((err: unknown) => {
+          // Progress 100 without finish, then gone: DSM cleaned a task it never said was done.
+          if (seen?.task_info.progress === 100)
+            throw new TaskNeverFinished(
+              `task ${taskId}: finish false at progress 100, then the task was gone (${String(err)}); the emulator answers finish true at 100`,
+            );
+          throw err;
+        });
+        seen = state;
+        return { done: state.finish, value: state };
+      });
+    } catch (err) {
+      if (!(err instanceof WaitTimeout)) throw err;
+      const progress = (err.last as Partial<TaskState> | undefined)?.task_info?.progress;
+      if (progress === 100)
+        throw new TaskNeverFinished(
+          `task ${taskId}: finish false at progress 100 for ${err.waitedMs} ms (the emulator finishes at 100)`,
+        );
+      throw new WaitTimeout(`task ${taskId} (still at progress ${String(progress)})`, err.waitedMs, err.last);
+    }
   }
 
   /** Polls Guest get until its status is one of `statuses`. */

@@ -39,6 +39,8 @@ export interface DsmClientOptions {
   readonly transport?: Transport;
   /** Where sids, tokens and passwords this client handles are collected, for redaction. */
   readonly secrets?: Set<string>;
+  /** Where differences of the wire itself (a content type) are collected, shared by siblings. */
+  readonly differences?: string[];
 }
 
 export interface RequestOptions {
@@ -46,7 +48,12 @@ export interface RequestOptions {
   readonly cgi?: string;
   /** Send the session (default true when logged in). */
   readonly withSession?: boolean;
+  /** Extra request headers (a `Cookie` for a cookie session). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
+
+/** What the emulator (and DSM, as recorded) sends as the content type of every answer. */
+export const DSM_CONTENT_TYPE = 'application/json; charset="UTF-8"';
 
 const PLAIN_TEXT = new Set([
   "guest_name",
@@ -72,6 +79,8 @@ export class DsmClient {
   #synotoken: string | undefined;
   /** Every password, sid and token this client handled, for report redaction. */
   readonly secrets: Set<string>;
+  /** Differences of the wire seen so far (each once): the runner fails the scenario that saw one. */
+  readonly differences: string[];
 
   constructor(options: DsmClientOptions) {
     this.guard = options.guard ?? new SafetyGuard("readonly", newReadonlyLedger());
@@ -83,6 +92,7 @@ export class DsmClient {
       );
     this.#onExchange = options.onExchange;
     this.secrets = options.secrets ?? new Set();
+    this.differences = options.differences ?? [];
     this.#options = options;
   }
 
@@ -90,7 +100,12 @@ export class DsmClient {
 
   /** Another client for the same target (its own session), sharing guard, hooks and secrets. */
   sibling(): DsmClient {
-    const other = new DsmClient({ ...this.#options, guard: this.guard, secrets: this.secrets });
+    const other = new DsmClient({
+      ...this.#options,
+      guard: this.guard,
+      secrets: this.secrets,
+      differences: this.differences,
+    });
     other.#apis = this.#apis;
     return other;
   }
@@ -222,7 +237,7 @@ export class DsmClient {
     ledger.beforeSend(plain);
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(plain)) params[k] = PLAIN_TEXT.has(k) ? escapeValue(v) : v;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.withSession !== false && this.#sid !== undefined) {
       params._sid = this.#sid;
       if (this.#synotoken !== undefined) {
@@ -233,6 +248,10 @@ export class DsmClient {
     const cgi = options.cgi ?? (params.api === undefined ? "entry.cgi" : this.endpoint(params.api).cgi);
     const exchange = await this.#send(cgi, params, headers, file);
     this.#onExchange?.(exchange);
+    if (exchange.contentType !== undefined && exchange.contentType !== DSM_CONTENT_TYPE) {
+      const difference = `${plain.api ?? cgi} ${plain.method ?? ""}: Content-Type ${JSON.stringify(exchange.contentType)} where the emulator sends ${JSON.stringify(DSM_CONTENT_TYPE)}`;
+      if (!this.differences.includes(difference)) this.differences.push(difference);
+    }
     const envelope = readEnvelope(exchange.body, cgi);
     if (envelope.success) ledger.observe(plain, envelope.data);
     else ledger.observeFailure(plain);

@@ -61,6 +61,8 @@ export interface RunResult {
   readonly residue: readonly string[];
   readonly inventoryChanges: readonly string[];
   readonly staleExpectations: readonly string[];
+  /** Differences of the wire (a content type) seen outside any scenario (setup, cleanup). */
+  readonly wireDifferences: readonly string[];
   /** A failure before any scenario could run (unreachable target, login refused). */
   readonly setupError?: string;
   readonly ok: boolean;
@@ -154,6 +156,7 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     residue: [],
     inventoryChanges: [],
     staleExpectations: [],
+    wireDifferences: [],
     setupError: error,
     ok: false,
   });
@@ -165,6 +168,8 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     secrets,
     ...(options.onExchange ? { onExchange: options.onExchange } : {}),
   });
+  const differencesSince = (mark: number) => dsm.differences.slice(mark);
+  const outside: string[] = [];
   const vmm = options.port === undefined ? new VmmApi(dsm) : guardPort(options.port, guard, ledger);
   try {
     await dsm.discover();
@@ -178,7 +183,16 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     `target ${target.kind} ${target.url}: ${info?.model ?? "?"} ${info?.version_string ?? info?.version ?? "?"}, tier ${guard.tier}, run ${runId}`,
   );
   const strict = target.kind === "emulator";
-  const before = await snapshotInventory(vmm, ledger, strict);
+  let before: Awaited<ReturnType<typeof snapshotInventory>>;
+  try {
+    before = await snapshotInventory(vmm, ledger, strict);
+  } catch (err) {
+    // Nothing was created yet: a failed first inventory ends the run before any scenario.
+    await dsm.logout().catch(() => {});
+    await dsm.close();
+    return failedSetup(`the first inventory failed: ${describe(err)}`);
+  }
+  outside.push(...differencesSince(0));
 
   let placement: { storage: Storage; network: Network | undefined } | undefined;
   const placementOf = async () => {
@@ -242,11 +256,18 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     let outcome: Outcome = "pass";
     let message: string | undefined;
     options.onScenario?.(s);
+    const mark = dsm.differences.length;
     try {
       await s.run(ctx);
     } catch (err) {
       outcome = err instanceof WaitTimeout ? "indeterminate" : "fail";
       message = describe(err);
+    }
+    // A difference of the wire fails the scenario whose call showed it, even if its checks held.
+    const wire = differencesSince(mark);
+    if (wire.length > 0) {
+      outcome = "fail";
+      message = [message, `the wire differs: ${wire.join("; ")}`].filter((m) => m !== undefined).join("; ");
     }
     options.onScenario?.(undefined);
     const undoFailures = await stack.run();
@@ -270,6 +291,7 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     log(`${symbol(status)} ${s.id}${message === undefined ? "" : ` — ${message}`}`);
   }
 
+  const cleanupMark = dsm.differences.length;
   cleanupFailures.push(...(await cleanupLedger(vmm, ledger, target.waiter)));
   let residue: string[] = [];
   let changes: string[] = [];
@@ -282,6 +304,7 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
   }
   await dsm.logout().catch((err) => cleanupFailures.push({ step: "logout", error: describe(err) }));
   await dsm.close();
+  outside.push(...differencesSince(cleanupMark));
 
   const stale =
     expectations === null || only !== undefined
@@ -295,6 +318,7 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     cleanupFailures.length === 0 &&
     residue.length === 0 &&
     changes.length === 0 &&
+    outside.length === 0 &&
     stale.length === 0;
   return {
     ...base,
@@ -311,8 +335,15 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     residue,
     inventoryChanges: changes,
     staleExpectations: stale,
+    wireDifferences: outside,
     ok,
   };
+}
+
+/** The run in one word, as the headline says it and the exit code means it. */
+export function verdictOf(result: RunResult): "PASS" | "FAIL" | "INDETERMINATE" {
+  if (!result.ok) return "FAIL";
+  return result.scenarios.some((s) => s.status === "indeterminate") ? "INDETERMINATE" : "PASS";
 }
 
 function expectationReasonOf(e: { status: string; reason: string } | undefined): string | undefined {
