@@ -47,6 +47,9 @@ export class TaskNeverFinished extends Error {
 const VIRTUAL_WALL_CAP_MS = 15_000;
 
 export class Waiter {
+  /** While set and aborted (Ctrl-C), a wait gives up at its next poll; the runner unsets it for cleanup. */
+  interrupt: AbortSignal | undefined;
+
   constructor(
     readonly profile: WaitProfile,
     readonly time?: TimeDriver,
@@ -61,6 +64,7 @@ export class Waiter {
       const { done, value } = await probe();
       if (done) return value;
       last = value;
+      if (this.interrupt?.aborted === true) throw new WaitTimeout(`${what} (interrupted)`, waited, last);
       if (waited >= this.profile.timeoutMs) throw new WaitTimeout(what, waited, last);
       if (this.time !== undefined && Date.now() - wallStart > VIRTUAL_WALL_CAP_MS) {
         throw new WaitTimeout(what, waited, last);

@@ -10,7 +10,7 @@
 import { type ApiName, apiSpec, type MethodOf, methodSpec } from "../../contract/apis";
 import { DsmApiError, type DsmErrorDetail, DsmTransportError } from "./errors";
 import { Ledger, newRunId } from "./ledger";
-import { SafetyGuard } from "./safety";
+import { SafetyGuard, SafetyRefusal } from "./safety";
 import { type ApiInfo, apiInfo, type DsmInfo, loginData } from "./shapes";
 import {
   createDispatcher,
@@ -41,7 +41,17 @@ export interface DsmClientOptions {
   readonly secrets?: Set<string>;
   /** Where differences of the wire itself (a content type) are collected, shared by siblings. */
   readonly differences?: string[];
+  /**
+   * At most this many refused logins in any 5 minutes (shared by siblings): one more is refused
+   * before it is sent. DSM's default auto-block bans an address after 10 in 5 minutes.
+   */
+  readonly loginBudget?: number;
+  /** When the refused logins happened (ms), shared by siblings. */
+  readonly failedLogins?: number[];
 }
+
+/** DSM's default auto-block window: failed logins older than this no longer count. */
+export const AUTO_BLOCK_WINDOW_MS = 5 * 60_000;
 
 export interface RequestOptions {
   /** CGI to use instead of the advertised one (e.g. `auth.cgi` for legacy login). */
@@ -81,6 +91,8 @@ export class DsmClient {
   readonly secrets: Set<string>;
   /** Differences of the wire seen so far (each once): the runner fails the scenario that saw one. */
   readonly differences: string[];
+  /** When each login the target refused happened (ms). */
+  readonly failedLogins: number[];
 
   constructor(options: DsmClientOptions) {
     this.guard = options.guard ?? new SafetyGuard("readonly", newReadonlyLedger());
@@ -93,6 +105,7 @@ export class DsmClient {
     this.#onExchange = options.onExchange;
     this.secrets = options.secrets ?? new Set();
     this.differences = options.differences ?? [];
+    this.failedLogins = options.failedLogins ?? [];
     this.#options = options;
   }
 
@@ -105,6 +118,7 @@ export class DsmClient {
       guard: this.guard,
       secrets: this.secrets,
       differences: this.differences,
+      failedLogins: this.failedLogins,
     });
     other.#apis = this.#apis;
     return other;
@@ -233,6 +247,17 @@ export class DsmClient {
     const plain: Record<string, string> = {};
     for (const [k, v] of Object.entries(raw)) if (v !== undefined) plain[k] = String(v);
     this.guard.check(plain.api, plain.method, plain);
+    const login = plain.api === "SYNO.API.Auth" && plain.method === "login";
+    const budget = this.#options.loginBudget;
+    if (login && budget !== undefined) {
+      const recent = this.failedLogins.filter((t) => Date.now() - t < AUTO_BLOCK_WINDOW_MS).length;
+      if (recent >= budget)
+        throw new SafetyRefusal(
+          "SYNO.API.Auth",
+          "login",
+          `${recent} logins were refused in the last 5 minutes; one more could trip DSM's auto-block (10 in 5 minutes)`,
+        );
+    }
     const { ledger } = this.guard;
     ledger.beforeSend(plain);
     const params: Record<string, string> = {};
@@ -253,6 +278,7 @@ export class DsmClient {
       if (!this.differences.includes(difference)) this.differences.push(difference);
     }
     const envelope = readEnvelope(exchange.body, cgi);
+    if (login && !envelope.success) this.failedLogins.push(Date.now());
     if (envelope.success) ledger.observe(plain, envelope.data);
     else ledger.observeFailure(plain);
     return { envelope, cookies: exchange.cookies ?? [] };

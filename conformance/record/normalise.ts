@@ -30,8 +30,13 @@ const NAME_KEYS = new Set([
   "network_name",
   "host_name",
   "new_guest_name",
+  // The internal dialect's names (a guest's, a repo's) and the accounts a recording saw.
+  "name",
+  "account",
+  "user",
+  "username",
 ]);
-const TEXT_KEYS = new Set(["description", "serial", "volume_path", "ds_file_path"]);
+const TEXT_KEYS = new Set(["description", "desc", "serial", "volume_path", "ds_file_path"]);
 
 export interface NormaliserOptions {
   /** The run's prefix (`vmmconf-<id>-`) and id, replaced by `<run>`. */

@@ -13,6 +13,7 @@ const SECRET_KEYS = [
   "synotoken",
   "SynoToken",
   "did",
+  "device_id",
   "otp_code",
   "token",
 ];

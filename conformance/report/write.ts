@@ -30,6 +30,12 @@ export function toMarkdown(result: RunResult): string {
     "",
   ];
   if (result.setupError !== undefined) lines.push(`Setup failed: ${cell(result.setupError)}`, "");
+  if (result.interrupted)
+    lines.push("Interrupted (Ctrl-C or SIGTERM): later scenarios did not run; cleanup ran.", "");
+  lines.push(
+    `Refused logins during the run: ${result.failedLogins} (DSM's default auto-block: 10 in 5 minutes).`,
+    "",
+  );
   lines.push("| API | method | status | scenarios |", "|---|---|---|---|");
   for (const row of matrixRows(result)) {
     const counts =

@@ -63,6 +63,10 @@ export interface RunResult {
   readonly staleExpectations: readonly string[];
   /** Differences of the wire (a content type) seen outside any scenario (setup, cleanup). */
   readonly wireDifferences: readonly string[];
+  /** Stopped early by a signal (cleanup still ran): never a pass. */
+  readonly interrupted: boolean;
+  /** Logins the target refused during the run (they count toward DSM's auto-block). */
+  readonly failedLogins: number;
   /** A failure before any scenario could run (unreachable target, login refused). */
   readonly setupError?: string;
   readonly ok: boolean;
@@ -83,9 +87,17 @@ export interface RunOptions<X = unknown> {
   readonly expectations?: ExpectationFile | null;
   readonly log?: (line: string) => void;
   readonly onExchange?: (exchange: Exchange) => void;
+  /**
+   * Aborted by Ctrl-C or SIGTERM: no further scenario starts, a wait in progress gives up at its
+   * next poll, and cleanup, the final inventory and the result still happen.
+   */
+  readonly signal?: AbortSignal;
   /** Told which scenario the following exchanges belong to (undefined: setup or cleanup). */
   readonly onScenario?: (scenario: Scenario | undefined) => void;
 }
+
+/** Refused logins a NAS run may cause in any 5 minutes (DSM's default auto-block: 10). */
+export const NAS_LOGIN_BUDGET = 6;
 
 export function expectationsPath(kind: "emulator" | "nas"): string {
   return fileURLToPath(new URL(`../expectations/${kind}.json`, import.meta.url));
@@ -157,6 +169,8 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     inventoryChanges: [],
     staleExpectations: [],
     wireDifferences: [],
+    interrupted: options.signal?.aborted === true,
+    failedLogins: 0,
     setupError: error,
     ok: false,
   });
@@ -167,6 +181,10 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     guard,
     secrets,
     ...(options.onExchange ? { onExchange: options.onExchange } : {}),
+    // Against a NAS, refused logins stay well below DSM's auto-block (10 in 5 minutes): the
+    // kit makes at most 4 on purpose (bad password, disabled account, 2-step without and with
+    // a wrong code); a fifth and sixth are allowed for a mistyped password, no more.
+    ...(target.kind === "nas" ? { loginBudget: NAS_LOGIN_BUDGET } : {}),
   });
   const differencesSince = (mark: number) => dsm.differences.slice(mark);
   const outside: string[] = [];
@@ -217,8 +235,9 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     const expectation = expectations === null ? undefined : expectationFor(expectations, s.id);
     const common = { id: s.id, title: s.title, covers: s.covers, tier: s.tier };
     const reason = expectationReasonOf(expectation);
-    const skip =
-      expectation?.status === "skip"
+    const skip = options.signal?.aborted
+      ? { outcome: "disabled" as const, reason: "interrupted before it ran (Ctrl-C or SIGTERM)" }
+      : expectation?.status === "skip"
         ? { outcome: "disabled" as const, reason: expectation.reason }
         : skipReason(s, target, guard, dsm);
     if (skip !== undefined) {
@@ -257,6 +276,7 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     let message: string | undefined;
     options.onScenario?.(s);
     const mark = dsm.differences.length;
+    target.waiter.interrupt = options.signal;
     try {
       await s.run(ctx);
     } catch (err) {
@@ -270,6 +290,7 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
       message = [message, `the wire differs: ${wire.join("; ")}`].filter((m) => m !== undefined).join("; ");
     }
     options.onScenario?.(undefined);
+    target.waiter.interrupt = undefined;
     const undoFailures = await stack.run();
     if (undoFailures.length > 0) {
       cleanupFailures.push(...undoFailures.map((f) => ({ ...f, step: `${s.id}: ${f.step}` })));
@@ -319,6 +340,7 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     residue.length === 0 &&
     changes.length === 0 &&
     outside.length === 0 &&
+    options.signal?.aborted !== true &&
     stale.length === 0;
   return {
     ...base,
@@ -336,6 +358,8 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     inventoryChanges: changes,
     staleExpectations: stale,
     wireDifferences: outside,
+    interrupted: options.signal?.aborted === true,
+    failedLogins: dsm.failedLogins.length,
     ok,
   };
 }

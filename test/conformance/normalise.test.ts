@@ -69,11 +69,15 @@ describe("the recording normaliser", () => {
 
   it("scrubs secrets in answers and drops session parameters from requests", () => {
     const n = new Normaliser();
-    expect(n.value({ sid: "abc", synotoken: "tok", did: "dev", account: "admin" })).toEqual({
+    expect(
+      n.value({ sid: "abc", synotoken: "tok", did: "dev", device_id: "dev7", account: "admin" }),
+    ).toEqual({
       sid: "<redacted>",
       synotoken: "<redacted>",
       did: "<redacted>",
-      account: "admin",
+      device_id: "<redacted>",
+      // The account a recording saw is masked like a name (a NAS's accounts are its owner's).
+      account: "<account:1>",
     });
     expect(
       n.params({ api: "SYNO.API.Auth", passwd: "synology", _sid: "s", SynoToken: "t", otp_code: "123456" }),
