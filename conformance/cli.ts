@@ -92,6 +92,10 @@ async function record(config: TargetConfig, source: string): Promise<number> {
     onScenario: recorder.onScenario,
   });
   summarise(result);
+  if (result.setupError !== undefined) {
+    console.error("nothing recorded: the run could not start");
+    return 1;
+  }
   const recording = recorder.recording(result, runPrefix(result.runId), source);
   mkdirSync(RECORDINGS, { recursive: true });
   const slug = `${recording.model}-${recording.dsm_version}-${recording.recorded_at}`.replace(
