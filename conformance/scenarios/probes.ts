@@ -4,7 +4,7 @@
  * compares with what the emulator answers and names every value that differs, with both sides.
  */
 import { type ApiName, apiSpec } from "../../contract/apis";
-import { check } from "../runner/check";
+import { check, expectCode } from "../runner/check";
 import { scenario } from "../runner/scenario";
 import { API, createGuest } from "./helpers";
 
@@ -164,6 +164,42 @@ export const probeScenarios = [
         `list order: the emulator lists ${first.name} before ${second.name} (creation order); ${wrong
           .map(([what]) => `the target's ${what} does not`)
           .join(", ")}`,
+      );
+    },
+  }),
+  scenario({
+    id: "probe.poweron.overcommit",
+    title:
+      "poweron of the run's own guest with more RAM than its host has free answers 903, with more vCPUs than threads 902",
+    covers: [
+      [API.guest, "set"],
+      [API.action, "poweron"],
+    ],
+    // Disruptive: a NAS that does over-commit would start a guest of that size. Sized from the
+    // NAS's own figures, and only ever on a guest this run created.
+    tier: "disruptive",
+    async run(ctx) {
+      const { storage } = await ctx.placement();
+      const host = (await ctx.vmm.listHosts()).find((h) => h.host_id === storage.host_id);
+      check(
+        host?.free_ram_size !== undefined && host.total_cpu_core !== undefined,
+        `the host of ${storage.storage_name} should report its free RAM and its threads`,
+      );
+      const g = await createGuest(ctx, "overcommit");
+      const onHost = { host_name: host.host_name };
+      const ram = host.free_ram_size + 1024;
+      await ctx.vmm.setGuest({ guest_id: g.id }, { vram_size: ram });
+      await expectCode(
+        ctx.vmm.powerOn({ guest_id: g.id }, onHost),
+        903,
+        `poweron with ${ram} MB where ${host.host_name} reports ${host.free_ram_size} MB free`,
+      );
+      const threads = host.total_cpu_core + 1;
+      await ctx.vmm.setGuest({ guest_id: g.id }, { vram_size: 1024, vcpu_num: threads });
+      await expectCode(
+        ctx.vmm.powerOn({ guest_id: g.id }, onHost),
+        902,
+        `poweron with ${threads} vCPUs where ${host.host_name} reports ${host.total_cpu_core} threads`,
       );
     },
   }),
