@@ -8,7 +8,9 @@ import { runSuite } from "../../conformance/suite";
 import { resolveTarget } from "../../conformance/target";
 
 describe("a full conformance run against the kit's own emulator", () => {
-  it("passes every scenario, leaves nothing behind, and writes redacted reports", async () => {
+  it("passes every scenario, leaves nothing behind, and writes redacted reports", {
+    timeout: 120_000,
+  }, async () => {
     const result = await runSuite(resolveTarget({}));
     const notPassing = result.scenarios
       .filter((s) => s.status !== "pass")

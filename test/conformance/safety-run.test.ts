@@ -44,7 +44,9 @@ describe("a NAS run a NAS owner can trust", () => {
   });
   const stateOf = async () => JSON.stringify((await t.emu.admin.state()).guests);
 
-  it("stops on a signal after the scenario in flight, cleans up, and reports the run as interrupted", async () => {
+  it("stops on a signal after the scenario in flight, cleans up, and reports the run as interrupted", {
+    timeout: 120_000,
+  }, async () => {
     const before = await stateOf();
     const controller = new AbortController();
     let started = 0;
@@ -107,7 +109,9 @@ describe("a NAS run a NAS owner can trust", () => {
     await dsm.close();
   });
 
-  it("a NAS run's refused logins stay below DSM's auto-block, and its recording holds no secret, name or account", async () => {
+  it("a NAS run's refused logins stay below DSM's auto-block, and its recording holds no secret, name or account", {
+    timeout: 120_000,
+  }, async () => {
     const recorder = new Recorder();
     const result = await runSuite(resolveTarget(nasEnv()), {
       onExchange: recorder.onExchange,
