@@ -27,6 +27,8 @@ export const STABLE_FIELDS = [
   "controller",
   "model",
   "unmap",
+  // Masked to their order of magnitude (see normalise.ts): a unit that differs shows.
+  "vdisk_size",
   "guest_name",
   "image_name",
   "description",
