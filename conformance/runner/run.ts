@@ -121,7 +121,8 @@ function skipReason<X>(
       (need === "nonAdmin" && target.accounts.nonAdmin === undefined) ||
       (need === "disabledAccount" && target.accounts.disabled === undefined) ||
       (need === "otpAccount" && target.accounts.otp === undefined) ||
-      (need === "controlPlane" && target.extra === undefined);
+      (need === "controlPlane" && target.extra === undefined) ||
+      (need === "slow" && target.slow !== true);
     if (missing) return { outcome: "skipped-unsupported", reason: `the target does not provide: ${need}` };
   }
   const absent = s.covers

@@ -46,6 +46,11 @@ function differences(expected: Readonly<Record<string, unknown>>, actual: unknow
     );
 }
 
+/** DSM's default idle timeout of a session (15 minutes), and the margin the probe waits past it. */
+const SESSION_IDLE_MS = 15 * 60_000;
+const IDLE_MARGIN_MS = 60_000;
+const KEEP_ALIVE_MS = 4 * 60_000;
+
 export const probeScenarios = [
   scenario({
     id: "probe.auth.cookie-login",
@@ -94,6 +99,24 @@ export const probeScenarios = [
         { api: API.auth, method: "logout", version, session: "VirtualizationConformance" },
         { withSession: false, headers: { Cookie: cookie } },
       );
+    },
+  }),
+  scenario({
+    id: "probe.session.expiry",
+    title: "a session left idle past DSM's default 15 minutes answers 119 on its next call (slow: opt-in)",
+    covers: [[API.guest, "list"]],
+    tier: "readonly",
+    needs: ["slow"],
+    async run(ctx) {
+      const client = ctx.newClient();
+      await client.login(ctx.accounts.admin.account, ctx.accounts.admin.password);
+      await client.call(API.guest, "list", {});
+      // The run's own session is kept alive meanwhile (a read every 4 minutes); only this one idles.
+      for (let idle = 0; idle < SESSION_IDLE_MS + IDLE_MARGIN_MS; idle += KEEP_ALIVE_MS) {
+        await ctx.wait.pause(KEEP_ALIVE_MS);
+        await ctx.dsm.dsmInfo();
+      }
+      await expectCode(client.call(API.guest, "list", {}), 119, "a call after 16 idle minutes");
     },
   }),
   scenario({
