@@ -69,6 +69,11 @@ describe("package.json", () => {
     expect(highest).toEqual(ours);
   });
 
+  it("shows better-sqlite3's compile as it runs (.npmrc), and the README says where a newcomer waits", () => {
+    expect(readFileSync(join(ROOT, ".npmrc"), "utf8")).toMatch(/^foreground-scripts=true$/m);
+    expect(readFileSync(join(ROOT, "README.md"), "utf8")).toContain("`npm install` takes a minute or two");
+  });
+
   it("has no overrides, and none of the dependencies it dropped (busboy for @fastify/busboy; reflect-metadata)", () => {
     expect(pkg.overrides).toBeUndefined();
     for (const gone of ["busboy", "reflect-metadata", "@peculiar/x509"])
