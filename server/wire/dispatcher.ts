@@ -18,6 +18,7 @@ import { Refusal } from "../model/refusal";
 import type { Tick } from "../model/tick";
 import type { SessionRow } from "../store/accounts";
 import type { Store } from "../store/index";
+import { unquote } from "./codecs";
 import { DsmError, type DsmErrorDetail, ErrorAnswer } from "./errors";
 import {
   type ApiOperations,
@@ -345,17 +346,6 @@ async function runBatch(
 /** The `id` cookie as DSM re-issues it on later answers: a week from now, no max-age. */
 function reissuedCookie(sid: string, now: number): string {
   return `id=${sid};expires=${new Date(now + SESSION_COOKIE_SECONDS * 1000).toUTCString()};path=/;HttpOnly`;
-}
-
-/** A JSON-quoted string (`"win10"`) read as its content; anything else unchanged. */
-function unquote(value: string | undefined): string | undefined {
-  if (value === undefined || value.length < 2 || !value.startsWith('"') || !value.endsWith('"')) return value;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return typeof parsed === "string" ? parsed : value;
-  } catch {
-    return value;
-  }
 }
 
 function codeOf(api: ApiOperations<never>, reason: Refusal["reason"]): number {

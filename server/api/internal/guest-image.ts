@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { IMAGE_TYPES } from "../../../contract/statuses";
-import { createUploadedImage } from "../../model/images";
+import { createUploadedImage, readyImages } from "../../model/images";
 import { bool, ref, requiredText, text } from "../../wire/codecs";
 import { DsmError } from "../../wire/errors";
 import { type ApiOperations, op } from "../../wire/operation";
@@ -41,10 +41,7 @@ export const internalGuestImageApi: ApiOperations<"SYNO.Virtualization.Guest.Ima
     list: op({
       params: z.object({}),
       run: (ctx) => ({
-        images: ctx.store.images
-          .list()
-          .filter((im) => im.state === "ready")
-          .map(presentImage),
+        images: readyImages(ctx.store).map(presentImage),
       }),
     }),
     upload_and_create: op({

@@ -11,14 +11,15 @@
  * cannot reserve an edit's new figures, the edit stays applied and 1600 answers (guide).
  */
 import { z } from "zod";
+import { refOf } from "../../model/context";
 import { createGuest, deleteGuest, editGuest, findGuest, type VnicSpec } from "../../model/guests";
 import type { GuestRecord } from "../../store/guests";
 import { bool, int, json, jsonInt, ref, requiredText, text } from "../../wire/codecs";
 import { RawJson } from "../../wire/envelope";
 import { ErrorAnswer } from "../../wire/errors";
 import { type ApiOperations, op } from "../../wire/operation";
+import { guestRef } from "../params";
 import { PUBLIC_REFUSALS } from "./codes";
-import { guestRef, refOf } from "./params";
 import { presentGuest } from "./present";
 
 const idText = z.union([z.string(), z.number()]).transform(String);
