@@ -101,7 +101,7 @@ export interface Operation {
 }
 
 /**
- * One row: a zod schema over the raw parameters (built from dsm/codecs.ts) and a handler that
+ * One row: a zod schema over the raw parameters (built from codecs.ts) and a handler that
  * returns the answer's `data` (undefined: an empty success), throws DsmError, lets the model's
  * Refusal through, or returns an ErrorAnswer for a change that stays applied.
  */

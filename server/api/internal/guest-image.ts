@@ -1,7 +1,7 @@
 /**
  * SYNO.Virtualization.Guest.Image (the web UI's dialect): `list`, and `upload_and_create`: an
  * image made from a file uploaded in the request (a `multipart/form-data` body whose `file` part
- * the HTTP layer streams and counts, never holding it in memory; see dsm/upload.ts), copied to
+ * the HTTP layer streams and counts, never holding it in memory; see wire/upload.ts), copied to
  * the storages (`repos`) in `image_repos`. It answers a task, polled with the public Task.Info.
  *
  * Client quirks: the Terraform provider double-encodes `image_repos` (a JSON string whose content

@@ -8,7 +8,7 @@
  * fields (`cpu_weight`, `boot_from`, `usbs`, `vdisks_add`, ...) are accepted and not modelled.
  * It follows the public `set`'s rules (no resize while running, 1600 on HA).
  *
- * By design (DSM is silent, see the README's differences): an unknown guest answers 401; with
+ * By design (DSM is silent, see docs/differences.md): an unknown guest answers 401; with
  * `guest_id` given, a `guest_name` other than the guest's renames it (the Terraform provider
  * sends a renamed resource that way); an ISO slot naming an image that is not a ready ISO image
  * answers 906; `get` answers the list's object for one guest.

@@ -5,7 +5,7 @@
  * Gaps: only the internal Host list is recorded (DSM 7.1.1); the Cluster summaries are derived
  * from the state in the recorded key set; Cluster `get_guest`'s per-guest `cpu_usage` and
  * `ram_usage` are hundredths of a percent (hass-synovmm shows value / 100 as %), of the host's
- * threads and of the guest's memory; Network and Repo lists are not recorded (see README).
+ * threads and of the guest's memory; Network and Repo lists are not recorded (docs/differences.md).
  */
 import { z } from "zod";
 import { freezeOf } from "../../model/cluster";
