@@ -18,7 +18,9 @@ export type Cgi = "query.cgi" | "auth.cgi" | "entry.cgi" | "encryption.cgi";
 export const CGIS: readonly Cgi[] = ["query.cgi", "auth.cgi", "entry.cgi", "encryption.cgi"];
 export type Dialect = "dsm" | "public" | "internal";
 export type SessionRule = "none" | "optional" | "required";
-export type ResourceKind = "guest" | "image";
+/** What a run can make and must remove again; in the order they are adopted (guests before images). */
+export const RESOURCE_KINDS = ["guest", "image"] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** How one dialect names one kind of object in its parameters and answers. */
 export interface ResourceNaming {

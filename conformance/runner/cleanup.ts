@@ -4,6 +4,8 @@
  * in the run's prefix that the ledger missed. Each step's failure is recorded and the next
  * step still runs: one stuck guest must not leave the rest behind.
  */
+
+import { RESOURCE_KINDS, type ResourceKind } from "../../contract/apis";
 import { DsmApiError } from "../client/errors";
 import type { Ledger, LedgerEntry } from "../client/ledger";
 import type { VmmPort } from "../client/vmm";
@@ -82,23 +84,40 @@ export async function removeImage(vmm: VmmPort, entry: LedgerEntry): Promise<voi
   entry.live = false;
 }
 
+/** How the cleanup finds and removes one kind of resource. */
+interface KindCleanup {
+  /** Every object of the kind on the target, by name and id (to adopt what the ledger missed). */
+  list(vmm: VmmPort): Promise<{ readonly name: string; readonly id: string }[]>;
+  remove(vmm: VmmPort, waiter: Waiter, entry: LedgerEntry): Promise<void>;
+}
+
+/** One row per kind: a kind added to the contract does not compile until it says how it is removed. */
+const CLEANUP: { readonly [K in ResourceKind]: KindCleanup } = {
+  guest: {
+    list: async (vmm) => (await vmm.listGuests()).map((g) => ({ name: g.guest_name, id: g.guest_id })),
+    remove: removeGuest,
+  },
+  image: {
+    list: async (vmm) => (await vmm.listImages()).map((i) => ({ name: i.image_name, id: i.image_id })),
+    remove: (vmm, _waiter, entry) => removeImage(vmm, entry),
+  },
+};
+
 /** Deletes every live ledger entry (guests before the images they may clone), then clears tasks. */
 export async function cleanupLedger(vmm: VmmPort, ledger: Ledger, waiter: Waiter): Promise<CleanupFailure[]> {
   const failures: CleanupFailure[] = [];
   // Guests the run found in its prefix without having recorded them are adopted, then removed.
   try {
-    for (const g of await vmm.listGuests())
-      if (ledger.inPrefix(g.guest_name)) ledger.adopt("guest", g.guest_name, g.guest_id);
-    for (const i of await vmm.listImages())
-      if (ledger.inPrefix(i.image_name)) ledger.adopt("image", i.image_name, i.image_id);
+    for (const kind of RESOURCE_KINDS)
+      for (const { name, id } of await CLEANUP[kind].list(vmm))
+        if (ledger.inPrefix(name)) ledger.adopt(kind, name, id);
   } catch (err) {
     failures.push({ step: "list the run's prefix", error: describe(err) });
   }
   for (const entry of ledger.liveNewestFirst()) {
     const step = `delete ${entry.kind} ${entry.name}`;
     try {
-      if (entry.kind === "guest") await removeGuest(vmm, waiter, entry);
-      else await removeImage(vmm, entry);
+      await CLEANUP[entry.kind].remove(vmm, waiter, entry);
     } catch (err) {
       failures.push({ step, error: describe(err) });
     }
