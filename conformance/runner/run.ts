@@ -119,28 +119,134 @@ function skipReason<X>(
 }
 
 export async function runConformance<X>(options: RunOptions<X>): Promise<RunResult> {
+  const run = planRun(options);
   const { target } = options;
-  const log = options.log ?? (() => {});
+  const { dsm, vmm } = connect(run, options);
+  try {
+    await dsm.discover();
+    await dsm.login(target.accounts.admin.account, target.accounts.admin.password);
+  } catch (err) {
+    await dsm.close();
+    return failedSetup(run, target, describe(err));
+  }
+  const info = await dsm.dsmInfo().catch(() => undefined);
+  run.log(
+    `target ${target.kind} ${target.url}: ${info?.model ?? "?"} ${info?.version_string ?? info?.version ?? "?"}, tier ${run.guard.tier}, run ${run.runId}`,
+  );
+  const strict = target.kind === "emulator";
+  const before = await snapshotInventory(vmm, run.ledger, strict);
+
+  const session: RunSession<X> = { dsm, vmm, placement: placementFinder(vmm, target) };
+  const results: ScenarioResult[] = [];
+  const cleanupFailures: CleanupFailure[] = [];
+  for (const s of run.scenarios) {
+    const done = await runScenario(s, run, session, options);
+    results.push(done.result);
+    cleanupFailures.push(...done.cleanupFailures);
+  }
+
+  // What the scenarios left: the ledger's entries removed, then the inventory compared.
+  cleanupFailures.push(...(await cleanupLedger(vmm, run.ledger, target.waiter)));
+  let residue: string[] = [];
+  let changes: string[] = [];
+  try {
+    const after = await snapshotInventory(vmm, run.ledger, strict);
+    residue = [...after.prefixed];
+    changes = inventoryChanges(before, after);
+  } catch (err) {
+    cleanupFailures.push({ step: "final inventory", error: describe(err) });
+  }
+  await dsm.logout().catch((err) => cleanupFailures.push({ step: "logout", error: describe(err) }));
+  await dsm.close();
+
+  const stale =
+    run.expectations === null || run.only !== undefined
+      ? []
+      : stalePatterns(
+          run.expectations,
+          run.scenarios.map((s) => s.id),
+        );
+  const ok =
+    !results.some((r) => isFailing(r.status)) &&
+    cleanupFailures.length === 0 &&
+    residue.length === 0 &&
+    changes.length === 0 &&
+    stale.length === 0;
+  return {
+    ...run.base,
+    target: {
+      kind: target.kind,
+      url: target.url,
+      tier: run.guard.tier,
+      dsmVersion: info === undefined ? "unknown" : (info.version_string ?? info.version),
+      model: info?.model ?? "unknown",
+    },
+    durationMs: Date.now() - run.started,
+    scenarios: results,
+    cleanupFailures,
+    residue,
+    inventoryChanges: changes,
+    staleExpectations: stale,
+    ok,
+  };
+}
+
+/** What a run decides before it talks to the target: its id, ledger, guard, secrets and scenarios. */
+interface RunPlan<X> {
+  readonly runId: string;
+  readonly started: number;
+  readonly log: (line: string) => void;
+  readonly ledger: Ledger;
+  readonly guard: SafetyGuard;
+  readonly secrets: Set<string>;
+  readonly expectations: ExpectationFile | null;
+  readonly only: RegExp | undefined;
+  readonly scenarios: readonly Scenario<X>[];
+  readonly base: Pick<RunResult, "runId" | "startedAt" | "secrets">;
+}
+
+function planRun<X>(options: RunOptions<X>): RunPlan<X> {
+  const { target } = options;
   const started = Date.now();
   const runId = options.runId ?? newRunId();
   const ledger = new Ledger(runId);
-  const guard = new SafetyGuard(target.tier, ledger);
   const secrets = new Set<string>();
   for (const c of Object.values(target.accounts)) if (c !== undefined) secrets.add(c.password);
-  const expectations =
-    options.expectations === undefined
-      ? loadExpectations(expectationsPath(target.kind))
-      : options.expectations;
   const only = options.only === undefined ? undefined : globToRegExp(options.only);
-  const scenarios = options.scenarios.filter((s) => only === undefined || only.test(s.id));
-
-  const base = {
+  return {
     runId,
-    startedAt: new Date(started).toISOString(),
+    started,
+    log: options.log ?? (() => {}),
+    ledger,
+    guard: new SafetyGuard(target.tier, ledger),
     secrets,
+    expectations:
+      options.expectations === undefined
+        ? loadExpectations(expectationsPath(target.kind))
+        : options.expectations,
+    only,
+    scenarios: options.scenarios.filter((s) => only === undefined || only.test(s.id)),
+    base: { runId, startedAt: new Date(started).toISOString(), secrets },
   };
-  const failedSetup = (error: string): RunResult => ({
-    ...base,
+}
+
+/** The kit's client for the run, and the VMM port the scenarios use behind its guard. */
+function connect<X>(run: RunPlan<X>, options: RunOptions<X>): { dsm: DsmClient; vmm: VmmPort } {
+  const { target } = options;
+  const dsm = new DsmClient({
+    baseUrl: target.url,
+    tls: target.tls,
+    guard: run.guard,
+    secrets: run.secrets,
+    ...(options.onExchange ? { onExchange: options.onExchange } : {}),
+  });
+  const vmm = options.port === undefined ? new VmmApi(dsm) : guardPort(options.port, run.guard, run.ledger);
+  return { dsm, vmm };
+}
+
+function failedSetup<X>(run: RunPlan<X>, target: Target<X>, error: string): RunResult {
+  return {
+    ...run.base,
     target: {
       kind: target.kind,
       url: target.url,
@@ -148,7 +254,7 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
       dsmVersion: "unknown",
       model: "unknown",
     },
-    durationMs: Date.now() - started,
+    durationMs: Date.now() - run.started,
     scenarios: [],
     cleanupFailures: [],
     residue: [],
@@ -156,32 +262,15 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     staleExpectations: [],
     setupError: error,
     ok: false,
-  });
+  };
+}
 
-  const dsm = new DsmClient({
-    baseUrl: target.url,
-    tls: target.tls,
-    guard,
-    secrets,
-    ...(options.onExchange ? { onExchange: options.onExchange } : {}),
-  });
-  const vmm = options.port === undefined ? new VmmApi(dsm) : guardPort(options.port, guard, ledger);
-  try {
-    await dsm.discover();
-    await dsm.login(target.accounts.admin.account, target.accounts.admin.password);
-  } catch (err) {
-    await dsm.close();
-    return failedSetup(describe(err));
-  }
-  const info = await dsm.dsmInfo().catch(() => undefined);
-  log(
-    `target ${target.kind} ${target.url}: ${info?.model ?? "?"} ${info?.version_string ?? info?.version ?? "?"}, tier ${guard.tier}, run ${runId}`,
-  );
-  const strict = target.kind === "emulator";
-  const before = await snapshotInventory(vmm, ledger, strict);
+type Placement = { storage: Storage; network: Network | undefined };
 
-  let placement: { storage: Storage; network: Network | undefined } | undefined;
-  const placementOf = async () => {
+/** Where the run's guests go: the named storage, or the first online one on a running host; found once. */
+function placementFinder<X>(vmm: VmmPort, target: Target<X>): () => Promise<Placement> {
+  let placement: Placement | undefined;
+  return async () => {
     if (placement !== undefined) return placement;
     const storages = await vmm.listStorages();
     const hosts = new Map((await vmm.listHosts()).map((h) => [h.host_id, h.status]));
@@ -195,123 +284,100 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     placement = { storage, network };
     return placement;
   };
+}
 
-  const results: ScenarioResult[] = [];
-  const cleanupFailures: CleanupFailure[] = [];
-  for (const s of scenarios) {
-    const t0 = Date.now();
-    const expectation = expectations === null ? undefined : expectationFor(expectations, s.id);
-    const common = { id: s.id, title: s.title, covers: s.covers, tier: s.tier };
-    const reason = expectationReasonOf(expectation);
-    const skip =
-      expectation?.status === "skip"
-        ? { outcome: "disabled" as const, reason: expectation.reason }
-        : skipReason(s, target, guard, dsm);
-    if (skip !== undefined) {
-      results.push({
-        ...common,
-        outcome: skip.outcome,
-        status: skip.outcome,
-        message: skip.reason,
-        notes: [],
-        durationMs: 0,
-      });
-      continue;
-    }
-    const stack = new CleanupStack();
-    const notes: string[] = [];
-    const ctx: ScenarioContext<X> = {
-      kind: target.kind,
-      dsm,
-      vmm,
-      ledger,
-      wait: target.waiter,
-      extra: target.extra,
-      accounts: target.accounts,
-      imageSourcePath: target.imageSourcePath,
-      defer: (label, undo) => stack.push(label, undo),
-      newClient: () => {
-        // Closed with the scenario's other undo steps, so a failing scenario leaks no pool.
-        const client = dsm.sibling();
-        stack.push("close a scenario's client", () => client.close());
-        return client;
-      },
-      placement: placementOf,
-      note: (text) => notes.push(text),
-    };
-    let outcome: Outcome = "pass";
-    let message: string | undefined;
-    options.onScenario?.(s);
-    try {
-      await s.run(ctx);
-    } catch (err) {
-      outcome = err instanceof WaitTimeout ? "indeterminate" : "fail";
-      message = describe(err);
-    }
-    options.onScenario?.(undefined);
-    const undoFailures = await stack.run();
-    if (undoFailures.length > 0) {
-      cleanupFailures.push(...undoFailures.map((f) => ({ ...f, step: `${s.id}: ${f.step}` })));
-      if (outcome === "pass") {
-        outcome = "fail";
-        message = `undo failed: ${undoFailures.map((f) => `${f.step}: ${f.error}`).join("; ")}`;
-      }
-    }
-    const status = applyExpectation(outcome, expectation);
-    results.push({
+/** What every scenario of a run shares once the run is logged in. */
+interface RunSession<X> {
+  readonly dsm: DsmClient;
+  readonly vmm: VmmPort;
+  readonly placement: ScenarioContext<X>["placement"];
+}
+
+/** One scenario: skipped, or run and undone right after; its result and its undo's failures. */
+async function runScenario<X>(
+  s: Scenario<X>,
+  run: RunPlan<X>,
+  session: RunSession<X>,
+  options: RunOptions<X>,
+): Promise<{ result: ScenarioResult; cleanupFailures: CleanupFailure[] }> {
+  const { target } = options;
+  const t0 = Date.now();
+  const expectation = run.expectations === null ? undefined : expectationFor(run.expectations, s.id);
+  const common = { id: s.id, title: s.title, covers: s.covers, tier: s.tier };
+  const reason = expectationReasonOf(expectation);
+  const skip =
+    expectation?.status === "skip"
+      ? { outcome: "disabled" as const, reason: expectation.reason }
+      : skipReason(s, target, run.guard, session.dsm);
+  if (skip !== undefined) {
+    const result = {
       ...common,
-      outcome,
-      status,
-      ...(message === undefined ? {} : { message }),
-      ...(reason === undefined ? {} : { expectationReason: reason }),
-      notes,
-      durationMs: Date.now() - t0,
-    });
-    log(`${symbol(status)} ${s.id}${message === undefined ? "" : ` — ${message}`}`);
+      outcome: skip.outcome,
+      status: skip.outcome,
+      message: skip.reason,
+      notes: [],
+      durationMs: 0,
+    };
+    return { result, cleanupFailures: [] };
   }
-
-  cleanupFailures.push(...(await cleanupLedger(vmm, ledger, target.waiter)));
-  let residue: string[] = [];
-  let changes: string[] = [];
+  const stack = new CleanupStack();
+  const notes: string[] = [];
+  const ctx = scenarioContext(target, run, session, stack, notes);
+  let outcome: Outcome = "pass";
+  let message: string | undefined;
+  options.onScenario?.(s);
   try {
-    const after = await snapshotInventory(vmm, ledger, strict);
-    residue = [...after.prefixed];
-    changes = inventoryChanges(before, after);
+    await s.run(ctx);
   } catch (err) {
-    cleanupFailures.push({ step: "final inventory", error: describe(err) });
+    outcome = err instanceof WaitTimeout ? "indeterminate" : "fail";
+    message = describe(err);
   }
-  await dsm.logout().catch((err) => cleanupFailures.push({ step: "logout", error: describe(err) }));
-  await dsm.close();
+  options.onScenario?.(undefined);
+  const undoFailures = await stack.run();
+  const cleanupFailures = undoFailures.map((f) => ({ ...f, step: `${s.id}: ${f.step}` }));
+  if (undoFailures.length > 0 && outcome === "pass") {
+    outcome = "fail";
+    message = `undo failed: ${undoFailures.map((f) => `${f.step}: ${f.error}`).join("; ")}`;
+  }
+  const status = applyExpectation(outcome, expectation);
+  run.log(`${symbol(status)} ${s.id}${message === undefined ? "" : ` — ${message}`}`);
+  const result: ScenarioResult = {
+    ...common,
+    outcome,
+    status,
+    ...(message === undefined ? {} : { message }),
+    ...(reason === undefined ? {} : { expectationReason: reason }),
+    notes,
+    durationMs: Date.now() - t0,
+  };
+  return { result, cleanupFailures };
+}
 
-  const stale =
-    expectations === null || only !== undefined
-      ? []
-      : stalePatterns(
-          expectations,
-          scenarios.map((s) => s.id),
-        );
-  const ok =
-    !results.some((r) => isFailing(r.status)) &&
-    cleanupFailures.length === 0 &&
-    residue.length === 0 &&
-    changes.length === 0 &&
-    stale.length === 0;
+function scenarioContext<X>(
+  target: Target<X>,
+  run: RunPlan<X>,
+  { dsm, vmm, placement }: RunSession<X>,
+  stack: CleanupStack,
+  notes: string[],
+): ScenarioContext<X> {
   return {
-    ...base,
-    target: {
-      kind: target.kind,
-      url: target.url,
-      tier: guard.tier,
-      dsmVersion: info === undefined ? "unknown" : (info.version_string ?? info.version),
-      model: info?.model ?? "unknown",
+    kind: target.kind,
+    dsm,
+    vmm,
+    ledger: run.ledger,
+    wait: target.waiter,
+    extra: target.extra,
+    accounts: target.accounts,
+    imageSourcePath: target.imageSourcePath,
+    defer: (label, undo) => stack.push(label, undo),
+    newClient: () => {
+      // Closed with the scenario's other undo steps, so a failing scenario leaks no pool.
+      const client = dsm.sibling();
+      stack.push("close a scenario's client", () => client.close());
+      return client;
     },
-    durationMs: Date.now() - started,
-    scenarios: results,
-    cleanupFailures,
-    residue,
-    inventoryChanges: changes,
-    staleExpectations: stale,
-    ok,
+    placement,
+    note: (text) => notes.push(text),
   };
 }
 

@@ -45,6 +45,7 @@ import {
   op,
   type Prepared,
   type PrepareInput,
+  preparedOp,
 } from "../../wire/operation";
 import {
   MAX_CLIENT_NAME,
@@ -61,10 +62,10 @@ export const NO_SYNOTOKEN = "--------";
 type Encryption = "plain" | "opened" | "unreadable";
 
 /** Opens an encrypted login, outside the transaction (the RSA key may still be being made). */
-async function openEncrypted({ params, now, keys }: PrepareInput): Promise<Prepared> {
+async function openEncrypted({ params, now, keys }: PrepareInput): Promise<Prepared<Encryption>> {
   const cipher = params[CIPHER_KEY];
-  if (cipher === undefined) return { value: "plain" satisfies Encryption };
-  const unreadable: Prepared = { value: "unreadable" satisfies Encryption };
+  if (cipher === undefined) return { value: "plain" };
+  const unreadable: Prepared<Encryption> = { value: "unreadable" };
   const key = await keys.login.ready.catch(() => undefined);
   if (key === undefined) return unreadable;
   const opened = decryptLoginParams(key, cipher);
@@ -76,7 +77,7 @@ async function openEncrypted({ params, now, keys }: PrepareInput): Promise<Prepa
     if (value === "" && merged[name]) continue;
     merged[name] = value;
   }
-  return { params: merged, value: "opened" satisfies Encryption };
+  return { params: merged, value: "opened" };
 }
 
 const policyOf = (ctx: CallContext): AutoBlockPolicy => ({
@@ -114,12 +115,12 @@ interface LoginPrepared {
  * a hash takes milliseconds of CPU, which inside the call would hold up every other call. The
  * handler uses the result only if the account's hash is still the one checked.
  */
-async function prepareLogin(input: PrepareInput): Promise<Prepared> {
+async function prepareLogin(input: PrepareInput): Promise<Prepared<LoginPrepared>> {
   const opened = await openEncrypted(input);
-  const encryption = opened.value as Encryption;
-  const answer = (verified?: Verified): Prepared => ({
+  const encryption = opened.value;
+  const answer = (verified?: Verified): Prepared<LoginPrepared> => ({
     ...opened,
-    value: (verified === undefined ? { encryption } : { encryption, verified }) satisfies LoginPrepared,
+    value: verified === undefined ? { encryption } : { encryption, verified },
   });
   if (encryption === "unreadable") return answer();
   const p = loginParams.safeParse(opened.params ?? input.params);
@@ -133,13 +134,12 @@ async function prepareLogin(input: PrepareInput): Promise<Prepared> {
   return answer({ hash, ok: await checkPassword(p.data.passwd ?? "", hash) });
 }
 
-const login = op({
+const login = preparedOp({
   params: loginParams,
   prepare: prepareLogin,
-  run: (ctx, p) => {
+  run: (ctx, p, prepared) => {
     const { store, address, now } = ctx;
     const policy = policyOf(ctx);
-    const prepared = ctx.prepared as LoginPrepared;
     // Answered with the transaction committed, so the failure counts even though the call fails.
     const failed = (code: 400 | 404) => {
       recordFailure(store, policy, address, now);
