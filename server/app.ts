@@ -16,7 +16,7 @@ import type { Clock } from "./clock";
 import type { Config } from "./config";
 import { ControlPlane } from "./control/control-plane";
 import { redactParams } from "./control/redact";
-import { ADMIN_PREFIX, adminRoutes } from "./control/routes";
+import { ADMIN_PREFIX, controlRoutes } from "./control/routes";
 import { dashboardRoutes } from "./dashboard/routes";
 import type { Fixture } from "./fixture";
 import { Pace } from "./model/pace";
@@ -93,7 +93,7 @@ export function createApp(options: AppOptions): App {
     if (hostAllowed(host)) return next();
     return refuseHost(c.req.path, host);
   });
-  if (config.admin) hono.route(ADMIN_PREFIX, adminRoutes(controlPlane, config.adminToken, log));
+  if (config.admin) hono.route(ADMIN_PREFIX, controlRoutes(controlPlane, config.adminToken, log));
   // The dashboard at `/` (DSM serves its web UI there); with the control plane off, a plain page.
   hono.route("/", dashboardRoutes(config.admin ? controlPlane : undefined, { token: config.adminToken }));
   hono.route(

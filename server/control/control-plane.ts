@@ -32,8 +32,8 @@ export const MAX_SNAPSHOTS = 32;
 const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** A refusal the routes turn into an HTTP status and `{"error": message}`. */
-export class AdminError extends Error {
-  override name = "AdminError";
+export class ControlPlaneError extends Error {
+  override name = "ControlPlaneError";
   constructor(
     readonly status: 400 | 404 | 409,
     message: string,
@@ -132,14 +132,14 @@ export class ControlPlane {
     try {
       fixture = parseFixture(input, "the body");
     } catch (err) {
-      throw new AdminError(400, (err as Error).message);
+      throw new ControlPlaneError(400, (err as Error).message);
     }
     await this.#o.store.preparePasswords(fixture);
     try {
       this.#o.store.seed(fixture, this.#o.clock.now());
     } catch (err) {
       // The schema cannot see every constraint (an id used twice); the transaction rolled back.
-      throw new AdminError(400, `the fixture cannot be loaded: ${(err as Error).message}`);
+      throw new ControlPlaneError(400, `the fixture cannot be loaded: ${(err as Error).message}`);
     }
     this.#fixture = fixture;
     this.#baseline = this.#o.store.databaseImages.capture();
@@ -150,9 +150,9 @@ export class ControlPlane {
     return [...this.#snapshots].map(([name, s]) => ({ name, created_at: s.created_at }));
   }
   createSnapshot(name: string): { name: string; created_at: string } {
-    if (this.#snapshots.has(name)) throw new AdminError(409, `snapshot ${name} already exists`);
+    if (this.#snapshots.has(name)) throw new ControlPlaneError(409, `snapshot ${name} already exists`);
     if (this.#snapshots.size >= MAX_SNAPSHOTS)
-      throw new AdminError(409, `${MAX_SNAPSHOTS} snapshots are kept at most: delete one first`);
+      throw new ControlPlaneError(409, `${MAX_SNAPSHOTS} snapshots are kept at most: delete one first`);
     this.#o.tick.run(this.#o.clock.now());
     const created_at = new Date(this.#o.clock.now()).toISOString();
     this.#snapshots.set(name, { image: this.#o.store.databaseImages.capture(), created_at });
@@ -172,7 +172,7 @@ export class ControlPlane {
   updateHost(ref: string, changes: HostChanges) {
     const { inventory } = this.#o.store;
     const hostId = inventory.hostIdOf(ref);
-    if (hostId === undefined) throw new AdminError(404, `no host with id or name ${ref}`);
+    if (hostId === undefined) throw new ControlPlaneError(404, `no host with id or name ${ref}`);
     return this.#change(() => {
       inventory.updateHost(hostId, changes);
       return inventory.host({ id: hostId });
@@ -181,7 +181,7 @@ export class ControlPlane {
   updateStorage(ref: string, changes: StorageChanges) {
     const { inventory } = this.#o.store;
     const storageId = inventory.storageIdOf(ref);
-    if (storageId === undefined) throw new AdminError(404, `no storage with id or name ${ref}`);
+    if (storageId === undefined) throw new ControlPlaneError(404, `no storage with id or name ${ref}`);
     return this.#change(() => {
       inventory.updateStorage(storageId, changes);
       return inventory.storage({ id: storageId });
@@ -194,7 +194,8 @@ export class ControlPlane {
   crashGuest(ref: string): GuestRecord {
     return this.#onGuest(ref, (ctx, guest) => {
       // A guest still being created belongs to its task; crashing it would orphan the task.
-      if (guest.status === "creating") throw new AdminError(409, `guest ${ref} is still being created`);
+      if (guest.status === "creating")
+        throw new ControlPlaneError(409, `guest ${ref} is still being created`);
       crash(ctx, guest);
     });
   }
@@ -211,7 +212,7 @@ export class ControlPlane {
       } catch (err) {
         if (!(err instanceof Refusal)) throw err;
         const code = PUBLIC_REFUSALS[err.reason];
-        throw new AdminError(
+        throw new ControlPlaneError(
           409,
           `DSM error ${code}: ${errorText("vmm", code) ?? "?"} (${action} of ${ref}: ${err.reason})`,
         );
@@ -232,7 +233,7 @@ export class ControlPlane {
   /** Lifts the block of `address` (404 when it is not blocked), or every block. */
   unblock(address?: string): { lifted: number } {
     const lifted = this.#change(() => this.#o.store.accounts.unblock(address));
-    if (address !== undefined && lifted === 0) throw new AdminError(404, `${address} is not blocked`);
+    if (address !== undefined && lifted === 0) throw new ControlPlaneError(404, `${address} is not blocked`);
     return { lifted };
   }
 
@@ -253,7 +254,7 @@ export class ControlPlane {
       !(clock instanceof SwitchableClock) &&
       changes.mode !== this.clock().mode
     ) {
-      throw new AdminError(
+      throw new ControlPlaneError(
         400,
         "this emulator was given a fixed clock, so its mode cannot change (startEmulator without `clock` gives a switchable one)",
       );
@@ -270,9 +271,12 @@ export class ControlPlane {
 
   advanceClock(ms: number): ClockState {
     const { clock } = this.#o;
-    if (!hasAdvance(clock)) throw new AdminError(400, "this emulator's clock cannot be advanced");
+    if (!hasAdvance(clock)) throw new ControlPlaneError(400, "this emulator's clock cannot be advanced");
     if (clock.now() + ms > LATEST_TIME)
-      throw new AdminError(400, "the clock cannot go past the year 9999 (dates after it have no ISO form)");
+      throw new ControlPlaneError(
+        400,
+        "the clock cannot go past the year 9999 (dates after it have no ISO form)",
+      );
     clock.advance(ms);
     this.#o.tick.run(clock.now());
     this.#saveClock();
@@ -307,17 +311,17 @@ export class ControlPlane {
     const { store, clock, pace } = this.#o;
     return this.#change(() => {
       const guest = store.guests.findByIdOrName(ref);
-      if (guest === undefined) throw new AdminError(404, `no guest with id or name ${ref}`);
+      if (guest === undefined) throw new ControlPlaneError(404, `no guest with id or name ${ref}`);
       act({ store, now: clock.now(), pace, account: undefined, taskFault: undefined }, guest);
       const row = store.guests.find({ id: guest.guest_id });
-      if (row === undefined) throw new AdminError(404, `guest ${ref} is gone`);
+      if (row === undefined) throw new ControlPlaneError(404, `guest ${ref} is gone`);
       return store.guests.record(row);
     });
   }
 
   #snapshot(name: string): { image: Buffer; created_at: string } {
     const snapshot = this.#snapshots.get(name);
-    if (snapshot === undefined) throw new AdminError(404, `no snapshot named ${name}`);
+    if (snapshot === undefined) throw new ControlPlaneError(404, `no snapshot named ${name}`);
     return snapshot;
   }
 
