@@ -147,3 +147,25 @@ describe("links in README.md and docs/", () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe("docs/architecture.md's layering table and biome.json", () => {
+  const table = tableAfter(
+    readFileSync(join(ROOT, "docs/architecture.md"), "utf8"),
+    "## How the code is laid out",
+  );
+  const config = JSON.parse(readFileSync(join(ROOT, "biome.json"), "utf8")) as {
+    overrides?: { includes: string[] }[];
+  };
+  const linted = new Set((config.overrides ?? []).flatMap((o) => o.includes));
+
+  it("gives every folder the table restricts a lint override of its own", () => {
+    const restricted = table
+      .filter(([, , may]) => may !== "everything")
+      .flatMap(([folders]) => ticked(folders ?? ""))
+      .filter((f) => f.endsWith("/") && f !== "dist/");
+    expect(restricted.length).toBeGreaterThan(8);
+    // A folder is linted whole (`folder/**`) or by its own files (`folder/*.ts`) beside its subfolders'.
+    const covered = (folder: string) => linted.has(`${folder}**`) || linted.has(`${folder}*.ts`);
+    expect(restricted.filter((folder) => !covered(folder))).toEqual([]);
+  });
+});
