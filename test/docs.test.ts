@@ -1,8 +1,8 @@
 /**
  * docs/api-reference.md says what the emulator serves and how to provoke every code; these tests hold it
  * to the spec (contract/apis.ts, contract/errors.ts), so a row cannot go stale when an API, a method, a
- * version or a code changes. They also check every relative link of README.md and docs/, and
- * every anchor such a link names.
+ * version or a code changes. They also check every relative link of README.md and docs/, every
+ * anchor such a link names, and that docs/architecture.md's layering table is linted (biome.json).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";

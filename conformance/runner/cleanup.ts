@@ -47,13 +47,15 @@ export function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
+/** Whether an object is the ledger entry's: by id once the entry has one, else by name. */
+const isEntry = (entry: LedgerEntry, id: string, name: string): boolean =>
+  entry.id !== undefined ? id === entry.id : name === entry.name;
+
 const STOPPED = new Set(["shutdown", "crashed", "inaccessible", "undefined", "unknown"]);
 
 /** Powers off (when needed) and deletes the guest of a ledger entry; a guest already gone is fine. */
 export async function removeGuest(vmm: VmmPort, waiter: Waiter, entry: LedgerEntry): Promise<void> {
-  const guest = (await vmm.listGuests()).find((g) =>
-    entry.id !== undefined ? g.guest_id === entry.id : g.guest_name === entry.name,
-  );
+  const guest = (await vmm.listGuests()).find((g) => isEntry(entry, g.guest_id, g.guest_name));
   if (guest === undefined) {
     entry.live = false; // a create that failed on its task, or already deleted
     return;
@@ -73,9 +75,7 @@ export async function removeGuest(vmm: VmmPort, waiter: Waiter, entry: LedgerEnt
 }
 
 export async function removeImage(vmm: VmmPort, entry: LedgerEntry): Promise<void> {
-  const image = (await vmm.listImages()).find((i) =>
-    entry.id !== undefined ? i.image_id === entry.id : i.image_name === entry.name,
-  );
+  const image = (await vmm.listImages()).find((i) => isEntry(entry, i.image_id, i.image_name));
   if (image === undefined) {
     entry.live = false;
     return;
