@@ -10,7 +10,7 @@ import { imageBytes, shownCopies } from "../../model/images";
 import { freeCpu, freeRam } from "../../model/placement";
 import { isHostOffline, ONLINE, storageStatus } from "../../model/status";
 import { type Usage, usageOf } from "../../model/telemetry";
-import { bytesFromMib, kibFromMib } from "../../model/units";
+import { bytesFromMib, gibFromMib, kibFromMib } from "../../model/units";
 import type { GuestRecord } from "../../store/guests";
 import type { ImageRecord } from "../../store/images";
 import type { HostRow, StorageRow } from "../../store/inventory";
@@ -123,7 +123,7 @@ export function presentSetting(g: GuestRecord) {
       controller: d.controller,
       unmap: d.unmap === 1,
       vdisk_id: d.vdisk_id,
-      vdisk_size: d.vdisk_size / 1024,
+      vdisk_size: gibFromMib(d.vdisk_size),
     })),
     video_card: "vmvga",
     vnics: g.vnics.map((v) => ({
