@@ -29,7 +29,7 @@ import {
   type Status,
   stalePatterns,
 } from "./expectations";
-import { inventoryChanges, snapshotInventory } from "./inventory";
+import { type InventorySnapshot, inventoryChanges, snapshotInventory } from "./inventory";
 import type { Scenario, ScenarioContext } from "./scenario";
 
 export interface ScenarioResult {
@@ -133,8 +133,7 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
   run.log(
     `target ${target.kind} ${target.url}: ${info?.model ?? "?"} ${info?.version_string ?? info?.version ?? "?"}, tier ${run.guard.tier}, run ${run.runId}`,
   );
-  const strict = target.kind === "emulator";
-  const before = await snapshotInventory(vmm, run.ledger, strict);
+  const before = await snapshotInventory(vmm, run.ledger, target.kind === "emulator");
 
   const session: RunSession<X> = { dsm, vmm, placement: placementFinder(vmm, target) };
   const results: ScenarioResult[] = [];
@@ -145,19 +144,7 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     cleanupFailures.push(...done.cleanupFailures);
   }
 
-  // What the scenarios left: the ledger's entries removed, then the inventory compared.
-  cleanupFailures.push(...(await cleanupLedger(vmm, run.ledger, target.waiter)));
-  let residue: string[] = [];
-  let changes: string[] = [];
-  try {
-    const after = await snapshotInventory(vmm, run.ledger, strict);
-    residue = [...after.prefixed];
-    changes = inventoryChanges(before, after);
-  } catch (err) {
-    cleanupFailures.push({ step: "final inventory", error: describe(err) });
-  }
-  await dsm.logout().catch((err) => cleanupFailures.push({ step: "logout", error: describe(err) }));
-  await dsm.close();
+  const { residue, changes } = await leaveTarget(run, target, session, before, cleanupFailures);
 
   const stale =
     run.expectations === null || run.only !== undefined
@@ -189,6 +176,32 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     staleExpectations: stale,
     ok,
   };
+}
+
+/**
+ * What the scenarios left: the ledger's entries removed, then the inventory compared with the
+ * one taken before the run (anything still in the run's prefix is residue); then logged out.
+ */
+async function leaveTarget<X>(
+  run: RunPlan<X>,
+  target: Target<X>,
+  { dsm, vmm }: RunSession<X>,
+  before: InventorySnapshot,
+  cleanupFailures: CleanupFailure[],
+): Promise<{ residue: string[]; changes: string[] }> {
+  cleanupFailures.push(...(await cleanupLedger(vmm, run.ledger, target.waiter)));
+  let residue: string[] = [];
+  let changes: string[] = [];
+  try {
+    const after = await snapshotInventory(vmm, run.ledger, target.kind === "emulator");
+    residue = [...after.prefixed];
+    changes = inventoryChanges(before, after);
+  } catch (err) {
+    cleanupFailures.push({ step: "final inventory", error: describe(err) });
+  }
+  await dsm.logout().catch((err) => cleanupFailures.push({ step: "logout", error: describe(err) }));
+  await dsm.close();
+  return { residue, changes };
 }
 
 /** What a run decides before it talks to the target: its id, ledger, guard, secrets and scenarios. */
