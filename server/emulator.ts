@@ -135,6 +135,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (http === undefined) throw new Error("no HTTP server");
   const base = (scheme: string, port: number) => `${scheme}://${urlHost(config.host)}:${port}`;
   const url = base("http", http.port);
+  app.controlPlane.setConnection({
+    url,
+    httpsUrl: https === undefined ? undefined : base("https", https.port),
+    fingerprint: tls?.fingerprint256,
+  });
   let closed = false;
   return {
     url,
