@@ -27,6 +27,8 @@ export interface Target<X = unknown> {
   readonly imageSourcePath: string | undefined;
   /** Storage for the guests the run creates (default: the first online storage). */
   readonly storageName: string | undefined;
+  /** Run the slow scenarios too (a session left idle until DSM expires it: 16 minutes on a NAS). */
+  readonly slow?: boolean;
   readonly extra: X | undefined;
   close(): Promise<void>;
 }
@@ -55,6 +57,8 @@ export interface TargetConfig {
   readonly reportDir: string;
   /** Glob over scenario ids: run only these. */
   readonly only: string | undefined;
+  /** Opt-in: the slow scenarios (session expiry). */
+  readonly slow: boolean;
 }
 
 export interface TargetAccounts {

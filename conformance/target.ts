@@ -43,6 +43,7 @@ const fileSchema = z.strictObject({
   runId: z.string().optional(),
   reportDir: z.string().optional(),
   only: z.string().optional(),
+  slow: z.enum(["true", "false", "1", "0"]).optional(),
 });
 type FileConfig = z.infer<typeof fileSchema>;
 
@@ -74,6 +75,7 @@ export const ENV_VARS = {
   VMM_CONFORMANCE_RUN_ID: "runId",
   VMM_CONFORMANCE_REPORT_DIR: "reportDir",
   VMM_CONFORMANCE_ONLY: "only",
+  VMM_CONFORMANCE_SLOW: "slow",
 } as const satisfies Record<string, keyof FileConfig>;
 
 export class TargetConfigError extends Error {
@@ -126,6 +128,7 @@ export function resolveTarget(env: NodeJS.ProcessEnv = process.env): TargetConfi
     runId: c.runId,
     reportDir: c.reportDir ?? "reports/conformance",
     only: c.only,
+    slow: c.slow === "true" || c.slow === "1",
   };
   if (kind === "emulator") {
     const profile = WAIT_PROFILES.emulator;
@@ -210,6 +213,7 @@ export async function openTarget(config: TargetConfig): Promise<Target<EmulatorE
     },
     imageSourcePath: config.imageSourcePath,
     storageName: config.storageName,
+    slow: config.slow,
     extra: undefined,
     close: async () => {},
   };

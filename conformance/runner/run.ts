@@ -29,7 +29,7 @@ import {
   type Status,
   stalePatterns,
 } from "./expectations";
-import { type InventorySnapshot, inventoryChanges, snapshotInventory } from "./inventory";
+import { inventoryChanges, snapshotInventory } from "./inventory";
 import type { Scenario, ScenarioContext } from "./scenario";
 
 export interface ScenarioResult {
@@ -61,6 +61,12 @@ export interface RunResult {
   readonly residue: readonly string[];
   readonly inventoryChanges: readonly string[];
   readonly staleExpectations: readonly string[];
+  /** Differences of the wire (a content type) seen outside any scenario (setup, cleanup). */
+  readonly wireDifferences: readonly string[];
+  /** Stopped early by a signal (cleanup still ran): never a pass. */
+  readonly interrupted: boolean;
+  /** Logins the target refused during the run (they count toward DSM's auto-block). */
+  readonly failedLogins: number;
   /** A failure before any scenario could run (unreachable target, login refused). */
   readonly setupError?: string;
   readonly ok: boolean;
@@ -81,9 +87,17 @@ export interface RunOptions<X = unknown> {
   readonly expectations?: ExpectationFile | null;
   readonly log?: (line: string) => void;
   readonly onExchange?: (exchange: Exchange) => void;
+  /**
+   * Aborted by Ctrl-C or SIGTERM: no further scenario starts, a wait in progress gives up at its
+   * next poll, and cleanup, the final inventory and the result still happen.
+   */
+  readonly signal?: AbortSignal;
   /** Told which scenario the following exchanges belong to (undefined: setup or cleanup). */
   readonly onScenario?: (scenario: Scenario | undefined) => void;
 }
+
+/** Refused logins a NAS run may cause in any 5 minutes (DSM's default auto-block: 10). */
+export const NAS_LOGIN_BUDGET = 6;
 
 export function expectationsPath(kind: "emulator" | "nas"): string {
   return fileURLToPath(new URL(`../expectations/${kind}.json`, import.meta.url));
@@ -107,7 +121,8 @@ function skipReason<X>(
       (need === "nonAdmin" && target.accounts.nonAdmin === undefined) ||
       (need === "disabledAccount" && target.accounts.disabled === undefined) ||
       (need === "otpAccount" && target.accounts.otp === undefined) ||
-      (need === "controlPlane" && target.extra === undefined);
+      (need === "controlPlane" && target.extra === undefined) ||
+      (need === "slow" && target.slow !== true);
     if (missing) return { outcome: "skipped-unsupported", reason: `the target does not provide: ${need}` };
   }
   const absent = s.covers
@@ -119,147 +134,28 @@ function skipReason<X>(
 }
 
 export async function runConformance<X>(options: RunOptions<X>): Promise<RunResult> {
-  const run = planRun(options);
   const { target } = options;
-  const { dsm, vmm } = connect(run, options);
-  try {
-    await dsm.discover();
-    await dsm.login(target.accounts.admin.account, target.accounts.admin.password);
-  } catch (err) {
-    await dsm.close();
-    return failedSetup(run, target, describe(err));
-  }
-  const info = await dsm.dsmInfo().catch(() => undefined);
-  run.log(
-    `target ${target.kind} ${target.url}: ${info?.model ?? "?"} ${info?.version_string ?? info?.version ?? "?"}, tier ${run.guard.tier}, run ${run.runId}`,
-  );
-  const before = await snapshotInventory(vmm, run.ledger, target.kind === "emulator");
-
-  const session: RunSession<X> = { dsm, vmm, placement: placementFinder(vmm, target) };
-  const results: ScenarioResult[] = [];
-  const cleanupFailures: CleanupFailure[] = [];
-  for (const s of run.scenarios) {
-    const done = await runScenario(s, run, session, options);
-    results.push(done.result);
-    cleanupFailures.push(...done.cleanupFailures);
-  }
-
-  const { residue, changes } = await leaveTarget(run, target, session, before, cleanupFailures);
-
-  const stale =
-    run.expectations === null || run.only !== undefined
-      ? []
-      : stalePatterns(
-          run.expectations,
-          run.scenarios.map((s) => s.id),
-        );
-  const ok =
-    !results.some((r) => isFailing(r.status)) &&
-    cleanupFailures.length === 0 &&
-    residue.length === 0 &&
-    changes.length === 0 &&
-    stale.length === 0;
-  return {
-    ...run.base,
-    target: {
-      kind: target.kind,
-      url: target.url,
-      tier: run.guard.tier,
-      dsmVersion: info === undefined ? "unknown" : (info.version_string ?? info.version),
-      model: info?.model ?? "unknown",
-    },
-    durationMs: Date.now() - run.started,
-    scenarios: results,
-    cleanupFailures,
-    residue,
-    inventoryChanges: changes,
-    staleExpectations: stale,
-    ok,
-  };
-}
-
-/**
- * What the scenarios left: the ledger's entries removed, then the inventory compared with the
- * one taken before the run (anything still in the run's prefix is residue); then logged out.
- */
-async function leaveTarget<X>(
-  run: RunPlan<X>,
-  target: Target<X>,
-  { dsm, vmm }: RunSession<X>,
-  before: InventorySnapshot,
-  cleanupFailures: CleanupFailure[],
-): Promise<{ residue: string[]; changes: string[] }> {
-  cleanupFailures.push(...(await cleanupLedger(vmm, run.ledger, target.waiter)));
-  let residue: string[] = [];
-  let changes: string[] = [];
-  try {
-    const after = await snapshotInventory(vmm, run.ledger, target.kind === "emulator");
-    residue = [...after.prefixed];
-    changes = inventoryChanges(before, after);
-  } catch (err) {
-    cleanupFailures.push({ step: "final inventory", error: describe(err) });
-  }
-  await dsm.logout().catch((err) => cleanupFailures.push({ step: "logout", error: describe(err) }));
-  await dsm.close();
-  return { residue, changes };
-}
-
-/** What a run decides before it talks to the target: its id, ledger, guard, secrets and scenarios. */
-interface RunPlan<X> {
-  readonly runId: string;
-  readonly started: number;
-  readonly log: (line: string) => void;
-  readonly ledger: Ledger;
-  readonly guard: SafetyGuard;
-  readonly secrets: Set<string>;
-  readonly expectations: ExpectationFile | null;
-  readonly only: RegExp | undefined;
-  readonly scenarios: readonly Scenario<X>[];
-  readonly base: Pick<RunResult, "runId" | "startedAt" | "secrets">;
-}
-
-function planRun<X>(options: RunOptions<X>): RunPlan<X> {
-  const { target } = options;
+  const log = options.log ?? (() => {});
   const started = Date.now();
   const runId = options.runId ?? newRunId();
   const ledger = new Ledger(runId);
+  const guard = new SafetyGuard(target.tier, ledger);
   const secrets = new Set<string>();
   for (const c of Object.values(target.accounts)) if (c !== undefined) secrets.add(c.password);
+  const expectations =
+    options.expectations === undefined
+      ? loadExpectations(expectationsPath(target.kind))
+      : options.expectations;
   const only = options.only === undefined ? undefined : globToRegExp(options.only);
-  return {
+  const scenarios = options.scenarios.filter((s) => only === undefined || only.test(s.id));
+
+  const base = {
     runId,
-    started,
-    log: options.log ?? (() => {}),
-    ledger,
-    guard: new SafetyGuard(target.tier, ledger),
+    startedAt: new Date(started).toISOString(),
     secrets,
-    expectations:
-      options.expectations === undefined
-        ? loadExpectations(expectationsPath(target.kind))
-        : options.expectations,
-    only,
-    scenarios: options.scenarios.filter((s) => only === undefined || only.test(s.id)),
-    base: { runId, startedAt: new Date(started).toISOString(), secrets },
   };
-}
-
-/** The kit's client for the run, and the VMM port the scenarios use behind its guard. */
-function connect<X>(run: RunPlan<X>, options: RunOptions<X>): { dsm: DsmClient; vmm: VmmPort } {
-  const { target } = options;
-  const dsm = new DsmClient({
-    baseUrl: target.url,
-    tls: target.tls,
-    guard: run.guard,
-    secrets: run.secrets,
-    ...(options.onExchange ? { onExchange: options.onExchange } : {}),
-  });
-  const vmm = options.port === undefined ? new VmmApi(dsm) : guardPort(options.port, run.guard, run.ledger);
-  return { dsm, vmm };
-}
-
-function failedSetup<X>(run: RunPlan<X>, target: Target<X>, error: string): RunResult {
-  return {
-    ...run.base,
+  const failedSetup = (error: string): RunResult => ({
+    ...base,
     target: {
       kind: target.kind,
       url: target.url,
@@ -267,23 +163,58 @@ function failedSetup<X>(run: RunPlan<X>, target: Target<X>, error: string): RunR
       dsmVersion: "unknown",
       model: "unknown",
     },
-    durationMs: Date.now() - run.started,
+    durationMs: Date.now() - started,
     scenarios: [],
     cleanupFailures: [],
     residue: [],
     inventoryChanges: [],
     staleExpectations: [],
+    wireDifferences: [],
+    interrupted: options.signal?.aborted === true,
+    failedLogins: 0,
     setupError: error,
     ok: false,
-  };
-}
+  });
 
-type Placement = { storage: Storage; network: Network | undefined };
+  const dsm = new DsmClient({
+    baseUrl: target.url,
+    tls: target.tls,
+    guard,
+    secrets,
+    ...(options.onExchange ? { onExchange: options.onExchange } : {}),
+    // Against a NAS, refused logins stay well below DSM's auto-block (10 in 5 minutes): the
+    // kit makes at most 4 on purpose (bad password, disabled account, 2-step without and with
+    // a wrong code); a fifth and sixth are allowed for a mistyped password, no more.
+    ...(target.kind === "nas" ? { loginBudget: NAS_LOGIN_BUDGET } : {}),
+  });
+  const differencesSince = (mark: number) => dsm.differences.slice(mark);
+  const outside: string[] = [];
+  const vmm = options.port === undefined ? new VmmApi(dsm) : guardPort(options.port, guard, ledger);
+  try {
+    await dsm.discover();
+    await dsm.login(target.accounts.admin.account, target.accounts.admin.password);
+  } catch (err) {
+    await dsm.close();
+    return failedSetup(describe(err));
+  }
+  const info = await dsm.dsmInfo().catch(() => undefined);
+  log(
+    `target ${target.kind} ${target.url}: ${info?.model ?? "?"} ${info?.version_string ?? info?.version ?? "?"}, tier ${guard.tier}, run ${runId}`,
+  );
+  const strict = target.kind === "emulator";
+  let before: Awaited<ReturnType<typeof snapshotInventory>>;
+  try {
+    before = await snapshotInventory(vmm, ledger, strict);
+  } catch (err) {
+    // Nothing was created yet: a failed first inventory ends the run before any scenario.
+    await dsm.logout().catch(() => {});
+    await dsm.close();
+    return failedSetup(`the first inventory failed: ${describe(err)}`);
+  }
+  outside.push(...differencesSince(0));
 
-/** Where the run's guests go: the named storage, or the first online one on a running host; found once. */
-function placementFinder<X>(vmm: VmmPort, target: Target<X>): () => Promise<Placement> {
-  let placement: Placement | undefined;
-  return async () => {
+  let placement: { storage: Storage; network: Network | undefined } | undefined;
+  const placementOf = async () => {
     if (placement !== undefined) return placement;
     const storages = await vmm.listStorages();
     const hosts = new Map((await vmm.listHosts()).map((h) => [h.host_id, h.status]));
@@ -297,101 +228,147 @@ function placementFinder<X>(vmm: VmmPort, target: Target<X>): () => Promise<Plac
     placement = { storage, network };
     return placement;
   };
-}
 
-/** What every scenario of a run shares once the run is logged in. */
-interface RunSession<X> {
-  readonly dsm: DsmClient;
-  readonly vmm: VmmPort;
-  readonly placement: ScenarioContext<X>["placement"];
-}
-
-/** One scenario: skipped, or run and undone right after; its result and its undo's failures. */
-async function runScenario<X>(
-  s: Scenario<X>,
-  run: RunPlan<X>,
-  session: RunSession<X>,
-  options: RunOptions<X>,
-): Promise<{ result: ScenarioResult; cleanupFailures: CleanupFailure[] }> {
-  const { target } = options;
-  const t0 = Date.now();
-  const expectation = run.expectations === null ? undefined : expectationFor(run.expectations, s.id);
-  const common = { id: s.id, title: s.title, covers: s.covers, tier: s.tier };
-  const reason = expectationReasonOf(expectation);
-  const skip =
-    expectation?.status === "skip"
-      ? { outcome: "disabled" as const, reason: expectation.reason }
-      : skipReason(s, target, run.guard, session.dsm);
-  if (skip !== undefined) {
-    const result = {
-      ...common,
-      outcome: skip.outcome,
-      status: skip.outcome,
-      message: skip.reason,
-      notes: [],
-      durationMs: 0,
+  const results: ScenarioResult[] = [];
+  const cleanupFailures: CleanupFailure[] = [];
+  for (const s of scenarios) {
+    const t0 = Date.now();
+    const expectation = expectations === null ? undefined : expectationFor(expectations, s.id);
+    const common = { id: s.id, title: s.title, covers: s.covers, tier: s.tier };
+    const reason = expectationReasonOf(expectation);
+    const skip = options.signal?.aborted
+      ? { outcome: "disabled" as const, reason: "interrupted before it ran (Ctrl-C or SIGTERM)" }
+      : expectation?.status === "skip"
+        ? { outcome: "disabled" as const, reason: expectation.reason }
+        : skipReason(s, target, guard, dsm);
+    if (skip !== undefined) {
+      results.push({
+        ...common,
+        outcome: skip.outcome,
+        status: skip.outcome,
+        message: skip.reason,
+        notes: [],
+        durationMs: 0,
+      });
+      continue;
+    }
+    const stack = new CleanupStack();
+    const notes: string[] = [];
+    const ctx: ScenarioContext<X> = {
+      kind: target.kind,
+      dsm,
+      vmm,
+      ledger,
+      wait: target.waiter,
+      extra: target.extra,
+      accounts: target.accounts,
+      imageSourcePath: target.imageSourcePath,
+      defer: (label, undo) => stack.push(label, undo),
+      newClient: () => {
+        // Closed with the scenario's other undo steps, so a failing scenario leaks no pool.
+        const client = dsm.sibling();
+        stack.push("close a scenario's client", () => client.close());
+        return client;
+      },
+      placement: placementOf,
+      note: (text) => notes.push(text),
     };
-    return { result, cleanupFailures: [] };
+    let outcome: Outcome = "pass";
+    let message: string | undefined;
+    options.onScenario?.(s);
+    const mark = dsm.differences.length;
+    target.waiter.interrupt = options.signal;
+    try {
+      await s.run(ctx);
+    } catch (err) {
+      outcome = err instanceof WaitTimeout ? "indeterminate" : "fail";
+      message = describe(err);
+    }
+    // A difference of the wire fails the scenario whose call showed it, even if its checks held.
+    const wire = differencesSince(mark);
+    if (wire.length > 0) {
+      outcome = "fail";
+      message = [message, `the wire differs: ${wire.join("; ")}`].filter((m) => m !== undefined).join("; ");
+    }
+    options.onScenario?.(undefined);
+    target.waiter.interrupt = undefined;
+    const undoFailures = await stack.run();
+    if (undoFailures.length > 0) {
+      cleanupFailures.push(...undoFailures.map((f) => ({ ...f, step: `${s.id}: ${f.step}` })));
+      if (outcome === "pass") {
+        outcome = "fail";
+        message = `undo failed: ${undoFailures.map((f) => `${f.step}: ${f.error}`).join("; ")}`;
+      }
+    }
+    const status = applyExpectation(outcome, expectation);
+    results.push({
+      ...common,
+      outcome,
+      status,
+      ...(message === undefined ? {} : { message }),
+      ...(reason === undefined ? {} : { expectationReason: reason }),
+      notes,
+      durationMs: Date.now() - t0,
+    });
+    log(`${symbol(status)} ${s.id}${message === undefined ? "" : ` — ${message}`}`);
   }
-  const stack = new CleanupStack();
-  const notes: string[] = [];
-  const ctx = scenarioContext(target, run, session, stack, notes);
-  let outcome: Outcome = "pass";
-  let message: string | undefined;
-  options.onScenario?.(s);
+
+  const cleanupMark = dsm.differences.length;
+  cleanupFailures.push(...(await cleanupLedger(vmm, ledger, target.waiter)));
+  let residue: string[] = [];
+  let changes: string[] = [];
   try {
-    await s.run(ctx);
+    const after = await snapshotInventory(vmm, ledger, strict);
+    residue = [...after.prefixed];
+    changes = inventoryChanges(before, after);
   } catch (err) {
-    outcome = err instanceof WaitTimeout ? "indeterminate" : "fail";
-    message = describe(err);
+    cleanupFailures.push({ step: "final inventory", error: describe(err) });
   }
-  options.onScenario?.(undefined);
-  const undoFailures = await stack.run();
-  const cleanupFailures = undoFailures.map((f) => ({ ...f, step: `${s.id}: ${f.step}` }));
-  if (undoFailures.length > 0 && outcome === "pass") {
-    outcome = "fail";
-    message = `undo failed: ${undoFailures.map((f) => `${f.step}: ${f.error}`).join("; ")}`;
-  }
-  const status = applyExpectation(outcome, expectation);
-  run.log(`${symbol(status)} ${s.id}${message === undefined ? "" : ` — ${message}`}`);
-  const result: ScenarioResult = {
-    ...common,
-    outcome,
-    status,
-    ...(message === undefined ? {} : { message }),
-    ...(reason === undefined ? {} : { expectationReason: reason }),
-    notes,
-    durationMs: Date.now() - t0,
+  await dsm.logout().catch((err) => cleanupFailures.push({ step: "logout", error: describe(err) }));
+  await dsm.close();
+  outside.push(...differencesSince(cleanupMark));
+
+  const stale =
+    expectations === null || only !== undefined
+      ? []
+      : stalePatterns(
+          expectations,
+          scenarios.map((s) => s.id),
+        );
+  const ok =
+    !results.some((r) => isFailing(r.status)) &&
+    cleanupFailures.length === 0 &&
+    residue.length === 0 &&
+    changes.length === 0 &&
+    outside.length === 0 &&
+    options.signal?.aborted !== true &&
+    stale.length === 0;
+  return {
+    ...base,
+    target: {
+      kind: target.kind,
+      url: target.url,
+      tier: guard.tier,
+      dsmVersion: info === undefined ? "unknown" : (info.version_string ?? info.version),
+      model: info?.model ?? "unknown",
+    },
+    durationMs: Date.now() - started,
+    scenarios: results,
+    cleanupFailures,
+    residue,
+    inventoryChanges: changes,
+    staleExpectations: stale,
+    wireDifferences: outside,
+    interrupted: options.signal?.aborted === true,
+    failedLogins: dsm.failedLogins.length,
+    ok,
   };
-  return { result, cleanupFailures };
 }
 
-function scenarioContext<X>(
-  target: Target<X>,
-  run: RunPlan<X>,
-  { dsm, vmm, placement }: RunSession<X>,
-  stack: CleanupStack,
-  notes: string[],
-): ScenarioContext<X> {
-  return {
-    kind: target.kind,
-    dsm,
-    vmm,
-    ledger: run.ledger,
-    wait: target.waiter,
-    extra: target.extra,
-    accounts: target.accounts,
-    imageSourcePath: target.imageSourcePath,
-    defer: (label, undo) => stack.push(label, undo),
-    newClient: () => {
-      // Closed with the scenario's other undo steps, so a failing scenario leaks no pool.
-      const client = dsm.sibling();
-      stack.push("close a scenario's client", () => client.close());
-      return client;
-    },
-    placement,
-    note: (text) => notes.push(text),
-  };
+/** The run in one word, as the headline says it and the exit code means it. */
+export function verdictOf(result: RunResult): "PASS" | "FAIL" | "INDETERMINATE" {
+  if (!result.ok) return "FAIL";
+  return result.scenarios.some((s) => s.status === "indeterminate") ? "INDETERMINATE" : "PASS";
 }
 
 function expectationReasonOf(e: { status: string; reason: string } | undefined): string | undefined {

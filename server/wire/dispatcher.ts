@@ -32,6 +32,7 @@ import {
   type OperationTable,
 } from "./operation";
 import { resolveSession, SESSION_COOKIE_SECONDS } from "./session";
+import { type AnswerShape, shapeAnswer } from "./shape";
 import type { Upload } from "./upload";
 
 export interface DsmRequest {
@@ -100,6 +101,10 @@ export interface FaultVerdict {
   readonly transport?: TransportFault;
   /** Arm the task the call starts (it is armed when its row is written, in the same transaction). */
   readonly taskFault?: TaskFault;
+  /** Let the call run, then change what it answers (see shape.ts). */
+  readonly shapes?: readonly AnswerShape[];
+  /** A power transition the call starts never settles (a shutdown the guest ignores). */
+  readonly holdTransition?: boolean;
 }
 
 export interface DispatchHooks {
@@ -221,9 +226,9 @@ function runInTransaction(
   };
   try {
     const answer = writes ? store.immediate(run) : store.read(run);
-    return { answer, verdict: call.verdict };
+    return { answer: shaped(answer, call.verdict), verdict: call.verdict };
   } catch (err) {
-    if (err instanceof Undone) return { answer: err.answer, verdict: call.verdict };
+    if (err instanceof Undone) return { answer: shaped(err.answer, call.verdict), verdict: call.verdict };
     throw err;
   } finally {
     tick.settle();
@@ -303,6 +308,7 @@ function callContext(
     pace: env.pace,
     account: caller?.name,
     taskFault: verdict?.taskFault,
+    holdTransition: verdict?.holdTransition === true,
     config: env.config,
     keys: env.keys,
     address: req.address,
@@ -347,6 +353,10 @@ function runHandler(
     if (methodSpec.changes && !savepoint && store.changes.stamp() !== before) throw new Undone(refused);
     return refused;
   }
+}
+
+function shaped(answer: DsmAnswer, verdict: FaultVerdict | undefined): DsmAnswer {
+  return verdict?.shapes === undefined ? answer : shapeAnswer(answer, verdict.shapes);
 }
 
 /** A refused change that wrote: thrown to roll the call's transaction back, then answered. */
