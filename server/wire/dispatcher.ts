@@ -19,6 +19,7 @@ import type { Tick } from "../model/tick";
 import type { SessionRow } from "../store/accounts";
 import type { Store } from "../store/index";
 import { unquote } from "./codecs";
+import type { DsmAnswer } from "./envelope";
 import { DsmError, type DsmErrorDetail, ErrorAnswer } from "./errors";
 import { MAX_BATCH_CALLS, MAX_BATCH_LOGINS } from "./limits";
 import {
@@ -56,14 +57,7 @@ export interface BatchBudget {
   logins: number;
 }
 
-export type DsmAnswer =
-  | { readonly success: true; readonly data: unknown; readonly cookies: readonly string[] }
-  | {
-      readonly success: false;
-      readonly code: number;
-      readonly errors?: DsmErrorDetail;
-      readonly cookies: readonly string[];
-    };
+export type { DsmAnswer } from "./envelope";
 
 /** What the dispatcher works with; built once by the composition root (app.ts). */
 export interface DispatchEnv {
