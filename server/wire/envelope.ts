@@ -2,18 +2,28 @@
  * The one place that writes DSM's answer envelope and headers. Every DSM-level answer,
  * success or error, is HTTP 200 with DSM's content type and no-cache header; clients reject
  * anything else. Keys come in DSM's order (`data`/`error` before `success`).
+ *
+ * The headers are DSM 7's on `entry.cgi`, as Home Assistant's debug logs recorded them (issues
+ * #54238, #64867, #148837 in home-assistant/core): nginx's `Server`, the CGI's content type,
+ * `nosniff`, `X-XSS-Protection` and the no-cache trio; `Vary` on the answers nginx may gzip.
+ * `Date`, `Connection` and `Keep-Alive` are Node's own (see docs/differences.md).
  */
 import type { DsmErrorDetail } from "./errors";
+import { gzipped } from "./gzip";
 
+/** On every answer, the envelope's and the ones Node writes itself (400, 408, 413, 417, 431). */
 export const DSM_HEADERS: Readonly<Record<string, string>> = {
+  Server: "nginx",
   "Content-Type": 'application/json; charset="UTF-8"',
+  "X-Content-Type-Options": "nosniff",
+  "X-XSS-Protection": "1; mode=block",
   "Cache-Control": "max-age=0, no-cache, no-store, must-revalidate",
   Pragma: "no-cache",
   Expires: "0",
-  // DSM's own, recorded in Home Assistant's issues; no client reads it.
-  P3P: 'CP="IDC DSP COR ADM DEVi TAIi PSA PSD IVAi IVDi CONi HIS OUR IND CNT"',
-  "X-Content-Type-Options": "nosniff",
 };
+
+/** DSM's privacy policy header, recorded on login answers (and DSM 6's query.cgi); no client reads it. */
+export const P3P = 'CP="IDC DSP COR ADM DEVi TAIi PSA PSD IVAi IVDi CONi HIS OUR IND CNT"';
 
 const OPEN = Buffer.from('{"data":');
 /** Answers of at most this many characters (or bytes) are written as text (see RawJson.body). */
@@ -29,6 +39,7 @@ const CLOSE = Buffer.from(',"success":true}');
 export class RawJson {
   #envelope: Uint8Array | undefined;
   #short: string | undefined;
+  #gzipped: Uint8Array | Promise<Uint8Array> | undefined;
   readonly #data: string | readonly Uint8Array[];
   constructor(data: string | readonly Uint8Array[]) {
     this.#data = data;
@@ -62,6 +73,17 @@ export class RawJson {
             "utf8",
           );
     return this.#short;
+  }
+
+  /** The success answer gzipped, compressed once however often it is asked for (a polled list). */
+  gzipped(): Uint8Array | Promise<Uint8Array> {
+    if (this.#gzipped === undefined) {
+      const made = gzipped(this.envelope);
+      this.#gzipped = made;
+      // A failed compression is not kept: the next answer tries again.
+      if (made instanceof Promise) made.catch(() => (this.#gzipped = undefined));
+    }
+    return this.#gzipped;
   }
 
   /** For anything that serialises an answer itself (it then gets the same JSON). */
@@ -115,4 +137,19 @@ export function dsmResponse(body: string | Uint8Array, status = 200, extraHeader
   const headers = new Headers(DSM_HEADERS);
   for (const [k, v] of extraHeaders) headers.append(k, v);
   return new Response(body, { status, headers });
+}
+
+/**
+ * A DSM answer (HTTP 200) with `headers` (DSM_HEADERS and the answer's own) and its cookies.
+ * Without cookies the headers stay a plain object, which @hono/node-server writes as it is.
+ */
+export function answerResponse(
+  body: string | Uint8Array,
+  headers: Record<string, string>,
+  cookies: readonly string[],
+): Response {
+  if (cookies.length === 0) return new Response(body, { status: 200, headers });
+  const all = new Headers(headers);
+  for (const cookie of cookies) all.append("Set-Cookie", cookie);
+  return new Response(body, { status: 200, headers: all });
 }

@@ -21,7 +21,8 @@ import {
   dispatch,
   type TransportFault,
 } from "./dispatcher";
-import { dsmResponse, errorBody, successBody } from "./envelope";
+import { answerResponse, DSM_HEADERS, dsmResponse, errorBody, P3P, RawJson, successBody } from "./envelope";
+import { acceptsGzip, gzipped } from "./gzip";
 import { MAX_PARAMS, requestLimits } from "./limits";
 import { printable } from "./printable";
 import { readUpload, type Upload, type UploadOptions } from "./upload";
@@ -71,6 +72,11 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
       answer = { success: false, code: 100, cookies: [] };
     }
     const transport = verdict?.transport;
+    const how: AnswerHow = {
+      secure: isSecure(c),
+      gzip: acceptsGzip(headerOf(c, "accept-encoding")),
+      login: (req.params.api || pathApi) === "SYNO.API.Auth",
+    };
     options.onAnswer?.({
       req,
       answer,
@@ -78,8 +84,8 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
       transport,
       durationMs: performance.now() - started,
     });
-    if (transport === undefined) return render(answer, isSecure(c));
-    return applyTransportFault(c, transport, answer, options.shutdown);
+    if (transport === undefined) return render(answer, how);
+    return applyTransportFault(c, transport, answer, how, options.shutdown);
   };
   // Body size limit (413) before any route reads a body (uploads have their own): see limits.ts.
   app.use(
@@ -95,16 +101,33 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
   return app;
 }
 
-/** DSM sends HSTS on its HTTPS answers (its exact max-age is not recorded: half a year here). */
-const HSTS = "max-age=15768000";
+/** DSM's HSTS on HTTPS, as recorded (HA issue #54238; DSM sends it when its HSTS option is on). */
+const HSTS = "max-age=15768000; includeSubdomains; preload";
 
-export function render(answer: DsmAnswer, secure = false): Response {
+/** What an answer's headers depend on besides the answer. */
+export interface AnswerHow {
+  /** Over TLS: HSTS. */
+  readonly secure: boolean;
+  /** The request accepts gzip: the body is gzipped (gzip.ts). */
+  readonly gzip: boolean;
+  /** A `SYNO.API.Auth` call: DSM adds its P3P header. */
+  readonly login: boolean;
+}
+const PLAIN: AnswerHow = { secure: false, gzip: false, login: false };
+
+/** The DSM answer: envelope, DSM's headers, gzipped when asked (off the event loop when large). */
+export function render(answer: DsmAnswer, how: AnswerHow = PLAIN): Response | Promise<Response> {
   const body = answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
-  if (answer.cookies.length === 0 && !secure) return dsmResponse(body);
-  const headers = new Headers();
-  for (const cookie of answer.cookies) headers.append("Set-Cookie", cookie);
-  if (secure) headers.set("Strict-Transport-Security", HSTS);
-  return dsmResponse(body, 200, headers);
+  const headers: Record<string, string> = { ...DSM_HEADERS, Vary: "Accept-Encoding" };
+  if (how.login) headers.P3P = P3P;
+  if (how.secure) headers["Strict-Transport-Security"] = HSTS;
+  if (!how.gzip) return answerResponse(body, headers, answer.cookies);
+  headers["Content-Encoding"] = "gzip";
+  const data = answer.success ? answer.data : undefined;
+  const zipped = data instanceof RawJson ? data.gzipped() : gzipped(body);
+  return zipped instanceof Promise
+    ? zipped.then((bytes) => answerResponse(bytes, headers, answer.cookies))
+    : answerResponse(zipped, headers, answer.cookies);
 }
 
 /** Whether the request came over TLS (the HTTPS port). */
@@ -288,12 +311,13 @@ async function applyTransportFault(
   c: Context,
   fault: TransportFault,
   answer: DsmAnswer,
+  how: AnswerHow,
   shutdown: AbortSignal | undefined,
 ): Promise<Response> {
   switch (fault.type) {
     case "delay":
       await held(c.req.raw.signal, shutdown, fault.ms);
-      return render(answer);
+      return render(answer, how);
     case "malformed": {
       // Valid headers and status, a body cut mid-way: what a proxy dying mid-answer produces.
       const body = answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);

@@ -231,7 +231,7 @@ function openSession(
   store.accounts.capSessionsOf(account.name, MAX_SESSIONS_PER_ACCOUNT);
   let did: string | undefined;
   if (p.enable_device_token) {
-    did = newDeviceToken();
+    did = newDeviceToken(version);
     store.accounts.addDeviceToken(did, account.name, (p.device_name || "").slice(0, MAX_CLIENT_NAME), now);
     store.accounts.capDevicesOf(account.name, MAX_DEVICES_PER_ACCOUNT);
   }
