@@ -46,6 +46,8 @@ export interface RequestOptions {
   readonly cgi?: string;
   /** Send the session (default true when logged in). */
   readonly withSession?: boolean;
+  /** Request headers to add (a front-door probe's `Accept-Encoding`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 const PLAIN_TEXT = new Set([
@@ -209,12 +211,16 @@ export class DsmClient {
     return (await this.exchange(raw, options)).envelope;
   }
 
-  /** Like `request`, and also answers the `Set-Cookie` values the answer carried. */
+  /** Like `request`, and also answers the `Set-Cookie` values and the other headers the answer carried. */
   async exchange(
     raw: Record<string, string | number | boolean | undefined>,
     options: RequestOptions = {},
     file?: UploadFile,
-  ): Promise<{ envelope: DsmEnvelope; cookies: readonly string[] }> {
+  ): Promise<{
+    envelope: DsmEnvelope;
+    cookies: readonly string[];
+    headers: Readonly<Record<string, string>>;
+  }> {
     const plain: Record<string, string> = {};
     for (const [k, v] of Object.entries(raw)) if (v !== undefined) plain[k] = String(v);
     this.guard.check(plain.api, plain.method, plain);
@@ -222,7 +228,7 @@ export class DsmClient {
     ledger.beforeSend(plain);
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(plain)) params[k] = PLAIN_TEXT.has(k) ? escapeValue(v) : v;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.withSession !== false && this.#sid !== undefined) {
       params._sid = this.#sid;
       if (this.#synotoken !== undefined) {
@@ -236,7 +242,7 @@ export class DsmClient {
     const envelope = readEnvelope(exchange.body, cgi);
     if (envelope.success) ledger.observe(plain, envelope.data);
     else ledger.observeFailure(plain);
-    return { envelope, cookies: exchange.cookies ?? [] };
+    return { envelope, cookies: exchange.cookies ?? [], headers: exchange.headers ?? {} };
   }
 
   #send(cgi: string, params: Record<string, string>, headers: Record<string, string>, file?: UploadFile) {

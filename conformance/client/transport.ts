@@ -4,7 +4,9 @@
  * CA), a pinned certificate SHA-256 fingerprint (DSM's self-signed certificate, checked before
  * any byte of the request is sent), or insecure (explicit opt-in only).
  */
+
 import { TLSSocket } from "node:tls";
+import { gunzipSync } from "node:zlib";
 import { Agent, buildConnector, type Dispatcher, request } from "undici";
 import { DsmTransportError } from "./errors";
 
@@ -57,6 +59,8 @@ export interface Exchange {
   readonly body: unknown;
   /** The answer's `Set-Cookie` values (UIConfig's `_SSID`, login's `id`). */
   readonly cookies?: readonly string[];
+  /** The answer's other headers, names lower-cased, repeated ones joined with ", ". */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A file sent as the `file` part of a multipart body (SYNO.Virtualization.Guest.Image upload_and_create). */
@@ -136,7 +140,9 @@ export function httpTransport(baseUrl: string, dispatcher: Dispatcher): Transpor
         cause: err,
       });
     }
-    const text = await res.body.text();
+    // DSM's nginx gzips the JSON when the request accepts gzip (spec 7.2); the text is the JSON either way.
+    const bytes = Buffer.from(await res.body.arrayBuffer());
+    const text = (res.headers["content-encoding"] === "gzip" ? gunzipSync(bytes) : bytes).toString("utf8");
     // Clients reject anything but HTTP 200 with JSON; DSM sends its errors inside a 200.
     if (res.statusCode !== 200) {
       throw new DsmTransportError(`HTTP ${res.statusCode} from ${cgi}`, res.statusCode);
@@ -149,6 +155,10 @@ export function httpTransport(baseUrl: string, dispatcher: Dispatcher): Transpor
     }
     const raw = res.headers["set-cookie"];
     const cookies = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-    return { cgi, params, status: res.statusCode, body, cookies };
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(res.headers))
+      if (name !== "set-cookie" && value !== undefined)
+        headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+    return { cgi, params, status: res.statusCode, body, cookies, headers };
   }
 }
