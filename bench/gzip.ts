@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/gzip.ts [--quick]`: what answering gzip costs (docs/bench.md, "Gzip"). The
+ * `npx tsx bench/gzip.ts [--quick] [--rounds n] [--only text]`: what answering gzip costs (docs/bench.md, "Gzip"). The
  * emulator (50-guest fixture, its own process) answers the same calls with and without
  * `Accept-Encoding: gzip`, in alternating order over several rounds (medians), with autocannon;
  * the server's CPU µs per request are read from /proc, as the stack bench does. The figures
@@ -17,7 +17,13 @@ import { writeSyntheticFixture } from "../test/support/synthetic-fixture";
 import { cpuTimeUs, fmt, median } from "./load";
 
 const quick = process.argv.includes("--quick");
-const rounds = quick ? 1 : 3;
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+/** `--only <text>`: the scenarios whose name holds it; `--rounds <n>`: more rounds on a noisy machine. */
+const only = arg("--only");
+const rounds = Number(arg("--rounds") ?? (quick ? 1 : 3));
 const seconds = quick ? 2 : 3;
 const connections = 10;
 const GZIP = { "accept-encoding": "gzip" };
@@ -84,7 +90,7 @@ try {
     { name: "an error answer (119)", path: `/webapi/entry.cgi?${vmmQuery("expired", "Guest", "list")}` },
   ];
   const rows: string[] = [];
-  for (const s of scenarios) {
+  for (const s of scenarios.filter((x) => only === undefined || x.name.includes(only))) {
     const url = `${emulator.url}${s.path}`;
     const bytes = await sizes(url);
     await load(emulator.url, emulator.pid, s.path, {});

@@ -14,7 +14,8 @@
  * - Larger answers are compressed at level 1 (nginx's default `gzip_comp_level`), on the event
  *   loop up to `SYNC_MAX` (tens of microseconds), on libuv's thread pool above it, so a 5 MB
  *   Guest list never holds the loop.
- * - An answer kept between changes (a cached Guest list, `RawJson`) is compressed once.
+ * - An answer kept between changes (a cached Guest list, `RawJson`) is compressed once, and so
+ *   are the tiniest recurring answers (`{"success":true}`, errors without detail).
  *
  * By design: the compressed bytes are not nginx's byte for byte (no two deflate settings agree,
  * and short answers are stored); clients only ever see the decompressed JSON.
@@ -29,13 +30,22 @@ export const STORED_MAX = 1024;
 /** Answers up to this many bytes are compressed on the event loop; larger ones on the thread pool. */
 const SYNC_MAX = 64 * 1024;
 const LEVEL = { level: 1 };
+/**
+ * The tiniest answers (`{"success":true}`, an error without detail) recur on every power action
+ * and refusal: their gzip is kept, at most TINY_KEPT of them (a few KiB in all).
+ */
+const TINY = 64;
+const TINY_KEPT = 256;
+const tiny = new Map<string, Buffer>();
 
 /**
  * Whether `Accept-Encoding` allows gzip, as nginx reads it: a `gzip` coding whose `q` is not
  * zero. `*` alone does not count (nginx does not read it as gzip either).
  */
 export function acceptsGzip(header: string | undefined): boolean {
-  if (header === undefined || header.length === 0) return false;
+  if (header === undefined || !header.toLowerCase().includes("gzip")) return false;
+  // What clients send (`gzip`, `gzip, deflate, br`): no weights to read.
+  if (!header.includes("q=")) return /(^|,)\s*gzip\s*(;|,|$)/i.test(header);
   for (const part of header.split(",")) {
     const [coding = "", ...params] = part.split(";");
     if (coding.trim().toLowerCase() !== "gzip") continue;
@@ -47,9 +57,18 @@ export function acceptsGzip(header: string | undefined): boolean {
 
 /** `body` gzipped: at once when short, else compressed (off the event loop when large). */
 export function gzipped(body: string | Uint8Array): Uint8Array | Promise<Uint8Array> {
+  if (typeof body === "string" && body.length <= TINY) {
+    const hit = tiny.get(body);
+    if (hit !== undefined) return hit;
+  }
+  const length = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
+  if (length <= STORED_MAX && crc32 !== undefined) {
+    const out = stored(body, length, crc32);
+    if (typeof body === "string" && body.length <= TINY && tiny.size < TINY_KEPT) tiny.set(body, out);
+    return out;
+  }
   const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
-  if (bytes.byteLength <= STORED_MAX && crc32 !== undefined) return stored(bytes, crc32);
-  if (bytes.byteLength <= SYNC_MAX) return zlib.gzipSync(bytes, LEVEL);
+  if (length <= SYNC_MAX) return zlib.gzipSync(bytes, LEVEL);
   return new Promise((resolve, reject) => {
     zlib.gzip(bytes, LEVEL, (err, out) => (err === null ? resolve(out) : reject(err)));
   });
@@ -62,8 +81,7 @@ const HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
  * One gzip member holding `bytes` in a single final stored deflate block (RFC 1951 §3.2.4:
  * BFINAL=1, BTYPE=00, LEN, NLEN), then CRC-32 and length. Only for up to 65535 bytes.
  */
-function stored(bytes: Uint8Array, crc: (data: Uint8Array) => number): Buffer {
-  const n = bytes.byteLength;
+function stored(body: string | Uint8Array, n: number, crc: (data: Uint8Array) => number): Buffer {
   const out = Buffer.allocUnsafe(HEADER.length + 5 + n + 8);
   HEADER.copy(out, 0);
   let at = HEADER.length;
@@ -71,9 +89,10 @@ function stored(bytes: Uint8Array, crc: (data: Uint8Array) => number): Buffer {
   out.writeUInt16LE(n, at);
   out.writeUInt16LE(n ^ 0xffff, at + 2);
   at += 4;
-  out.set(bytes, at);
-  at += n;
-  out.writeUInt32LE(crc(bytes), at);
-  out.writeUInt32LE(n, at + 4);
+  // The text is encoded straight into its place: one copy, no intermediate buffer.
+  if (typeof body === "string") out.write(body, at, "utf8");
+  else out.set(body, at);
+  out.writeUInt32LE(crc(out.subarray(at, at + n)), at + n);
+  out.writeUInt32LE(n, at + n + 4);
   return out;
 }

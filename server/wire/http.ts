@@ -21,7 +21,7 @@ import {
   dispatch,
   type TransportFault,
 } from "./dispatcher";
-import { answerResponse, DSM_HEADERS, dsmResponse, errorBody, P3P, RawJson, successBody } from "./envelope";
+import { answerResponse, dsmResponse, errorBody, RawJson, successBody } from "./envelope";
 import { acceptsGzip, gzipped } from "./gzip";
 import { MAX_PARAMS, requestLimits } from "./limits";
 import { printable } from "./printable";
@@ -101,9 +101,6 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
   return app;
 }
 
-/** DSM's HSTS on HTTPS, as recorded (HA issue #54238; DSM sends it when its HSTS option is on). */
-const HSTS = "max-age=15768000; includeSubdomains; preload";
-
 /** What an answer's headers depend on besides the answer. */
 export interface AnswerHow {
   /** Over TLS: HSTS. */
@@ -117,18 +114,18 @@ const PLAIN: AnswerHow = { secure: false, gzip: false, login: false };
 
 /** The DSM answer: envelope, DSM's headers, gzipped when asked (off the event loop when large). */
 export function render(answer: DsmAnswer, how: AnswerHow = PLAIN): Response | Promise<Response> {
-  const body = answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
-  const headers: Record<string, string> = { ...DSM_HEADERS, Vary: "Accept-Encoding" };
-  if (how.login) headers.P3P = P3P;
-  if (how.secure) headers["Strict-Transport-Security"] = HSTS;
-  if (!how.gzip) return answerResponse(body, headers, answer.cookies);
-  headers["Content-Encoding"] = "gzip";
-  const data = answer.success ? answer.data : undefined;
-  const zipped = data instanceof RawJson ? data.gzipped() : gzipped(body);
+  const headers = { hsts: how.secure, gzip: how.gzip, p3p: how.login };
+  if (!how.gzip) return answerResponse(bodyOf(answer), headers, answer.cookies);
+  // A kept answer (a list polled between changes) is compressed once.
+  const zipped =
+    answer.success && answer.data instanceof RawJson ? answer.data.gzipped() : gzipped(bodyOf(answer));
   return zipped instanceof Promise
     ? zipped.then((bytes) => answerResponse(bytes, headers, answer.cookies))
     : answerResponse(zipped, headers, answer.cookies);
 }
+
+const bodyOf = (answer: DsmAnswer): string | Uint8Array =>
+  answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
 
 /** Whether the request came over TLS (the HTTPS port). */
 function isSecure(c: Context): boolean {
@@ -320,7 +317,7 @@ async function applyTransportFault(
       return render(answer, how);
     case "malformed": {
       // Valid headers and status, a body cut mid-way: what a proxy dying mid-answer produces.
-      const body = answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
+      const body = bodyOf(answer);
       return dsmResponse(body.slice(0, Math.max(1, Math.floor(body.length / 2))));
     }
     case "hang":

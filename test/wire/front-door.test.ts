@@ -241,6 +241,8 @@ describe("the pieces", () => {
     expect(acceptsGzip("gzip;q=0.000")).toBe(false);
     expect(acceptsGzip("*")).toBe(false);
     expect(acceptsGzip("x-gzip-ish")).toBe(false);
+    expect(acceptsGzip("deflate,gzip")).toBe(true);
+    expect(acceptsGzip("gzip;level=1")).toBe(true);
     expect(acceptsGzip(undefined)).toBe(false);
   });
 
