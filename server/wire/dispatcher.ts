@@ -29,7 +29,7 @@ import {
   type Operation,
   type OperationTable,
 } from "./operation";
-import { resolveSession, SESSION_COOKIE_SECONDS } from "./session";
+import { resolveSession, sessionCookie } from "./session";
 import type { Upload } from "./upload";
 
 export interface DsmRequest {
@@ -239,10 +239,11 @@ function runInTransaction(
       header: (h) => req.header(h),
       setCookie: (cookie) => cookies.push(cookie),
     };
-    // DSM hands a browser's session cookie back on its entry.cgi answers (DSM 7.1 was recorded
-    // doing so, without max-age), so a cookie client's session stays fresh in its jar.
+    // DSM hands a browser's session cookie back on its entry.cgi answers, so a cookie client's
+    // session stays fresh in its jar: DSM 7.1 was recorded doing so without max-age, DSM 7.2
+    // (Home Assistant issue #148837) with the login's attributes, max-age included, as here.
     if (byCookie && session !== undefined && req.cgi === "entry.cgi")
-      cookies.push(reissuedCookie(session.sid, now));
+      cookies.push(sessionCookie(session.sid, now));
     // A refused change leaves nothing behind. When the call wrote before it (the tick, the
     // session's last use), the change runs in a savepoint that rolls back alone; otherwise a
     // refusal that wrote rolls the whole transaction back (a savepoint costs two statements).
@@ -340,11 +341,6 @@ async function runBatch(
       };
     throw err;
   }
-}
-
-/** The `id` cookie as DSM re-issues it on later answers: a week from now, no max-age. */
-function reissuedCookie(sid: string, now: number): string {
-  return `id=${sid};expires=${new Date(now + SESSION_COOKIE_SECONDS * 1000).toUTCString()};path=/;HttpOnly`;
 }
 
 /** A JSON-quoted string (`"win10"`) read as its content; anything else unchanged. */
