@@ -3,7 +3,7 @@
  * images, guests) as one JSON document, validated at load with a message naming the bad field.
  * Ids are given in the file, so every run of a fixture has the same ids.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { z } from "zod";
 import {
   AUTO_SELECT,
@@ -299,7 +299,28 @@ export function parseFixture(input: unknown, origin = "fixture"): Fixture {
   throw new FixtureError(`${origin} is not a valid fixture:\n${lines.join("\n")}`);
 }
 
+/**
+ * A fixture file, read and validated once per content: later loads of an unchanged file (same
+ * size and modification time) answer the fixture parsed before. The answer is shared: never
+ * mutate it (`withAccounts` and the seed only read it).
+ */
 export function loadFixtureFile(path: string): Fixture {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  const version = stat === undefined ? undefined : `${stat.size}:${stat.mtimeMs}`;
+  const known = parsedFiles.get(path);
+  if (known !== undefined && known.version === version) return known.fixture;
+  const fixture = readFixtureFile(path);
+  if (version !== undefined) {
+    if (parsedFiles.size >= PARSED_FILES_KEPT) parsedFiles.clear();
+    parsedFiles.set(path, { version, fixture });
+  }
+  return fixture;
+}
+
+const PARSED_FILES_KEPT = 16;
+const parsedFiles = new Map<string, { version: string; fixture: Fixture }>();
+
+function readFixtureFile(path: string): Fixture {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
