@@ -10,6 +10,7 @@ import { AccountStore } from "./accounts";
 import { Changes } from "./changes";
 import { DatabaseImageStore } from "./database-images";
 import type { Db } from "./db";
+import { FixtureRows } from "./fixture-rows";
 import { GuestStore } from "./guests";
 import { ImageStore } from "./images";
 import { InventoryStore } from "./inventory";
@@ -27,6 +28,8 @@ export class Store {
   readonly images: ImageStore;
   readonly tasks: TaskStore;
   readonly databaseImages: DatabaseImageStore;
+  /** The stored inventory in the fixture format's terms (the control plane's export). */
+  readonly fixtureRows: FixtureRows;
   readonly #db: Db;
   /** Built once: better-sqlite3's wrapper costs more to build than a small transaction to run. */
   readonly #tx;
@@ -41,6 +44,7 @@ export class Store {
     this.images = new ImageStore(db, this.changes);
     this.tasks = new TaskStore(db, this.changes);
     this.databaseImages = new DatabaseImageStore(db, this.changes);
+    this.fixtureRows = new FixtureRows(db);
     this.#tx = db.transaction((fn: () => unknown) => fn());
     this.#empty = db.prepare<[], number>("SELECT COUNT(*) FROM system").pluck();
   }

@@ -22,10 +22,12 @@ import {
   type TransportFault,
 } from "./dispatcher";
 import { answerResponse, dsmResponse, errorBody, RawJson, successBody } from "./envelope";
+import { clientLeft } from "./errors";
 import { acceptsGzip, gzipped } from "./gzip";
-import { MAX_PARAMS, requestLimits } from "./limits";
+import { bodyDeadline, MAX_PARAMS, requestLimits } from "./limits";
 import { printable } from "./printable";
-import { readUpload, type Upload, type UploadOptions } from "./upload";
+import { sessionExists } from "./session";
+import { readUpload, removeUpload, type Upload, type UploadOptions } from "./upload";
 
 /** One answered call, for the journal and the request log. */
 export interface Exchange {
@@ -34,6 +36,12 @@ export interface Exchange {
   readonly faultRule: string | undefined;
   readonly transport: TransportFault | undefined;
   readonly durationMs: number;
+  /** The answer's body as sent (before any transport fault changes it), for the journal. */
+  readonly body?: string | Uint8Array;
+  /** Whether it came over HTTPS (the answer then carries HSTS). */
+  readonly secure?: boolean;
+  /** Whether the answer went gzipped (the request accepted gzip). */
+  readonly gzip?: boolean;
 }
 
 /** How long a request body may take, and what an upload may be. */
@@ -59,21 +67,29 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
     // HEAD answers DSM's headers and runs nothing: a HEAD of `method=delete` must not delete.
     if (c.req.method === "HEAD") return dsmResponse("", 200);
     const started = performance.now();
-    const req = await readRequest(c, cgi, pathApi, options.limits);
+    // An upload's file is kept only for a call whose session exists (upload.ts).
+    const mayKeep = (params: Readonly<Record<string, string>>, cookies: Readonly<Record<string, string>>) =>
+      sessionExists(env.store, { params, cookies }, env.clock.now(), env.config.sessionTimeout * 1000);
+    const req = await readRequest(c, cgi, pathApi, options.limits, mayKeep);
     if (req instanceof Response) return req;
     let answer: DsmAnswer;
     let verdict: Awaited<ReturnType<typeof dispatch>>["verdict"];
     try {
       ({ answer, verdict } = await dispatch(env, req, options.hooks));
     } catch (err) {
+      if (clientLeft(err)) return dsmResponse(errorBody(101), 400, new Headers({ Connection: "close" }));
       options.log(
         `unexpected fault in ${printable(req.params.api ?? "?")}.${printable(req.params.method ?? "?")}: ${describe(err)}`,
       );
       answer = { success: false, code: 100, cookies: [] };
     }
+    // What a failed call wrote is not kept: a refused upload must not fill the disk.
+    if (!answer.success) removeUpload(req.upload);
     const transport = verdict?.transport;
+    const body = bodyOf(answer);
+    const secure = isSecure(c);
     const how: AnswerHow = {
-      secure: isSecure(c),
+      secure,
       gzip: acceptsGzip(headerOf(c, "accept-encoding")),
       login: (req.params.api || pathApi) === "SYNO.API.Auth",
     };
@@ -83,11 +99,23 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
       faultRule: verdict?.ruleId,
       transport,
       durationMs: performance.now() - started,
+      body,
+      secure,
+      gzip: how.gzip,
     });
-    if (transport === undefined) return render(answer, how);
+    if (transport === undefined) return render(answer, how, body);
     return applyTransportFault(c, transport, answer, how, options.shutdown);
   };
-  // Body size limit (413) before any route reads a body (uploads have their own): see limits.ts.
+  // The body deadline (408) and size limit (413) before any route reads a body (uploads have
+  // their own): see limits.ts.
+  app.use(
+    "/webapi/*",
+    bodyDeadline(
+      options.limits.requestMs,
+      () => dsmResponse(errorBody(101), 408, new Headers({ Connection: "close" })),
+      (c) => uploadPartOf(c, pathApiOf(c)) !== undefined,
+    ),
+  );
   app.use(
     "/webapi/*",
     requestLimits((c) => uploadPartOf(c, pathApiOf(c)) !== undefined),
@@ -112,20 +140,25 @@ export interface AnswerHow {
 }
 const PLAIN: AnswerHow = { secure: false, gzip: false, login: false };
 
+/** The envelope's JSON text (or bytes, for a cached list), written once per answer. */
+export function bodyOf(answer: DsmAnswer): string | Uint8Array {
+  return answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
+}
+
 /** The DSM answer: envelope, DSM's headers, gzipped when asked (off the event loop when large). */
-export function render(answer: DsmAnswer, how: AnswerHow = PLAIN): Response | Promise<Response> {
+export function render(
+  answer: DsmAnswer,
+  how: AnswerHow = PLAIN,
+  body = bodyOf(answer),
+): Response | Promise<Response> {
   const headers = { hsts: how.secure, gzip: how.gzip, p3p: how.login };
-  if (!how.gzip) return answerResponse(bodyOf(answer), headers, answer.cookies);
+  if (!how.gzip) return answerResponse(body, headers, answer.cookies);
   // A kept answer (a list polled between changes) is compressed once.
-  const zipped =
-    answer.success && answer.data instanceof RawJson ? answer.data.gzipped() : gzipped(bodyOf(answer));
+  const zipped = answer.success && answer.data instanceof RawJson ? answer.data.gzipped() : gzipped(body);
   return zipped instanceof Promise
     ? zipped.then((bytes) => answerResponse(bytes, headers, answer.cookies))
     : answerResponse(zipped, headers, answer.cookies);
 }
-
-const bodyOf = (answer: DsmAnswer): string | Uint8Array =>
-  answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
 
 /** Whether the request came over TLS (the HTTPS port). */
 function isSecure(c: Context): boolean {
@@ -141,7 +174,8 @@ function isSecure(c: Context): boolean {
 function headerOf(c: Context, name: string): string | undefined {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming === undefined) return c.req.header(name);
-  const value = incoming.headers[name];
+  // HTTP/2 has no Host header: its :authority is the same thing.
+  const value = incoming.headers[name] ?? (name === "host" ? incoming.headers[":authority"] : undefined);
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
@@ -202,22 +236,30 @@ async function readRequest(
   cgi: Cgi,
   pathApi: string | undefined,
   limits: BodyLimits,
+  mayKeep: KeepCheck,
 ): Promise<DsmRequest | Response> {
   try {
-    return await readParams(c, cgi, pathApi, limits);
+    return await readParams(c, cgi, pathApi, limits, mayKeep);
   } catch (err) {
     if (!(err instanceof TooManyParameters)) throw err;
     return dsmResponse(errorBody(101), 413, new Headers({ Connection: "close" }));
   }
 }
 
+type KeepCheck = (
+  params: Readonly<Record<string, string>>,
+  cookies: Readonly<Record<string, string>>,
+) => boolean;
+
 async function readParams(
   c: Context,
   cgi: Cgi,
   pathApi: string | undefined,
   limits: BodyLimits,
+  mayKeep: KeepCheck,
 ): Promise<DsmRequest | Response> {
   const params = queryOf(c.req.url);
+  const cookies = parseCookies(headerOf(c, "cookie"));
   let upload: Upload | undefined;
   if (c.req.method === "POST") {
     const type = headerOf(c, "content-type") ?? "";
@@ -228,22 +270,25 @@ async function readParams(
       const read =
         body === null
           ? { ok: true as const, fields: {}, upload: undefined }
-          : await readUpload(body, type, { part, ...limits.upload });
-      if (!read.ok) return dsmResponse(errorBody(101), read.status, new Headers({ Connection: "close" }));
+          : await readUpload(body, type, {
+              part,
+              ...limits.upload,
+              mayKeep: (fields) => mayKeep({ ...params, ...fields }, cookies),
+            });
+      if (!read.ok)
+        return dsmResponse(errorBody(read.code), read.status, new Headers({ Connection: "close" }));
       collect(params, Object.entries(read.fields));
       upload = read.upload;
     } else {
       // A body DSM cannot read is no parameters, not a fault: the query may still be complete.
-      const body = await withDeadline(readBody(c, type), limits.requestMs);
-      if (body === "late") return dsmResponse(errorBody(101), 408, new Headers({ Connection: "close" }));
-      collect(params, Object.entries(body));
+      collect(params, Object.entries(await readBody(c, type)));
     }
   }
   return {
     cgi,
     pathApi,
     params,
-    cookies: parseCookies(headerOf(c, "cookie")),
+    cookies,
     address: addressOf(c),
     upload,
     header: (name) => headerOf(c, name.toLowerCase()),
@@ -268,15 +313,6 @@ async function readBody(c: Context, type: string): Promise<Record<string, string
     // unreadable body: answered from the query parameters alone
   }
   return params;
-}
-
-/** `work`'s result, or "late" when it has not settled within `ms`. */
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | "late"> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => resolve("late"), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** The client's address, as Node's socket gives it ("unknown" for socket-less `app.fetch` use). */
