@@ -4,7 +4,7 @@
  * timeout), which `npm test` leaves out.
  * Defaults (override with the same variables the tests read):
  *   CRASH_CYCLES=200  SIGKILL/restart cycles on a file database
- *   FUZZ_RUNS=50000   fuzzed WebAPI calls
+ *   FUZZ_RUNS=50000   fuzzed WebAPI calls, each followed by the store oracle (test/support/oracle.ts)
  *   LOAD_SECONDS=60   LOAD_CLIENTS=64   racing clients
  *   HOSTILE_ROUNDS=50 rounds of every hostile-input class (issue 12), memory read before and after
  *   HOSTILE_SOCKET_ROUNDS=20 rounds of issue 20's attacks (stalls, sockets, uploads, logins),
