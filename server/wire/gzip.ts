@@ -14,8 +14,7 @@
  * - Larger answers are compressed at level 1 (nginx's default `gzip_comp_level`), on the event
  *   loop up to `SYNC_MAX` (tens of microseconds), on libuv's thread pool above it, so a 5 MB
  *   Guest list never holds the loop.
- * - An answer kept between changes (a cached Guest list, `RawJson`) is compressed once, and so
- *   are the tiniest recurring answers (`{"success":true}`, errors without detail).
+ * - An answer kept between changes (a cached Guest list, `RawJson`) is compressed once.
  *
  * By design: the compressed bytes are not nginx's byte for byte (no two deflate settings agree,
  * and short answers are stored); clients only ever see the decompressed JSON.
@@ -30,13 +29,6 @@ export const STORED_MAX = 1024;
 /** Answers up to this many bytes are compressed on the event loop; larger ones on the thread pool. */
 const SYNC_MAX = 64 * 1024;
 const LEVEL = { level: 1 };
-/**
- * The tiniest answers (`{"success":true}`, an error without detail) recur on every power action
- * and refusal: their gzip is kept, at most TINY_KEPT of them (a few KiB in all).
- */
-const TINY = 64;
-const TINY_KEPT = 256;
-const tiny = new Map<string, Buffer>();
 
 /**
  * Whether `Accept-Encoding` allows gzip, as nginx reads it: a `gzip` coding whose `q` is not
@@ -57,16 +49,8 @@ export function acceptsGzip(header: string | undefined): boolean {
 
 /** `body` gzipped: at once when short, else compressed (off the event loop when large). */
 export function gzipped(body: string | Uint8Array): Uint8Array | Promise<Uint8Array> {
-  if (typeof body === "string" && body.length <= TINY) {
-    const hit = tiny.get(body);
-    if (hit !== undefined) return hit;
-  }
   const length = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
-  if (length <= STORED_MAX && crc32 !== undefined) {
-    const out = stored(body, length, crc32);
-    if (typeof body === "string" && body.length <= TINY && tiny.size < TINY_KEPT) tiny.set(body, out);
-    return out;
-  }
+  if (length <= STORED_MAX && crc32 !== undefined) return stored(body, length, crc32);
   const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
   if (length <= SYNC_MAX) return zlib.gzipSync(bytes, LEVEL);
   return new Promise((resolve, reject) => {
