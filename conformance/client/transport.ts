@@ -61,6 +61,8 @@ export interface Exchange {
   readonly cookies?: readonly string[];
   /** The answer's other headers, names lower-cased, repeated ones joined with ", ". */
   readonly headers?: Readonly<Record<string, string>>;
+  /** The answer's `Content-Type`, as sent. */
+  readonly contentType?: string;
 }
 
 /** A file sent as the `file` part of a multipart body (SYNO.Virtualization.Guest.Image upload_and_create). */
@@ -145,7 +147,12 @@ export function httpTransport(baseUrl: string, dispatcher: Dispatcher): Transpor
     const text = (res.headers["content-encoding"] === "gzip" ? gunzipSync(bytes) : bytes).toString("utf8");
     // Clients reject anything but HTTP 200 with JSON; DSM sends its errors inside a 200.
     if (res.statusCode !== 200) {
-      throw new DsmTransportError(`HTTP ${res.statusCode} from ${cgi}`, res.statusCode);
+      // The body of a non-200 answer says why (DSM's own error page, a proxy's): keep its start.
+      const what = params.api === undefined ? cgi : `${params.api} ${params.method ?? "?"} (${cgi})`;
+      throw new DsmTransportError(
+        `HTTP ${res.statusCode} from ${what} where the emulator answers 200; body: ${JSON.stringify(text.slice(0, 300))}`,
+        res.statusCode,
+      );
     }
     let body: unknown;
     try {
@@ -159,6 +166,7 @@ export function httpTransport(baseUrl: string, dispatcher: Dispatcher): Transpor
     for (const [name, value] of Object.entries(res.headers))
       if (name !== "set-cookie" && value !== undefined)
         headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
-    return { cgi, params, status: res.statusCode, body, cookies, headers };
+    const contentType = headers["content-type"] ?? "";
+    return { cgi, params, status: res.statusCode, body, cookies, headers, contentType };
   }
 }

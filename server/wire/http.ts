@@ -27,6 +27,7 @@ import { acceptsGzip, gzipped } from "./gzip";
 import { bodyDeadline, MAX_PARAMS, requestLimits } from "./limits";
 import { printable } from "./printable";
 import { sessionExists } from "./session";
+import { shapeResponse } from "./shape";
 import { readUpload, removeUpload, type Upload, type UploadOptions } from "./upload";
 
 /** One answered call, for the journal and the request log. */
@@ -103,7 +104,11 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
       secure,
       gzip: how.gzip,
     });
-    if (transport === undefined) return render(answer, how, body);
+    if (transport === undefined) {
+      const shapes = verdict?.shapes ?? [];
+      const res = render(answer, how, body);
+      return res instanceof Promise ? res.then((r) => shapeResponse(r, shapes)) : shapeResponse(res, shapes);
+    }
     return applyTransportFault(c, transport, answer, how, options.shutdown);
   };
   // The body deadline (408) and size limit (413) before any route reads a body (uploads have
