@@ -24,6 +24,7 @@ import type { ClusterChanges } from "../store/system";
 import type { Exchange } from "../wire/http";
 import { exportFixture } from "./export";
 import { FaultRules } from "./faults";
+import { counts, liveness } from "./health";
 import { Journal } from "./journal";
 import { journalRecording } from "./recording";
 import { SnapshotShelf } from "./snapshots";
@@ -35,8 +36,8 @@ export const MAX_SNAPSHOTS = 32;
 const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** A refusal the routes turn into an HTTP status and `{"error": message}`. */
-export class AdminError extends Error {
-  override name = "AdminError";
+export class ControlPlaneError extends Error {
+  override name = "ControlPlaneError";
   constructor(
     readonly status: 400 | 404 | 409,
     message: string,
@@ -79,6 +80,7 @@ export class ControlPlane {
   readonly #o: ControlPlaneOptions;
   readonly #snapshots: SnapshotShelf;
   readonly #shutdown = new AbortController();
+  readonly #startedAt = performance.now();
   #fixture: Fixture | undefined;
   #baseline: Buffer | undefined;
   #connection: Connection | undefined;
@@ -89,6 +91,14 @@ export class ControlPlane {
     this.#baseline = options.baseline;
     this.journal = new Journal(options.config.journalSize);
     this.#snapshots = new SnapshotShelf(options.config.snapshotDir);
+  }
+
+  /** `GET /__admin/health`: up, the version, the uptime, and what the emulated NAS holds. */
+  health() {
+    return {
+      ...liveness(this.#startedAt),
+      counts: counts(this.#o.store, this.journal.size, this.faults.list().length),
+    };
   }
 
   /** Aborted by `shutdown()`: lets go of answers held by delay and hang rules. */
@@ -161,14 +171,14 @@ export class ControlPlane {
     try {
       fixture = parseFixture(input, "the body");
     } catch (err) {
-      throw new AdminError(400, (err as Error).message);
+      throw new ControlPlaneError(400, (err as Error).message);
     }
     await this.#o.store.preparePasswords(fixture);
     try {
       this.#o.store.seed(fixture, this.#o.clock.now());
     } catch (err) {
       // The schema cannot see every constraint (an id used twice); the transaction rolled back.
-      throw new AdminError(400, `the fixture cannot be loaded: ${(err as Error).message}`);
+      throw new ControlPlaneError(400, `the fixture cannot be loaded: ${(err as Error).message}`);
     }
     this.#fixture = fixture;
     this.#baseline = this.#o.store.databaseImages.capture();
@@ -186,7 +196,7 @@ export class ControlPlane {
       try {
         return exportFixture(this.#o.store.fixtureRows.read(), fixture.accounts, fixture.source);
       } catch (err) {
-        throw new AdminError(409, `the state cannot be exported: ${(err as Error).message}`);
+        throw new ControlPlaneError(409, `the state cannot be exported: ${(err as Error).message}`);
       }
     });
   }
@@ -195,9 +205,9 @@ export class ControlPlane {
     return this.#snapshots.list();
   }
   createSnapshot(name: string): { name: string; created_at: string } {
-    if (this.#snapshots.has(name)) throw new AdminError(409, `snapshot ${name} already exists`);
+    if (this.#snapshots.has(name)) throw new ControlPlaneError(409, `snapshot ${name} already exists`);
     if (this.#snapshots.inMemory >= MAX_SNAPSHOTS)
-      throw new AdminError(
+      throw new ControlPlaneError(
         409,
         `${MAX_SNAPSHOTS} snapshots are kept in memory at most: delete one first, or keep them in files (--snapshot-dir)`,
       );
@@ -208,12 +218,12 @@ export class ControlPlane {
   }
   restoreSnapshot(name: string): void {
     const image = this.#snapshots.image(name);
-    if (image === undefined) throw new AdminError(404, `no snapshot named ${name}`);
+    if (image === undefined) throw new ControlPlaneError(404, `no snapshot named ${name}`);
     try {
       this.#o.store.databaseImages.restore(image);
     } catch (err) {
       // A file saved by an emulator of another database schema: its rows cannot be copied here.
-      throw new AdminError(
+      throw new ControlPlaneError(
         409,
         `snapshot ${name} cannot be restored (${(err as Error).message}): with the emulator that saved it, ` +
           "restore it and export the state (GET /__admin/fixture), then load that fixture here (POST /__admin/fixture)",
@@ -222,7 +232,7 @@ export class ControlPlane {
     this.#saveClock();
   }
   deleteSnapshot(name: string): void {
-    if (!this.#snapshots.has(name)) throw new AdminError(404, `no snapshot named ${name}`);
+    if (!this.#snapshots.has(name)) throw new ControlPlaneError(404, `no snapshot named ${name}`);
     this.#snapshots.delete(name);
   }
 
@@ -231,7 +241,7 @@ export class ControlPlane {
   updateHost(ref: string, changes: HostChanges) {
     const { inventory } = this.#o.store;
     const hostId = inventory.hostIdOf(ref);
-    if (hostId === undefined) throw new AdminError(404, `no host with id or name ${ref}`);
+    if (hostId === undefined) throw new ControlPlaneError(404, `no host with id or name ${ref}`);
     return this.#change(() => {
       inventory.updateHost(hostId, changes);
       return inventory.host({ id: hostId });
@@ -240,7 +250,7 @@ export class ControlPlane {
   updateStorage(ref: string, changes: StorageChanges) {
     const { inventory } = this.#o.store;
     const storageId = inventory.storageIdOf(ref);
-    if (storageId === undefined) throw new AdminError(404, `no storage with id or name ${ref}`);
+    if (storageId === undefined) throw new ControlPlaneError(404, `no storage with id or name ${ref}`);
     return this.#change(() => {
       inventory.updateStorage(storageId, changes);
       return inventory.storage({ id: storageId });
@@ -253,7 +263,8 @@ export class ControlPlane {
   crashGuest(ref: string): GuestRecord {
     return this.#onGuest(ref, (ctx, guest) => {
       // A guest still being created belongs to its task; crashing it would orphan the task.
-      if (guest.status === "creating") throw new AdminError(409, `guest ${ref} is still being created`);
+      if (guest.status === "creating")
+        throw new ControlPlaneError(409, `guest ${ref} is still being created`);
       crash(ctx, guest);
     });
   }
@@ -270,7 +281,7 @@ export class ControlPlane {
       } catch (err) {
         if (!(err instanceof Refusal)) throw err;
         const code = PUBLIC_REFUSALS[err.reason];
-        throw new AdminError(
+        throw new ControlPlaneError(
           409,
           `DSM error ${code}: ${errorText("vmm", code) ?? "?"} (${action} of ${ref}: ${err.reason})`,
         );
@@ -291,7 +302,7 @@ export class ControlPlane {
   /** Lifts the block of `address` (404 when it is not blocked), or every block. */
   unblock(address?: string): { lifted: number } {
     const lifted = this.#change(() => this.#o.store.accounts.unblock(address));
-    if (address !== undefined && lifted === 0) throw new AdminError(404, `${address} is not blocked`);
+    if (address !== undefined && lifted === 0) throw new ControlPlaneError(404, `${address} is not blocked`);
     return { lifted };
   }
 
@@ -312,7 +323,7 @@ export class ControlPlane {
       !(clock instanceof SwitchableClock) &&
       changes.mode !== this.clock().mode
     ) {
-      throw new AdminError(
+      throw new ControlPlaneError(
         400,
         "this emulator was given a fixed clock, so its mode cannot change (startEmulator without `clock` gives a switchable one)",
       );
@@ -329,9 +340,12 @@ export class ControlPlane {
 
   advanceClock(ms: number): ClockState {
     const { clock } = this.#o;
-    if (!hasAdvance(clock)) throw new AdminError(400, "this emulator's clock cannot be advanced");
+    if (!hasAdvance(clock)) throw new ControlPlaneError(400, "this emulator's clock cannot be advanced");
     if (clock.now() + ms > LATEST_TIME)
-      throw new AdminError(400, "the clock cannot go past the year 9999 (dates after it have no ISO form)");
+      throw new ControlPlaneError(
+        400,
+        "the clock cannot go past the year 9999 (dates after it have no ISO form)",
+      );
     clock.advance(ms);
     this.#o.tick.run(clock.now());
     this.#saveClock();
@@ -366,10 +380,10 @@ export class ControlPlane {
     const { store, clock, pace } = this.#o;
     return this.#change(() => {
       const guest = store.guests.findByIdOrName(ref);
-      if (guest === undefined) throw new AdminError(404, `no guest with id or name ${ref}`);
+      if (guest === undefined) throw new ControlPlaneError(404, `no guest with id or name ${ref}`);
       act({ store, now: clock.now(), pace, account: undefined, taskFault: undefined }, guest);
       const row = store.guests.find({ id: guest.guest_id });
-      if (row === undefined) throw new AdminError(404, `guest ${ref} is gone`);
+      if (row === undefined) throw new ControlPlaneError(404, `guest ${ref} is gone`);
       return store.guests.record(row);
     });
   }

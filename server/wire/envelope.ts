@@ -11,6 +11,16 @@
 import type { DsmErrorDetail } from "./errors";
 import { gzipped } from "./gzip";
 
+/** What a call answers, before the envelope is written: its data or its error, and its cookies. */
+export type DsmAnswer =
+  | { readonly success: true; readonly data: unknown; readonly cookies: readonly string[] }
+  | {
+      readonly success: false;
+      readonly code: number;
+      readonly errors?: DsmErrorDetail;
+      readonly cookies: readonly string[];
+    };
+
 const SERVER = "nginx";
 const CONTENT_TYPE = 'application/json; charset="UTF-8"';
 const XSS = "1; mode=block";
