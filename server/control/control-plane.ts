@@ -136,6 +136,7 @@ export class ControlPlane {
       body: exchange.body,
       cookies: answer.cookies,
       secure: exchange.secure,
+      gzip: exchange.gzip,
     });
   }
 
