@@ -4,6 +4,7 @@
  * composition root; the HTTP routes (routes.ts) are a thin JSON face over these methods.
  * Changes go through the model and the store like DSM calls do, each in one transaction.
  */
+import type { z } from "zod";
 import { errorText } from "../../contract/errors";
 import { PUBLIC_REFUSALS } from "../api/public/codes";
 import { type Clock, SwitchableClock } from "../clock";
@@ -11,6 +12,7 @@ import type { Config } from "../config";
 import { type Fixture, loadFixtureFile, parseFixture } from "../fixture";
 import { clusterRefusal } from "../model/cluster";
 import type { ModelContext } from "../model/context";
+import { changedNas } from "../model/nas";
 import type { Pace, TimeScale } from "../model/pace";
 import { crash, powerOff, powerOn, shutdown } from "../model/power";
 import { Refusal } from "../model/refusal";
@@ -24,6 +26,7 @@ import type { ClusterChanges } from "../store/system";
 import type { Exchange } from "../wire/http";
 import { FaultRules } from "./faults";
 import { Journal } from "./journal";
+import type { nasChanges } from "./schemas";
 import { dumpState } from "./state";
 
 /** Snapshots are whole database images in memory: a loop creating them must not exhaust it. */
@@ -190,6 +193,26 @@ export class ControlPlane {
   updateCluster(changes: ClusterChanges) {
     this.#change(() => this.#o.store.system.updateCluster(changes));
     return this.state().system;
+  }
+  /** Sets the NAS's states; a volume is named by its storage's id or name. */
+  updateNas(changes: z.output<typeof nasChanges>) {
+    const { store } = this.#o;
+    const { host, volumes, ...rest } = changes;
+    let hostId: string | undefined;
+    if (host !== undefined) {
+      hostId = store.inventory.hostIdOf(host);
+      if (hostId === undefined) throw new AdminError(404, `no host with id or name ${host}`);
+    }
+    const byId: Record<string, "normal" | "degraded" | "crashed"> = {};
+    for (const [ref, status] of Object.entries(volumes ?? {})) {
+      const storageId = store.inventory.storageIdOf(ref);
+      if (storageId === undefined) throw new AdminError(404, `no storage with id or name ${ref}`);
+      byId[storageId] = status;
+    }
+    return this.#change(() => {
+      store.nas.set(changedNas(store.nas.get(), { ...rest, host_id: hostId, volumes: byId }));
+      return store.nas.get();
+    });
   }
   crashGuest(ref: string): GuestRecord {
     return this.#onGuest(ref, (ctx, guest) => {

@@ -13,6 +13,7 @@ import type { Db } from "./db";
 import { GuestStore } from "./guests";
 import { ImageStore } from "./images";
 import { InventoryStore } from "./inventory";
+import { NasStore } from "./nas";
 import { seedFixture } from "./seed";
 import { SystemStore } from "./system";
 import { TaskStore } from "./tasks";
@@ -27,6 +28,7 @@ export class Store {
   readonly images: ImageStore;
   readonly tasks: TaskStore;
   readonly databaseImages: DatabaseImageStore;
+  readonly nas: NasStore;
   readonly #db: Db;
   /** Built once: better-sqlite3's wrapper costs more to build than a small transaction to run. */
   readonly #tx;
@@ -42,6 +44,7 @@ export class Store {
     this.images = new ImageStore(db, this.changes);
     this.tasks = new TaskStore(db, this.changes);
     this.databaseImages = new DatabaseImageStore(db, this.changes);
+    this.nas = new NasStore(db, this.changes);
     this.#tx = db.transaction((fn: () => unknown) => fn());
     this.#empty = db.prepare<[], number>("SELECT COUNT(*) FROM system").pluck();
   }

@@ -2,8 +2,10 @@
 
 import type { Fixture } from "../fixture";
 import { type Db, replaceTables } from "./db";
+import { insertNas } from "./nas";
 
 const TABLES_IN_DELETE_ORDER = [
+  "nas",
   "login_failures",
   "blocked_addresses",
   "tasks",
@@ -69,6 +71,7 @@ function insertFixture(
     s.auto_select_host,
     now,
   );
+  insertNas(db, fixture.nas);
   const account = db.prepare(
     `INSERT INTO accounts (name, password_hash, is_admin, disabled, login_denied, otp_secret, email, fullname,
       password_state, password_changed_at, locked, otp_enforced, second_factors)
