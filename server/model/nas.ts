@@ -178,11 +178,11 @@ function loadOf(store: Store, host: HostRow, now: number): Load {
     if (g.host_id !== host.host_id || !ONLINE.has(g.status)) continue;
     perMille += usageOf(g.guest_id, g.vcpu_num, g.vram_size, host.total_cpu_core, now).cpuPerMille;
   }
-  const guests = Math.min(97, Math.round(Math.min(1000, perMille) / 10));
-  // DSM itself keeps a core a little busy; the guests' qemu processes are user time, their I/O
-  // a tenth of it system time.
-  const user = 1 + Math.round(guests * 0.9);
-  const system = 1 + Math.round(guests * 0.1);
+  const guests = Math.min(98, Math.round(Math.min(1000, perMille) / 10));
+  // DSM itself keeps the CPU a little busy; the guests' qemu processes are user time, their
+  // I/O a tenth of it system time (the total is exactly DSM's 2 % and the guests').
+  const system = 1 + Math.round(guests / 10);
+  const user = 1 + guests - Math.round(guests / 10);
   const average = Math.round((((user + system) / 100) * host.total_cpu_core + 0.05) * 100);
   return { user, system, other: 0, average };
 }
