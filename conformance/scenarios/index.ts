@@ -10,11 +10,13 @@ import { guestScenarios } from "./guests";
 import { imageScenarios } from "./images";
 import { internalScenarios } from "./internal";
 import { shapeScenarios } from "./shapes";
+import { systemScenarios } from "./system";
 
 export const SCENARIOS: readonly Scenario[] = [
   ...discoveryScenarios,
   ...dsm7Scenarios,
   ...shapeScenarios,
+  ...systemScenarios,
   ...internalScenarios.filter((s) => s.tier === "readonly"),
   ...errorScenarios,
   ...guestScenarios,
