@@ -8,10 +8,13 @@ import { z } from "zod";
 import {
   AUTO_SELECT,
   CLUSTER_STATUSES,
+  DISK_STATES,
   FIXTURE_GUEST_STATUSES,
   HOST_STATUSES,
   IMAGE_TYPES,
+  SECURITY_STATES,
   STORAGE_STATUSES,
+  VOLUME_STATES,
 } from "../contract/statuses";
 
 const id = z.string().min(1);
@@ -135,13 +138,6 @@ const guest = z.strictObject({
   vdisks: z.array(vdisk),
   vnics: z.array(vnic),
 });
-
-/** A disk's health as a test sets it: `failing` (SMART warns, still in the pool) or `crashed`. */
-export const DISK_STATES = ["normal", "failing", "crashed"] as const;
-/** A volume's status as a test forces it, over what its storage and disks say. */
-export const VOLUME_STATES = ["normal", "degraded", "crashed"] as const;
-/** SYNO.Core.SecurityScan.Status's `sysStatus` values (py-synologydsm-api lists them). */
-export const SECURITY_STATES = ["safe", "info", "outOfDate", "risk", "warning", "danger"] as const;
 
 /** DSM 7's disk ids: `sata1`, `sata2`, ... */
 export const diskId = z.string().regex(/^sata[1-9][0-9]*$/, "a disk id is sata1, sata2, ...");

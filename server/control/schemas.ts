@@ -4,8 +4,16 @@
  * derived from the same schemas.
  */
 import { z } from "zod";
-import { AUTO_SELECT, CLUSTER_STATUSES, HOST_STATUSES, STORAGE_STATUSES } from "../../contract/statuses";
-import { DISK_STATES, diskId, SECURITY_STATES, usbDeviceSchema, VOLUME_STATES } from "../fixture";
+import {
+  AUTO_SELECT,
+  CLUSTER_STATUSES,
+  DISK_STATES,
+  HOST_STATUSES,
+  SECURITY_STATES,
+  STORAGE_STATUSES,
+  VOLUME_STATES,
+} from "../../contract/statuses";
+import { diskId, usbDeviceSchema } from "../fixture";
 
 const count = z.number().int().min(0);
 const positive = z.number().int().positive();

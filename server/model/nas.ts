@@ -12,9 +12,10 @@
  * RAID 1 of two disks; no swap is ever used.
  */
 import { createHash } from "node:crypto";
-import type { DISK_STATES, NasState, VOLUME_STATES } from "../fixture";
+import type { DISK_STATES, VOLUME_STATES } from "../../contract/statuses";
 import type { Store } from "../store/index";
 import type { HostRow, StorageRow } from "../store/inventory";
+import type { NasState } from "../store/nas";
 import type { SystemRow } from "../store/system";
 import { ONLINE, storageStatus } from "./status";
 import { usageOf } from "./telemetry";

@@ -8,6 +8,8 @@ import { type NasState, nasSchema } from "../fixture";
 import { type Changes, type Group, Kept } from "./changes";
 import type { Db } from "./db";
 
+export type { NasState, UsbDevice } from "../fixture";
+
 // The NAS is the system's: a change to it is a change of the system row's group.
 const SYSTEM: readonly Group[] = ["system"];
 

@@ -1,7 +1,7 @@
 /** What the system presenters share: DSM's figures as strings, the temperature warning, USB ids. */
 import { createHash } from "node:crypto";
-import type { UsbDevice } from "../../fixture";
 import { BYTES_PER_MIB } from "../../model/nas";
+import type { UsbDevice } from "../../store/nas";
 
 /** °C from which DSM's temperature warnings are on (a guess: DSM's threshold is per model). */
 export const HOT = 70;
