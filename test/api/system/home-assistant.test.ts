@@ -68,13 +68,16 @@ describe("Home Assistant's Synology DSM integration", () => {
     await dsm.login();
     const upgrade = await dsm.get("SYNO.Core.Upgrade.Server", "check");
     await dsm.get("SYNO.DSM.Network", "list");
-    const usb = await dsm.post("SYNO.Core.ExternalDevice.Storage.USB", "list", { additional: '["all"]' });
-    const information = await dsm.get("SYNO.DSM.Info", "getinfo");
-    const security = await dsm.get("SYNO.Core.SecurityScan.Status", "system_get");
-    const utilisation = await dsm.get("SYNO.Core.System.Utilization", "get");
-    const storage = await dsm.get("SYNO.Storage.CGI.Storage", "load_info");
-    const system = await dsm.get("SYNO.Core.System", "info");
-    await dsm.get("SYNO.Core.Upgrade.Server", "check");
+    // The update itself: the library gathers every module's call at once (asyncio.gather).
+    const [usb, information, security, utilisation, storage, system] = await Promise.all([
+      dsm.post("SYNO.Core.ExternalDevice.Storage.USB", "list", { additional: '["all"]' }),
+      dsm.get("SYNO.DSM.Info", "getinfo"),
+      dsm.get("SYNO.Core.SecurityScan.Status", "system_get"),
+      dsm.get("SYNO.Core.System.Utilization", "get"),
+      dsm.get("SYNO.Storage.CGI.Storage", "load_info"),
+      dsm.get("SYNO.Core.System", "info"),
+      dsm.get("SYNO.Core.Upgrade.Server", "check"),
+    ]);
     expect(dsm.sent.find((u) => u.includes("SYNO.Core.System&"))).toContain("version=3");
     expect(dsm.sent.find((u) => u.includes("Upgrade.Server"))).toContain("version=4");
 
