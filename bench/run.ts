@@ -13,6 +13,7 @@ import { writeSyntheticFixture } from "../test/support/synthetic-fixture";
 import { compileWithTsc, runnersFor } from "./build";
 import { benchColdStart, type ColdStartRow } from "./cold-start";
 import { benchControlPlane, type ControlPlaneTiming } from "./control-plane";
+import { benchLifecycle, type LifecycleResult } from "./lifecycle";
 import { fmt, type Generator, wrkPath } from "./load";
 import { benchLogin, type LoginResult } from "./login";
 import { benchScale, type ScaleResult, type SizeRow } from "./scale";
@@ -20,6 +21,8 @@ import { benchStack, type StackRow } from "./stack";
 import { benchWireMock, type WireMockRow } from "./wiremock";
 
 const quick = process.argv.includes("--quick");
+/** `--lifecycle`: section 0 alone (start, stop, in-process start), a minute or two. */
+const lifecycleOnly = process.argv.includes("--lifecycle");
 const settings = quick
   ? {
       rounds: 1,
@@ -62,6 +65,24 @@ function growth(x1: number, y1: number, x2: number, y2: number): string {
 const ms = (n: number) => fmt(n, n < 10 ? 2 : 0);
 const ratio = (n: number) => `${fmt(n, 2)}x`;
 const mark = (ok: boolean) => (ok ? "met" : "**missed**");
+
+function lifecycleTable(r: LifecycleResult): string[] {
+  const vsHello = (n: number) => `${ratio(n / r.startHello)}`;
+  const stop = Math.max(r.stopAt["0"], r.stopAt["100"], r.stopAt["1000"]);
+  return [
+    "## 0. Start, stop and a fresh emulator",
+    "",
+    `Spawn to the ready line of \`node dist/server/cli.js\` (in memory, ports 0), alternating with a bare Hono hello compiled and started the same way; medians of ${settings.coldRuns} runs each. A stop is SIGTERM to the process's exit. In-process: \`startEmulator()\` in a fresh process, the first call, then the median of 20 later ones, and the memory (heap, external, buffers, after a GC) each of 20 open emulators holds.`,
+    "",
+    "| What | Measured | Set against | Ratio or difference | Target |",
+    "|---|--:|--:|--:|---|",
+    `| Start to ready, defaults (HTTPS on) | ${ms(r.startHttps)} ms | hello ${ms(r.startHello)} ms | ${vsHello(r.startHttps)} | ≤ 1.5x, ${mark(r.startHttps / r.startHello <= 1.5)} |`,
+    `| Start to ready, HTTPS off | ${ms(r.startHttp)} ms | hello ${ms(r.startHello)} ms | ${vsHello(r.startHttp)} | |`,
+    `| \`npm start\` to ready | ${ms(r.npmStart)} ms | the compiled command ${ms(r.npmCompiled)} ms | +${ms(r.npmStart - r.npmCompiled)} ms | ≤ +150 ms, ${mark(r.npmStart - r.npmCompiled <= 150)} |`,
+    `| Stop at the ready line / 100 ms / 1 s after | ${ms(r.stopAt["0"])} / ${ms(r.stopAt["100"])} / ${ms(r.stopAt["1000"])} ms | | | ≤ 50 ms, ${mark(stop <= 50)} |`,
+    `| A later in-process \`startEmulator()\` | ${ms(r.inProcess.laterMs)} ms, ${fmt(r.inProcess.perEmulatorKiB)} KiB | the process's first ${ms(r.inProcess.firstMs)} ms | | ≤ 10 ms, ${mark(r.inProcess.laterMs <= 10)} |`,
+  ];
+}
 
 function stackTable(rows: StackRow[], generators: readonly Generator[]): string[] {
   const out = [
@@ -351,6 +372,12 @@ async function main(): Promise<void> {
     log("0/6 compiling with tsc");
     const build = compileWithTsc(log);
     const runners = runnersFor(build);
+    log("0/6 start, stop and in-process start");
+    const lifecycle = await benchLifecycle(settings.coldRuns, runners.script("hello"), log);
+    if (lifecycleOnly) {
+      process.stdout.write(`${lifecycleTable(lifecycle).join("\n")}\n`);
+      return;
+    }
     runnerName = runners.name;
     log("1/6 the stack's limit");
     const stack = await benchStack({ fixture, workDir, ...settings, generators, runners }, log);
@@ -377,6 +404,8 @@ async function main(): Promise<void> {
       `Run ${new Date(started).toISOString()} at commit ${commit}${quick ? " (--quick)" : ""}; servers run ${runnerName === "compiled" ? "compiled by tsc (bench/build.ts)" : "through tsx's loader (VMM_BENCH_RUNNER=tsx)"} except in section 3; Node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? "?"}, load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(" ")} at the end; ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+      "",
+      ...lifecycleTable(lifecycle),
       "",
       ...stackTable(stack, generators),
       "",

@@ -6,6 +6,8 @@
  *   sweep --run-id X [--dry-run]   remove what run X left on a NAS
  *   record [--source TEXT]   run against a NAS and store a normalised recording
  *   replay [FILE...]         check the emulator against recordings (default: all of them)
+ *   capture --out FILE [--anonymise] [--fixture-password P]
+ *                            read a NAS's inventory (reads only) into a fixture for --fixture
  *
  * Exit codes: 0 all good; 1 a failure (scenario, cleanup, residue, inventory change, stale
  * expectation, replay difference); 2 bad usage or settings; 3 no failure but something
@@ -13,9 +15,11 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { runCapture } from "./capture/command";
 import { runPrefix } from "./client/ledger";
-import { Recorder } from "./record/recording";
+import { loadRecording, Recorder } from "./record/recording";
 import { RECORDINGS, recordingFiles, replay } from "./record/replay";
+import { JOURNAL_SCENARIO, replayJournal } from "./record/replay-journal";
 import { writeReports } from "./report/write";
 import type { RunResult } from "./runner/run";
 import { runSuite } from "./suite";
@@ -119,10 +123,25 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case "record":
       return record(config, flag(args, "--source") ?? "nas");
+    case "capture":
+      return runCapture(config, args);
     case "replay": {
       const files = args.length > 0 ? args : recordingFiles();
       let failed = false;
-      for (const [file, problems] of await replay(files, config)) {
+      // A recording exported from the emulator's journal is a client's own session: sent as it is
+      // to the configured target (a NAS too), the reads first.
+      const journals = files.filter((f) => loadRecording(f).scenarios.includes(JOURNAL_SCENARIO));
+      for (const file of journals) {
+        const result = await replayJournal(loadRecording(file), config);
+        console.log(
+          `${result.problems.length === 0 ? "✓" : "✗"} ${file} (${result.replayed} calls replayed)`,
+        );
+        for (const p of result.problems) console.log(`    ${p}`);
+        for (const s of result.skipped) console.log(`    not replayed: ${s}`);
+        failed ||= result.problems.length > 0;
+      }
+      const scenarioFiles = files.filter((f) => !journals.includes(f));
+      for (const [file, problems] of await replay(scenarioFiles, config)) {
         console.log(`${problems.length === 0 ? "✓" : "✗"} ${file}`);
         for (const p of problems) console.log(`    ${p}`);
         failed ||= problems.length > 0;
@@ -131,7 +150,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     default:
       console.error(
-        "usage: tsx conformance/cli.ts run | sweep --run-id <id> [--dry-run] | record [--source <text>] | replay [file...]",
+        "usage: tsx conformance/cli.ts run | sweep --run-id <id> [--dry-run] | record [--source <text>] | replay [file...] | capture --out <file> [--anonymise] [--fixture-password <p>]",
       );
       return 2;
   }

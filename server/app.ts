@@ -65,9 +65,15 @@ export function createApp(options: AppOptions): App {
   const store = options.store ?? new Store(options.db);
   const pace = new Pace(config.timeScale);
   const tick = new Tick(store, config.sessionTimeout * 1000);
-  // The RSA key is made on first use (about a second of a worker thread); the CLI warms it at start.
+  // Both keys are made on first use: the Noise key (X25519, about a millisecond, most of a fresh
+  // in-process start otherwise) when a client first asks for UIConfig or logs in with Noise; the
+  // RSA key (about a second of a worker thread) likewise, and the CLI warms it at start.
+  let noise: Keys["noise"] | undefined;
   const keys: Keys = options.keys ?? {
-    noise: newResponderKey(),
+    get noise() {
+      noise ??= newResponderKey();
+      return noise;
+    },
     get login() {
       return processLoginKey();
     },

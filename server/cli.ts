@@ -14,6 +14,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { optionTable, PROJECT_ROOT, parseConfig } from "./config";
 import { startEmulator } from "./emulator";
+import { exportDatabase } from "./export-command";
 import { processLoginKey } from "./security/login-encryption";
 
 const EXIT = { stopped: 0, failed: 1, usage: 2 } as const;
@@ -33,6 +34,8 @@ function help(): string {
     `synology-vmm-emulator ${version()}: the Synology DSM Virtual Machine Manager WebAPI, emulated`,
     "",
     "usage: synology-vmm-emulator [options]   (or vmm-emulator; from a clone: npm start -- [options])",
+    "       synology-vmm-emulator export [--db <path>] [--fixture <path>] > state.json",
+    "           the database's state as a fixture (the passwords are the seeding fixture's)",
     "",
     "Every option is also an environment variable; the flag wins. --name=value works too.",
     "Booleans take true, false, 1 or 0.",
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
     if (err.code !== "EPIPE") throw err;
   });
   const argv = process.argv.slice(2);
+  if (argv[0] === "export") return exportCommand(argv.slice(1));
   if (argv.some((a) => a === "--help" || a === "-h")) {
     process.stdout.write(`${help()}\n`);
     return;
@@ -112,6 +116,22 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+function exportCommand(argv: readonly string[]): void {
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(argv, process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(EXIT.usage);
+  }
+  try {
+    process.stdout.write(`${JSON.stringify(exportDatabase(config), null, 2)}\n`);
+  } catch (err) {
+    process.stderr.write(`cannot export: ${(err as Error).message}\n`);
+    process.exit(EXIT.failed);
+  }
 }
 
 main().catch((err: unknown) => {

@@ -234,6 +234,8 @@ const options = z.object({
     .meta(about("<true|false>", "Compute each upload's SHA-256 as it streams.")),
   /** Keep uploaded files in this folder; by default they are counted and dropped. */
   uploadDir: optionalPath("Keep uploaded files there; by default they are counted and dropped."),
+  /** Keep the control plane's snapshots as files there (they then survive a restart). */
+  snapshotDir: optionalPath("Keep the control plane's snapshots as files there, so they survive a restart."),
   /** How many DSM calls the control plane's journal keeps (oldest dropped first). */
   journalSize: z.coerce
     .number()
@@ -311,6 +313,7 @@ export const OPTIONS = {
   maxUpload: "VMM_EMULATOR_MAX_UPLOAD",
   hashUploads: "VMM_EMULATOR_HASH_UPLOADS",
   uploadDir: "VMM_EMULATOR_UPLOAD_DIR",
+  snapshotDir: "VMM_EMULATOR_SNAPSHOT_DIR",
   journalSize: "VMM_EMULATOR_JOURNAL_SIZE",
   readyFile: "VMM_EMULATOR_READY_FILE",
 } as const satisfies Record<keyof Config, string>;

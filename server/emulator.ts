@@ -3,9 +3,10 @@
  * Used by the CLI and in-process by tests and client libraries (`startEmulator`).
  */
 
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { type App, createApp } from "./app";
 import { type Clock, parseClockSnapshot, SwitchableClock } from "./clock";
 import { type Config, configSchema } from "./config";
@@ -16,6 +17,8 @@ import { ensureCertificate, loadCertificate, type TlsMaterial } from "./security
 import { imageOf } from "./store/database-images";
 import { type Db, openDatabase } from "./store/db";
 import { Store } from "./store/index";
+import { SeededImages } from "./store/seeded-images";
+import { userCacheDir } from "./user-cache";
 import type { Keys } from "./wire/operation";
 
 export interface EmulatorOptions extends Partial<Config> {
@@ -62,14 +65,40 @@ interface OpenedState {
 }
 
 function openStore(config: Config, fixtureData?: Fixture): Omit<OpenedState, "baseline"> {
+  const fixture = fixtureOf(config, fixtureData);
   if (config.db !== ":memory:") mkdirSync(dirname(config.db), { recursive: true, mode: 0o700 });
+  const db = openDatabase(config.db);
+  return { db, store: new Store(db), fixture };
+}
+
+function fixtureOf(config: Config, fixtureData?: Fixture): Fixture {
   // An in-process fixture is validated like a file, so a bad one names its field.
-  const fixture = withAccounts(
+  return withAccounts(
     fixtureData === undefined ? loadFixtureFile(config.fixture) : parseFixture(fixtureData, "fixtureData"),
     config.accounts,
   );
-  const db = openDatabase(config.db);
-  return { db, store: new Store(db), fixture };
+}
+
+/** The seeded images of this process, and of earlier ones through the user's cache folder. */
+const seededImages = new SeededImages(userCacheDir);
+
+/**
+ * An in-memory database seeded from the fixture: a copy of the image an earlier emulator of this
+ * process (or an earlier one) kept for the same fixture, or seeded now (its passwords hashed off the event loop) and
+ * kept for the next one; either way stamped with this emulator's clock.
+ */
+async function openMemoryState(config: Config, clock: Clock, fixtureData?: Fixture): Promise<OpenedState> {
+  const fixture = fixtureOf(config, fixtureData);
+  const image = seededImages.get(fixture);
+  const db = openDatabase(image ?? ":memory:");
+  const store = new Store(db);
+  if (image === undefined) {
+    await store.preparePasswords(fixture, true);
+    store.seedUnstamped(fixture);
+    seededImages.keep(fixture, imageOf(db));
+  }
+  store.stamp(clock.now());
+  return { db, store, fixture, baseline: imageOf(db) };
 }
 
 function seedIfNew(opened: Omit<OpenedState, "baseline">, clock: Clock): OpenedState {
@@ -93,10 +122,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // of a start's time.
   const tlsPending = config.httpsPort === "off" ? undefined : tlsMaterial(config);
   tlsPending?.catch(() => {}); // awaited below; a failure is thrown there, not left unhandled
-  const opened = openStore(config, fixtureData);
-  if (opened.store.isEmpty()) await opened.store.preparePasswords(opened.fixture, true);
+  const { db, store, fixture, baseline } = await openStarting(config, clock, fixtureData);
   const tls = await tlsPending;
-  const { db, store, fixture, baseline } = seedIfNew(opened, clock);
   // A file database keeps the clock it was dated by: resume it, or tasks and sessions stall.
   const saved = parseClockSnapshot(store.system.get().clock);
   if (saved !== undefined && clock instanceof SwitchableClock) clock.restore(saved);
@@ -108,6 +135,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (http === undefined) throw new Error("no HTTP server");
   const base = (scheme: string, port: number) => `${scheme}://${urlHost(config.host)}:${port}`;
   const url = base("http", http.port);
+  app.controlPlane.setConnection({
+    url,
+    httpsUrl: https === undefined ? undefined : base("https", https.port),
+    fingerprint: tls?.fingerprint256,
+  });
   let closed = false;
   return {
     url,
@@ -130,6 +162,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
 }
 
+async function openStarting(config: Config, clock: Clock, fixtureData?: Fixture): Promise<OpenedState> {
+  if (config.db === ":memory:") return openMemoryState(config, clock, fixtureData);
+  const opened = openStore(config, fixtureData);
+  if (opened.store.isEmpty()) await opened.store.preparePasswords(opened.fixture, true);
+  return seedIfNew(opened, clock);
+}
+
 /** The certificate for HTTPS: the user's pair, or a self-signed one kept beside a file database. */
 async function tlsMaterial(config: Config): Promise<TlsMaterial> {
   if (config.tlsCert !== undefined || config.tlsKey !== undefined) {
@@ -140,12 +179,26 @@ async function tlsMaterial(config: Config): Promise<TlsMaterial> {
   // A wildcard address is reached under the machine's name; a named host under that name.
   const wildcard = config.host === "0.0.0.0" || config.host === "::";
   const names = wildcard ? [hostname()] : [config.host];
-  return ensureCertificate({
-    dir: config.db === ":memory:" ? undefined : dirname(config.db),
-    hostNames: names.filter((n) => n !== "localhost" && n !== "127.0.0.1" && n !== "::1"),
-    // Real time: TLS clients judge a certificate's validity by their own clock, not the emulator's.
-    now: new Date(),
-  });
+  const hostNames = names.filter((n) => n !== "localhost" && n !== "127.0.0.1" && n !== "::1");
+  // Real time: TLS clients judge a certificate's validity by their own clock, not the emulator's.
+  const now = new Date();
+  if (config.db !== ":memory:") return ensureCertificate({ dir: dirname(config.db), hostNames, now });
+  // An in-memory emulator keeps its pair in the user's cache folder, per set of names: making one
+  // costs a few hundred milliseconds (mostly loading the X.509 library), a start from the cache none.
+  return ensureCertificate({ dir: certificateCache(hostNames), hostNames, now }).catch(() =>
+    ensureCertificate({ dir: undefined, hostNames, now }),
+  );
+}
+
+/** `<user cache>/tls-<names>`, or nothing when the cache is off. */
+function certificateCache(hostNames: readonly string[]): string | undefined {
+  const base = userCacheDir();
+  if (base === undefined) return undefined;
+  const names = createHash("sha256")
+    .update([...hostNames].sort().join("\n"))
+    .digest("hex")
+    .slice(0, 12);
+  return join(base, `tls-${names}`);
 }
 
 const urlHost = (host: string) => (host.includes(":") ? `[${host}]` : host);

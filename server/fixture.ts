@@ -3,7 +3,7 @@
  * images, guests) as one JSON document, validated at load with a message naming the bad field.
  * Ids are given in the file, so every run of a fixture has the same ids.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { z } from "zod";
 import {
   AUTO_SELECT,
@@ -172,9 +172,27 @@ export const nasSchema = z.strictObject({
 
 export type NasState = z.output<typeof nasSchema>;
 export type UsbDevice = z.output<typeof usbDeviceSchema>;
+/**
+ * The fixture format's version. A fixture without `format` is format 1. Raise it when a change
+ * would make an older fixture mean something else or fail, and say in FORMAT_CHANGES what an
+ * older fixture must change, so that loading one names the edit instead of a bare field error.
+ */
+export const FIXTURE_FORMAT = 1;
+/** From format N-1 to N: what a fixture written for N-1 must change (none yet). */
+export const FORMAT_CHANGES: Readonly<Record<number, string>> = {};
 
 export const fixtureSchema = z
   .strictObject({
+    /** The format this fixture was written for (default 1); a newer one than the emulator's is refused. */
+    format: z
+      .number()
+      .int()
+      .min(1)
+      .max(
+        FIXTURE_FORMAT,
+        `this emulator reads fixture formats 1 to ${FIXTURE_FORMAT}: a newer emulator wrote it, so upgrade this one`,
+      )
+      .optional(),
     /** Where this inventory came from (captured from a NAS, or written by hand and why). */
     source: z.string().min(1),
     system,
@@ -338,10 +356,47 @@ export function parseFixture(input: unknown, origin = "fixture"): Fixture {
   const result = fixtureSchema.safeParse(input);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`);
-  throw new FixtureError(`${origin} is not a valid fixture:\n${lines.join("\n")}`);
+  throw new FixtureError(`${origin} is not a valid fixture:\n${lines.join("\n")}${upgradeHint(input)}`);
 }
 
+/** For a fixture of an older format that does not validate: what changed since, format by format. */
+function upgradeHint(input: unknown): string {
+  const given =
+    typeof input === "object" && input !== null && "format" in input && typeof input.format === "number"
+      ? input.format
+      : 1;
+  const steps: string[] = [];
+  for (let v = given + 1; v <= FIXTURE_FORMAT; v++) {
+    const change = FORMAT_CHANGES[v];
+    if (change !== undefined) steps.push(`  format ${v}: ${change}`);
+  }
+  return steps.length === 0
+    ? ""
+    : `\nIt is written for format ${given}; this emulator reads format ${FIXTURE_FORMAT}. What to change:\n${steps.join("\n")}`;
+}
+
+/**
+ * A fixture file, read and validated once per content: later loads of an unchanged file (same
+ * size and modification time) answer the fixture parsed before. The answer is shared: never
+ * mutate it (`withAccounts` and the seed only read it).
+ */
 export function loadFixtureFile(path: string): Fixture {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  const version = stat === undefined ? undefined : `${stat.size}:${stat.mtimeMs}`;
+  const known = parsedFiles.get(path);
+  if (known !== undefined && known.version === version) return known.fixture;
+  const fixture = readFixtureFile(path);
+  if (version !== undefined) {
+    if (parsedFiles.size >= PARSED_FILES_KEPT) parsedFiles.clear();
+    parsedFiles.set(path, { version, fixture });
+  }
+  return fixture;
+}
+
+const PARSED_FILES_KEPT = 16;
+const parsedFiles = new Map<string, { version: string; fixture: Fixture }>();
+
+function readFixtureFile(path: string): Fixture {
   let text: string;
   try {
     text = readFileSync(path, "utf8");

@@ -77,6 +77,11 @@ export class AdminClient {
     return this.#call("POST", "/fixture", fixture);
   }
 
+  /** The state as a fixture (`GET /__admin/fixture`), to write to a file and start from later. */
+  exportFixture(): Promise<FixtureInput & { format: number }> {
+    return this.#call("GET", "/fixture");
+  }
+
   snapshots(): Promise<SnapshotInfo[]> {
     return this.#call<{ snapshots: SnapshotInfo[] }>("GET", "/snapshots").then((r) => r.snapshots);
   }
@@ -147,6 +152,12 @@ export class AdminClient {
     return this.#call("POST", "/clock/advance", { ms });
   }
 
+  /** The journal in the conformance kit's recording format (`vmm-conformance replay` reads it). */
+  journalRecording(): Promise<
+    { scenarios: string[]; exchanges: { api: string; method: string }[] } & Record<string, unknown>
+  > {
+    return this.#call("GET", "/journal/recording");
+  }
   journal(filter: JournalFilter = {}): Promise<JournalEntry[]> {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(filter)) if (v !== undefined) query.set(k, String(v));

@@ -24,9 +24,12 @@ import { Store } from "../store/index";
 import type { HostChanges, StorageChanges } from "../store/inventory";
 import type { ClusterChanges } from "../store/system";
 import type { Exchange } from "../wire/http";
+import { exportFixture } from "./export";
 import { FaultRules } from "./faults";
 import { Journal } from "./journal";
+import { journalRecording } from "./recording";
 import type { nasChanges } from "./schemas";
+import { SnapshotShelf } from "./snapshots";
 import { dumpState } from "./state";
 
 /** Snapshots are whole database images in memory: a loop creating them must not exhaust it. */
@@ -66,20 +69,29 @@ export interface ClockState {
 
 export type PowerAction = "poweron" | "poweroff" | "shutdown";
 
+/** Where the emulator listens (set by `startEmulator` once it does), for the dashboard. */
+export interface Connection {
+  url: string;
+  httpsUrl: string | undefined;
+  fingerprint: string | undefined;
+}
+
 export class ControlPlane {
   readonly journal: Journal;
   readonly faults = new FaultRules();
   readonly #o: ControlPlaneOptions;
-  readonly #snapshots = new Map<string, { image: Buffer; created_at: string }>();
+  readonly #snapshots: SnapshotShelf;
   readonly #shutdown = new AbortController();
   #fixture: Fixture | undefined;
   #baseline: Buffer | undefined;
+  #connection: Connection | undefined;
 
   constructor(options: ControlPlaneOptions) {
     this.#o = options;
     this.#fixture = options.fixture;
     this.#baseline = options.baseline;
     this.journal = new Journal(options.config.journalSize);
+    this.#snapshots = new SnapshotShelf(options.config.snapshotDir);
   }
 
   /** Aborted by `shutdown()`: lets go of answers held by delay and hang rules. */
@@ -88,6 +100,13 @@ export class ControlPlane {
   }
   shutdown(): void {
     this.#shutdown.abort();
+  }
+
+  connection(): Connection | undefined {
+    return this.#connection;
+  }
+  setConnection(connection: Connection): void {
+    this.#connection = connection;
   }
 
   /** Records one answered DSM call in the journal (and tells the fault rules what it answered). */
@@ -107,7 +126,16 @@ export class ControlPlane {
       fault_rule: exchange.faultRule,
       transport: exchange.transport?.type,
       duration_ms: Math.round(exchange.durationMs * 1000) / 1000,
+      body: exchange.body,
+      cookies: answer.cookies,
+      secure: exchange.secure,
     });
+  }
+
+  /** The journal as a recording the conformance kit replays (see recording.ts). */
+  journalRecording() {
+    const system = this.#o.store.system.get();
+    return journalRecording(this.journal.entries(), system, new Date(this.#o.clock.now()).toISOString());
   }
 
   // --- state -------------------------------------------------------------------------------
@@ -149,24 +177,59 @@ export class ControlPlane {
     this.#saveClock();
   }
 
+  /**
+   * The state as a fixture (see export.ts): work in flight settled, accounts with the passwords
+   * of the fixture the state was seeded from.
+   */
+  exportFixture(): Fixture {
+    const fixture = this.#fixture ?? loadFixtureFile(this.#o.config.fixture);
+    this.#fixture = fixture;
+    return this.#change(() => {
+      try {
+        return exportFixture(
+          this.#o.store.fixtureRows.read(),
+          fixture.accounts,
+          fixture.source,
+          this.#o.store.nas.get(),
+        );
+      } catch (err) {
+        throw new AdminError(409, `the state cannot be exported: ${(err as Error).message}`);
+      }
+    });
+  }
+
   snapshots(): { name: string; created_at: string }[] {
-    return [...this.#snapshots].map(([name, s]) => ({ name, created_at: s.created_at }));
+    return this.#snapshots.list();
   }
   createSnapshot(name: string): { name: string; created_at: string } {
     if (this.#snapshots.has(name)) throw new AdminError(409, `snapshot ${name} already exists`);
-    if (this.#snapshots.size >= MAX_SNAPSHOTS)
-      throw new AdminError(409, `${MAX_SNAPSHOTS} snapshots are kept at most: delete one first`);
+    if (this.#snapshots.inMemory >= MAX_SNAPSHOTS)
+      throw new AdminError(
+        409,
+        `${MAX_SNAPSHOTS} snapshots are kept in memory at most: delete one first, or keep them in files (--snapshot-dir)`,
+      );
     this.#o.tick.run(this.#o.clock.now());
     const created_at = new Date(this.#o.clock.now()).toISOString();
-    this.#snapshots.set(name, { image: this.#o.store.databaseImages.capture(), created_at });
+    this.#snapshots.save(name, this.#o.store.databaseImages.capture(), created_at);
     return { name, created_at };
   }
   restoreSnapshot(name: string): void {
-    this.#o.store.databaseImages.restore(this.#snapshot(name).image);
+    const image = this.#snapshots.image(name);
+    if (image === undefined) throw new AdminError(404, `no snapshot named ${name}`);
+    try {
+      this.#o.store.databaseImages.restore(image);
+    } catch (err) {
+      // A file saved by an emulator of another database schema: its rows cannot be copied here.
+      throw new AdminError(
+        409,
+        `snapshot ${name} cannot be restored (${(err as Error).message}): with the emulator that saved it, ` +
+          "restore it and export the state (GET /__admin/fixture), then load that fixture here (POST /__admin/fixture)",
+      );
+    }
     this.#saveClock();
   }
   deleteSnapshot(name: string): void {
-    this.#snapshot(name);
+    if (!this.#snapshots.has(name)) throw new AdminError(404, `no snapshot named ${name}`);
     this.#snapshots.delete(name);
   }
 
@@ -336,12 +399,6 @@ export class ControlPlane {
       if (row === undefined) throw new AdminError(404, `guest ${ref} is gone`);
       return store.guests.record(row);
     });
-  }
-
-  #snapshot(name: string): { image: Buffer; created_at: string } {
-    const snapshot = this.#snapshots.get(name);
-    if (snapshot === undefined) throw new AdminError(404, `no snapshot named ${name}`);
-    return snapshot;
   }
 
   /** The image reset restores; built once by seeding a scratch database when none was given. */

@@ -6,7 +6,7 @@
  * By design: answers produced by a fault rule carry `fault_rule` and are left out of the
  * unimplemented summary, so an injected 102 is never mistaken for a missing API.
  */
-import { redactParams } from "./redact";
+import { redactBody, redactCookie, redactParams } from "./redact";
 
 export interface JournalEntry {
   /** 1, 2, 3, ... for the life of the emulator (a cleared journal keeps counting). */
@@ -25,6 +25,17 @@ export interface JournalEntry {
   transport?: string;
   /** Wall-clock time spent answering (not counting an injected delay or hang). */
   duration_ms: number;
+  /** The answer as sent (before a transport fault), secrets redacted; absent for calls recorded without one. */
+  response?: JournalResponse;
+}
+
+export interface JournalResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  /** The first MAX_JOURNAL_BODY characters of the body. */
+  body: string;
+  /** How many characters of the body were left out. */
+  truncated?: number;
 }
 
 export interface JournalFilter {
@@ -53,6 +64,11 @@ export const MAX_JOURNAL_VALUE = 1024;
 export const MAX_JOURNAL_PARAMS = 64;
 /** Longest API or method name kept, in the entries and in the unimplemented summary. */
 export const MAX_JOURNAL_NAME = 128;
+/**
+ * Longest answer body kept: 16 KiB, so 1,000 entries hold 16 MiB of bodies at most (a list of a
+ * few dozen guests fits whole; a larger one is cut, and says by how much).
+ */
+export const MAX_JOURNAL_BODY = 16 * 1024;
 
 /**
  * A copy of the first `max` characters that shares nothing with `text`. V8's `slice` of a long
@@ -70,17 +86,47 @@ const cut = (name: string | null): string | null =>
  * What the ring buffer holds: the call as answered. Redaction and the ISO time are applied
  * when the journal is read, not on every call (a hot path: every DSM call records one).
  */
-type StoredEntry = Omit<JournalEntry, "at" | "params" | "code" | "fault_rule" | "transport"> & {
+type StoredEntry = Omit<JournalEntry, "at" | "params" | "code" | "fault_rule" | "transport" | "response"> & {
   atMs: number;
   params: Readonly<Record<string, string>>;
   // Always present (undefined when absent), so that every entry has one shape: a hot path.
   code: number | undefined;
   fault_rule: string | undefined;
   transport: string | undefined;
+  body: string | undefined;
+  /** The body redacted, made on its first read and kept (a regex over 16 KiB is not free; entries never change). */
+  redacted: string | undefined;
+  /** Characters of the body left out. */
+  cut: number;
+  cookies: readonly string[] | undefined;
+  secure: boolean;
 };
 
-/** What a caller records: the stored entry before its sequence number. */
-export type JournalRecord = Omit<StoredEntry, "seq">;
+/** What a caller records: the call and, when it has one, the answer as sent. */
+export type JournalRecord = Omit<StoredEntry, "seq" | "body" | "redacted" | "cut" | "cookies" | "secure"> & {
+  body?: string | Uint8Array | undefined;
+  cookies?: readonly string[] | undefined;
+  secure?: boolean | undefined;
+};
+
+/**
+ * The body kept: the answer's own string when it is short (no copy: the common case), else a
+ * copy of its head that shares nothing with it; bytes (a cached list) decoded head only.
+ */
+function keptBody(body: string | Uint8Array | undefined): { text: string | undefined; cut: number } {
+  if (body === undefined) return { text: undefined, cut: 0 };
+  if (typeof body === "string") {
+    if (body.length <= MAX_JOURNAL_BODY) return { text: body, cut: 0 };
+    return { text: head(body, MAX_JOURNAL_BODY), cut: body.length - MAX_JOURNAL_BODY };
+  }
+  // UTF-8: a character is at most 4 bytes, so this many bytes hold the characters kept.
+  const bytes = Buffer.from(body.buffer, body.byteOffset, Math.min(body.byteLength, MAX_JOURNAL_BODY * 4));
+  const text = bytes.toString("utf8");
+  if (body.byteLength <= bytes.byteLength && text.length <= MAX_JOURNAL_BODY) return { text, cut: 0 };
+  // The rest is counted in bytes, not decoded: an estimate of what was left out is enough.
+  const kept = text.slice(0, MAX_JOURNAL_BODY);
+  return { text: head(kept, MAX_JOURNAL_BODY), cut: Math.max(1, body.byteLength - Buffer.byteLength(kept)) };
+}
 
 /**
  * The request's own parameters when they are few, with short names and values (no copy, the
@@ -109,6 +155,20 @@ function bounded(params: Readonly<Record<string, string>>): Readonly<Record<stri
   return out;
 }
 
+/** The answer's headers as the emulator sent them, and its body, secrets redacted. */
+function response(e: StoredEntry): JournalResponse {
+  const headers: Record<string, string | string[]> = { "Content-Type": 'application/json; charset="UTF-8"' };
+  if (e.cookies !== undefined && e.cookies.length > 0) headers["Set-Cookie"] = e.cookies.map(redactCookie);
+  if (e.secure) headers["Strict-Transport-Security"] = "max-age=15768000";
+  if (e.redacted === undefined) e.redacted = redactBody(e.body ?? "");
+  return {
+    status: 200,
+    headers,
+    body: e.redacted,
+    ...(e.cut > 0 ? { truncated: e.cut } : {}),
+  };
+}
+
 export class Journal {
   readonly #capacity: number;
   #entries: StoredEntry[] = [];
@@ -120,6 +180,7 @@ export class Journal {
   }
 
   record(entry: JournalRecord): void {
+    const kept = keptBody(entry.body);
     const full: StoredEntry = {
       seq: ++this.#seq,
       atMs: entry.atMs,
@@ -133,6 +194,11 @@ export class Journal {
       fault_rule: entry.fault_rule,
       transport: entry.transport,
       duration_ms: entry.duration_ms,
+      body: kept.text,
+      redacted: undefined,
+      cut: kept.cut,
+      cookies: entry.cookies,
+      secure: entry.secure === true,
     };
     if (this.#entries.length < this.#capacity) this.#entries.push(full);
     else {
@@ -166,6 +232,7 @@ export class Journal {
       ...(e.fault_rule === undefined ? {} : { fault_rule: e.fault_rule }),
       ...(e.transport === undefined ? {} : { transport: e.transport }),
       duration_ms: e.duration_ms,
+      ...(e.body === undefined ? {} : { response: response(e) }),
     }));
   }
 

@@ -81,6 +81,7 @@ export function adminRoutes(
     plane.reset(options);
     return c.json({ reset: true });
   });
+  app.get("/fixture", (c) => c.json(plane.exportFixture()));
   app.post("/fixture", async (c) => {
     await plane.loadFixture(await json(c));
     return c.json({ loaded: true });
@@ -140,6 +141,7 @@ export function adminRoutes(
   app.get("/journal", (c) =>
     c.json({ entries: plane.journal.entries(parse(journalQuery, c.req.query(), "query")) }),
   );
+  app.get("/journal/recording", (c) => c.json(plane.journalRecording()));
   app.get("/journal/unimplemented", (c) => c.json({ calls: plane.journal.unimplemented() }));
   app.delete("/journal", (c) => {
     plane.journal.clear();

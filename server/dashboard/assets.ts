@@ -4,7 +4,7 @@
  * cached for good (`immutable`) while the HTML that names them is never cached.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 export interface Asset {
   readonly body: Buffer;
@@ -34,7 +34,7 @@ export function loadAssets(): { urls: AssetUrls; byName: ReadonlyMap<string, Ass
   const byName = new Map<string, Asset>();
   const urls: Record<string, string> = {};
   for (const { key, file, type } of FILES) {
-    const body = readFileSync(new URL(`./assets/${file}`, import.meta.url));
+    const body = readFileSync(assetUrl(file));
     const hash = createHash("sha256").update(body).digest("hex").slice(0, 12);
     const dot = file.lastIndexOf(".");
     const name = `${file.slice(0, dot)}.${hash}${file.slice(dot)}`;
@@ -43,4 +43,13 @@ export function loadAssets(): { urls: AssetUrls; byName: ReadonlyMap<string, Ass
   }
   loaded = { urls: { js: urls.js ?? "", css: urls.css ?? "", icon: urls.icon ?? "" }, byName };
   return loaded;
+}
+
+/**
+ * A file of the assets folder beside this module; in the command's bundle (dist/server/cli.js,
+ * where every module's URL is the bundle's), the `dashboard/assets` folder beside the bundle.
+ */
+function assetUrl(file: string): URL {
+  const beside = new URL(`./assets/${file}`, import.meta.url);
+  return existsSync(beside) ? beside : new URL(`./dashboard/assets/${file}`, import.meta.url);
 }

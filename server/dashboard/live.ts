@@ -7,8 +7,10 @@
 import type { Buttons } from "./action";
 import type { Html } from "./html";
 import { clusterSection, hostsSection, storagesSection } from "./render-cluster";
+import { connectSection } from "./render-connect";
 import { clockSection, faultsSection, snapshotsSection } from "./render-controls";
 import { guestsSection } from "./render-guests";
+import { accountsSection, imagesSection, networksSection } from "./render-inventory";
 import { isUnimplemented, journalSection, unimplementedSection } from "./render-journal";
 import { tasksSection } from "./render-tasks";
 import type { DashboardSource, JournalEntryView, JournalQuery } from "./source";
@@ -30,10 +32,14 @@ export interface JournalFilter {
 }
 
 export const SECTIONS = [
+  "connect",
   "cluster",
   "hosts",
   "storages",
   "guests",
+  "images",
+  "networks",
+  "accounts",
   "tasks",
   "journal",
   "unimplemented",
@@ -90,13 +96,18 @@ export function renderSections(
 ): Record<SectionId, Html> {
   // state() applies everything due first, so the clock read after it shows the same instant.
   const state = source.state();
+  const connection = source.connection();
   return {
+    connect: connectSection(connection, state),
     cluster: clusterSection(state),
     hosts: hostsSection(state),
     storages: storagesSection(state),
     guests: guestsSection(state, buttons),
+    images: imagesSection(state),
+    networks: networksSection(state),
+    accounts: accountsSection(state),
     tasks: tasksSection(state),
-    journal: journalSection(journalEntries(source, filter), isFiltered(filter)),
+    journal: journalSection(journalEntries(source, filter), isFiltered(filter), connection?.url),
     unimplemented: unimplementedSection(source.journal.unimplemented()),
     faults: faultsSection(source.faults.list(), buttons),
     clock: clockSection(source.clock()),

@@ -21,10 +21,14 @@ export interface PageOptions {
 }
 
 const TITLES: Record<SectionId, string> = {
+  connect: "How to connect",
   cluster: "Cluster",
   hosts: "Hosts",
   storages: "Storages",
   guests: "Guests",
+  images: "Images",
+  networks: "Networks",
+  accounts: "Accounts",
   tasks: "Tasks",
   journal: "Journal",
   unimplemented: "Not emulated",
@@ -61,7 +65,7 @@ ${documentHead(
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
 <h1>Synology VMM emulator</h1>
-<nav aria-label="Sections"><ul class="plain nav">${(["guests", "tasks", "journal", "faults", "clock", "snapshots"] as const).map((id) => html`<li><a href="#${id}">${TITLES[id]}</a></li>`)}</ul></nav>
+<nav aria-label="Sections"><ul class="plain nav">${(["guests", "images", "networks", "accounts", "tasks", "journal", "faults", "clock", "snapshots", "connect"] as const).map((id) => html`<li><a href="#${id}">${TITLES[id]}</a></li>`)}</ul></nav>
 <div class="live-toggle needs-script" hidden><label><input type="checkbox" id="live-updates" checked> Live updates</label> <span id="updated" class="muted small"></span></div>
 </header>
 ${o.tokenRequired && tokenForm()}
@@ -74,10 +78,16 @@ ${section("hosts", o)}
 ${section("storages", o)}
 </div>
 ${section("guests", o)}
+<div class="grid grid-inventory">
+${section("images", o)}
+${section("networks", o)}
+${section("accounts", o)}
+</div>
 ${section("tasks", o)}
 ${section("journal", o, journalFilterForm(o.filter), html`<fieldset class="needs-script bare" disabled>${actionButton("Clear the journal", { method: "DELETE", path: "/__admin/journal" }, "Clear the journal", "journal:clear", "enabled")}</fieldset>`)}
 ${section("unimplemented", o, html`<p class="muted">DSM calls answered 102 (no such API) or 103 (no such method): what clients asked for that the emulator lacks.</p>`)}
 ${controlsPanel(section, o)}
+${section("connect", o)}
 </main>
 <footer class="muted small"><p>The control plane's JSON API is under <code>/__admin</code>; see docs/control-plane.md and docs/dashboard.md.</p></footer>
 </body>

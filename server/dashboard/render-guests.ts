@@ -22,6 +22,17 @@ const POWER = [
   ["poweroff", "Power off"],
 ] as const;
 
+/**
+ * The states in which each power button does something (DSM answers the others with an error:
+ * powering on a running guest, shutting down one that is off); elsewhere the button is drawn
+ * disabled, saying why.
+ */
+const POWER_FROM: Record<(typeof POWER)[number][0], ReadonlySet<string>> = {
+  poweron: new Set(["shutdown", "crashed"]),
+  shutdown: new Set(["running"]),
+  poweroff: new Set(["running", "booting", "shutting_down"]),
+};
+
 export function guestsSection(state: StateView, buttons: Buttons): Html {
   if (state.guests.length === 0) return html`<p>No guests.</p>`;
   const hosts = new Map(state.hosts.map((h) => [h.host_id, h.host_name]));
@@ -53,6 +64,6 @@ function guestRow(
 <td data-label="Vdisks">${g.vdisks.length === 0 ? "none" : html`<ul class="plain">${g.vdisks.map((d) => html`<li>${size(d.vdisk_size)}</li>`)}</ul>`}</td>
 <td data-label="vNICs">${g.vnics.length === 0 ? "none" : html`<ul class="plain">${g.vnics.map((n) => html`<li><code>${n.mac}</code> ${n.network_name ?? "no network"}</li>`)}</ul>`}</td>
 <td data-label="ISOs">${isos.length === 0 ? "none" : html`<ul class="plain">${isos.map((id) => html`<li>${images.get(id) ?? id}</li>`)}</ul>`}</td>
-<td data-label="Power"><div class="buttons">${POWER.map(([action, text]) => actionButton(text, { method: "POST", path: adminPath("guests", g.guest_id, "power"), body: { action } }, `${text} ${g.guest_name}`, `power:${action}:${g.guest_id}`, buttons))}</div></td>
+<td data-label="Power"><div class="buttons">${POWER.map(([action, text]) => actionButton(text, { method: "POST", path: adminPath("guests", g.guest_id, "power"), body: { action } }, `${text} ${g.guest_name}`, `power:${action}:${g.guest_id}`, POWER_FROM[action].has(g.status) ? buttons : "disabled"))}</div></td>
 </tr>`;
 }

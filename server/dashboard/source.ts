@@ -43,6 +43,32 @@ export interface ImageView {
   readonly image_id: string;
   readonly image_name: string;
   readonly type: string;
+  /** MB per copy. */
+  readonly size: number;
+  readonly state: string;
+  readonly storages: readonly { readonly storage_name: string; readonly state: string }[];
+}
+
+export interface NetworkView {
+  readonly network_id: string;
+  readonly network_name: string;
+  readonly host_ids: readonly string[];
+}
+
+/** An account without its secrets: whether it needs an OTP, never the secret or the hash. */
+export interface AccountView {
+  readonly name: string;
+  readonly is_admin: boolean;
+  readonly disabled: boolean;
+  readonly otp: boolean;
+}
+
+/** Where the emulator listens, once it does (socket-less use has none). */
+export interface ConnectionView {
+  readonly url: string;
+  readonly httpsUrl: string | undefined;
+  /** The HTTPS certificate's SHA-256 fingerprint, to pin. */
+  readonly fingerprint: string | undefined;
 }
 
 export interface GuestView {
@@ -88,6 +114,8 @@ export interface StateView {
   readonly hosts: readonly HostView[];
   readonly storages: readonly StorageView[];
   readonly images: readonly ImageView[];
+  readonly networks: readonly NetworkView[];
+  readonly accounts: readonly AccountView[];
   readonly guests: readonly GuestView[];
   readonly tasks: readonly TaskView[];
   readonly sessions: number;
@@ -127,6 +155,12 @@ export interface JournalEntryView {
   readonly fault_rule?: string;
   readonly transport?: string;
   readonly duration_ms: number;
+  /** The answer as sent, secrets redacted (absent for calls recorded without one). */
+  readonly response?: {
+    readonly headers: Readonly<Record<string, string | readonly string[]>>;
+    readonly body: string;
+    readonly truncated?: number;
+  };
 }
 
 export interface UnimplementedView {
@@ -154,6 +188,8 @@ export interface FaultView {
 
 export interface DashboardSource {
   state(): StateView;
+  /** Where the emulator listens, for the "how to connect" panel. */
+  connection(): ConnectionView | undefined;
   clock(): ClockView;
   snapshots(): readonly SnapshotView[];
   readonly journal: {

@@ -35,11 +35,13 @@ const encode = (salt: Buffer, key: Buffer) =>
   `scrypt$${N}$${salt.toString("base64")}$${key.toString("base64")}`;
 
 /**
- * `hashPassword` for a fixture's accounts, one per emulator (its Store). A fixture is seeded
- * again on every fixture load, so an account's password gets the hash (and salt) made for it the
- * first time in this emulator: a ten-account fixture then loads without ten scrypt runs. Two
- * emulators, or two accounts, never share a salt. Keyed by an HMAC of the account and the
- * password, never the password.
+ * `hashPassword` for a fixture's accounts, one per process (`fixtureHashes`). A fixture is seeded
+ * again on every fixture load and by every in-memory emulator, so an account's password gets the
+ * hash (and salt) made for it the first time in this process: a ten-account fixture then loads
+ * without ten scrypt runs. Two accounts never share a salt; two emulators of one process loading
+ * the same account and password do (they share the process's memory anyway, and a seeded image
+ * kept for later emulators holds the hash already: server/store/seeded-images.ts). Keyed by an
+ * HMAC of the account and the password, never the password.
  */
 export class FixtureHashes {
   readonly #key = randomBytes(32);
@@ -78,6 +80,9 @@ export class FixtureHashes {
     return hash;
   }
 }
+
+/** The process's fixture hashes (see FixtureHashes). */
+export const fixtureHashes = new FixtureHashes();
 
 const HASHING_AT_ONCE = Math.max(1, availableParallelism() - 1);
 let hashing = 0;

@@ -18,11 +18,13 @@ function restrictFile(path: string): void {
   if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
 }
 
-export function openDatabase(path: string): Db {
-  if (path !== ":memory:" && path !== "") restrictFile(path);
+/** Opens `path`, or an in-memory copy of a serialized `image` (`imageOf`). */
+export function openDatabase(path: string | Buffer): Db {
+  const onDisk = typeof path === "string" && path !== ":memory:";
+  if (onDisk && path !== "") restrictFile(path);
   const db = new Database(path);
   try {
-    if (path !== ":memory:") {
+    if (onDisk) {
       db.pragma("journal_mode = WAL");
       // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the tail).
       db.pragma("synchronous = NORMAL");

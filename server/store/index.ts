@@ -5,16 +5,17 @@
  * inside), so a check and its change can never interleave.
  */
 import type { Fixture } from "../fixture";
-import { FixtureHashes, hashPasswordAtStart } from "../security/password";
+import { fixtureHashes, hashPasswordAtStart } from "../security/password";
 import { AccountStore } from "./accounts";
 import { Changes } from "./changes";
 import { DatabaseImageStore } from "./database-images";
 import type { Db } from "./db";
+import { FixtureRows } from "./fixture-rows";
 import { GuestStore } from "./guests";
 import { ImageStore } from "./images";
 import { InventoryStore } from "./inventory";
 import { NasStore } from "./nas";
-import { seedFixture } from "./seed";
+import { seedFixture, seedUnstamped, stampSeed } from "./seed";
 import { SystemStore } from "./system";
 import { TaskStore } from "./tasks";
 
@@ -29,11 +30,12 @@ export class Store {
   readonly tasks: TaskStore;
   readonly databaseImages: DatabaseImageStore;
   readonly nas: NasStore;
+  /** The stored inventory in the fixture format's terms (the control plane's export). */
+  readonly fixtureRows: FixtureRows;
   readonly #db: Db;
   /** Built once: better-sqlite3's wrapper costs more to build than a small transaction to run. */
   readonly #tx;
   readonly #empty;
-  readonly #hashes = new FixtureHashes();
   constructor(db: Db) {
     this.#db = db;
     this.changes = new Changes(db);
@@ -45,6 +47,7 @@ export class Store {
     this.tasks = new TaskStore(db, this.changes);
     this.databaseImages = new DatabaseImageStore(db, this.changes);
     this.nas = new NasStore(db, this.changes);
+    this.fixtureRows = new FixtureRows(db);
     this.#tx = db.transaction((fn: () => unknown) => fn());
     this.#empty = db.prepare<[], number>("SELECT COUNT(*) FROM system").pluck();
   }
@@ -106,16 +109,34 @@ export class Store {
    * that `seed` then finds them all (a fixture load awaits this before seeding).
    */
   preparePasswords(fixture: Fixture, atStart = false): Promise<void> {
-    return this.#hashes.prepare(fixture.accounts, atStart ? hashPasswordAtStart : undefined);
+    return fixtureHashes.prepare(fixture.accounts, atStart ? hashPasswordAtStart : undefined);
   }
 
   /**
    * Replaces everything with `fixture`, in one transaction (a failure changes nothing). An
-   * account's password gets the hash this store made for it before (see FixtureHashes).
+   * account's password gets the hash this process made for it before (see FixtureHashes).
    */
   seed(fixture: Fixture, now: number): void {
     try {
-      seedFixture(this.#db, fixture, now, (account, password) => this.#hashes.hash(account, password));
+      seedFixture(this.#db, fixture, now, (account, password) => fixtureHashes.hash(account, password));
+    } finally {
+      this.changes.everything();
+    }
+  }
+
+  /** `seed` without stamping the moment: the image kept for later emulators (see seeded-images.ts). */
+  seedUnstamped(fixture: Fixture): void {
+    try {
+      seedUnstamped(this.#db, fixture, (account, password) => fixtureHashes.hash(account, password));
+    } finally {
+      this.changes.everything();
+    }
+  }
+
+  /** Dates an unstamped seed (a copy of a kept image, or `seedUnstamped`'s) to `now`. */
+  stamp(now: number): void {
+    try {
+      this.immediate(() => stampSeed(this.#db, now));
     } finally {
       this.changes.everything();
     }

@@ -40,15 +40,36 @@ export function seedFixture(
   now: number,
   hash: (account: string, password: string) => string,
 ): void {
-  replaceTables(db, () => insertFixture(db, fixture, now, hash), true);
+  replaceTables(
+    db,
+    () => {
+      insertFixture(db, fixture, hash);
+      stampSeed(db, now);
+    },
+    true,
+  );
 }
 
-function insertFixture(
+/**
+ * `seedFixture` without the moment: every value that depends on when the fixture was loaded is
+ * written by `stampSeed` alone (insertFixture is never given the time), so a seeded image taken
+ * between the two (server/store/seeded-images.ts) becomes any moment's seed by stamping it.
+ */
+export function seedUnstamped(
   db: Db,
   fixture: Fixture,
-  now: number,
   hash: (account: string, password: string) => string,
 ): void {
+  replaceTables(db, () => insertFixture(db, fixture, hash), true);
+}
+
+/** Writes the values of a seed that depend on the moment it was loaded: the NAS's boot, the passwords' age. */
+export function stampSeed(db: Db, now: number): void {
+  db.prepare("UPDATE system SET boot_started_at = ?").run(now);
+  db.prepare("UPDATE accounts SET password_changed_at = ?").run(Math.floor(now / 1000));
+}
+
+function insertFixture(db: Db, fixture: Fixture, hash: (account: string, password: string) => string): void {
   const b = (v: boolean) => (v ? 1 : 0);
   clearAll(db);
   const s = fixture.system;
@@ -69,7 +90,7 @@ function insertFixture(
     b(s.ha_reservation_ok),
     s.max_iscsi_luns,
     s.auto_select_host,
-    now,
+    0,
   );
   insertNas(db, fixture.nas);
   const account = db.prepare(
@@ -88,7 +109,7 @@ function insertFixture(
       a.email,
       a.fullname,
       a.password_state,
-      Math.floor(now / 1000),
+      0,
       b(a.locked),
       b(a.otp_enforced),
       JSON.stringify(a.second_factors ?? ["otp"]),

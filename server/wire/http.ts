@@ -33,6 +33,10 @@ export interface Exchange {
   readonly faultRule: string | undefined;
   readonly transport: TransportFault | undefined;
   readonly durationMs: number;
+  /** The answer's body as sent (before any transport fault changes it), for the journal. */
+  readonly body?: string | Uint8Array;
+  /** Whether it came over HTTPS (the answer then carries HSTS). */
+  readonly secure?: boolean;
 }
 
 /** How long a request body may take, and what an upload may be. */
@@ -71,14 +75,18 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
       answer = { success: false, code: 100, cookies: [] };
     }
     const transport = verdict?.transport;
+    const body = bodyOf(answer);
+    const secure = isSecure(c);
     options.onAnswer?.({
       req,
       answer,
       faultRule: verdict?.ruleId,
       transport,
       durationMs: performance.now() - started,
+      body,
+      secure,
     });
-    if (transport === undefined) return render(answer, isSecure(c));
+    if (transport === undefined) return render(answer, secure, body);
     return applyTransportFault(c, transport, answer, options.shutdown);
   };
   // Body size limit (413) before any route reads a body (uploads have their own): see limits.ts.
@@ -98,8 +106,12 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
 /** DSM sends HSTS on its HTTPS answers (its exact max-age is not recorded: half a year here). */
 const HSTS = "max-age=15768000";
 
-export function render(answer: DsmAnswer, secure = false): Response {
-  const body = answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
+/** The envelope's JSON text (or bytes, for a cached list), written once per answer. */
+export function bodyOf(answer: DsmAnswer): string | Uint8Array {
+  return answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
+}
+
+export function render(answer: DsmAnswer, secure = false, body = bodyOf(answer)): Response {
   if (answer.cookies.length === 0 && !secure) return dsmResponse(body);
   const headers = new Headers();
   for (const cookie of answer.cookies) headers.append("Set-Cookie", cookie);

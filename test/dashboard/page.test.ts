@@ -122,24 +122,86 @@ describe.skipIf(!installed && !required)("the dashboard in headless Chromium", (
     expect(problems).toEqual([]);
   });
 
-  it("a power button, pressed from the keyboard, changes the guest's status in the page", async () => {
+  it("a power button, pressed from the keyboard, changes the guest's status in the page; the buttons follow the state", async () => {
     const { page, problems } = await open();
     const syno = guestRow(page, "syno");
-    const button = syno.getByRole("button", { name: "Power on" });
-    await button.focus();
+    const power = (name: string) => syno.getByRole("button", { name, exact: true });
+    // Shut down: only Power on does something.
+    await expect.poll(() => power("Power on").isEnabled()).toBe(true);
+    expect(await power("Shut down").isDisabled()).toBe(true);
+    expect(await power("Power off").isDisabled()).toBe(true);
+    await power("Power on").focus();
     await page.keyboard.press("Enter");
     await syno.locator(".guest-status", { hasText: "booting" }).waitFor();
     await page.locator("#status", { hasText: "Power on syno: done." }).waitFor();
-    // The row was redrawn; focus came back to the same button.
-    expect(await page.evaluate("document.activeElement?.dataset.key")).toMatch(/^power:poweron:/);
+    // Booting: it can be powered off, not on again, not shut down yet.
+    await expect.poll(() => power("Power on").isDisabled()).toBe(true);
+    expect(await power("Power off").isEnabled()).toBe(true);
+    expect(await power("Shut down").isDisabled()).toBe(true);
     await advance(page, 3); // the boot takes 3 s on the virtual clock
     await syno.locator(".guest-status", { hasText: "running" }).waitFor();
     expect(await syno.locator("td[data-label=Host]").textContent()).toBe("Synology");
+    await expect.poll(() => power("Shut down").isEnabled()).toBe(true);
+    // A running guest's Power on is never offered (DSM would answer 904).
+    expect(await guestRow(page, "ubuntu-web").getByRole("button", { name: "Power on" }).isDisabled()).toBe(
+      true,
+    );
     // The model's refusal is shown, with DSM's code.
-    await guestRow(page, "ubuntu-web").getByRole("button", { name: "Power on" }).click();
-    await page.locator("#status", { hasText: "refused (409). DSM error 904" }).waitFor();
+    await guestRow(page, "many-cpu").getByRole("button", { name: "Power on" }).click();
+    await page.locator("#status", { hasText: "refused (409). DSM error 9" }).waitFor();
     // A 409 is the browser's "failed to load resource"; nothing else may have gone wrong.
     expect(problems.filter((p) => !p.includes("409"))).toEqual([]);
+  });
+
+  it("shows images, networks, accounts and how to connect (URLs, HTTPS pin, the login)", async () => {
+    const pinned = await startTestEmulator({ httpsPort: 0 });
+    try {
+      const { page, problems } = await open(pinned);
+      await page.locator("#live-images .image-name", { hasText: "final" }).first().waitFor();
+      expect(await page.locator("#live-images tr[data-image]").count()).toBeGreaterThan(0);
+      await page.locator("#live-networks .network-name", { hasText: "Default VM Network" }).waitFor();
+      await page.locator("#live-accounts .account-name", { hasText: /^admin$/ }).waitFor();
+      expect(await page.locator("#live-accounts").textContent()).not.toContain("synology-pass");
+      expect(await page.locator("#live-connect .connect-url").textContent()).toBe(`${pinned.url}/webapi/`);
+      expect(await page.locator("#live-connect .connect-https").textContent()).toBe(
+        `${pinned.httpsUrl}/webapi/`,
+      );
+      expect(await page.locator("#live-connect .connect-pin").textContent()).toBe(pinned.fingerprint);
+      expect(await page.locator("#live-connect .connect-login").textContent()).toContain(
+        '"passwd=$PASSWORD"',
+      );
+      expect(problems).toEqual([]);
+    } finally {
+      await pinned.close();
+    }
+  });
+
+  it("a journal entry unfolds to its whole exchange, and copies its request as curl without secrets", async () => {
+    const { page, problems } = await open();
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: emu.url });
+    const sid = await emu.login();
+    await emu.vmm(sid, "Guest", "get", { guest_name: "win10" });
+    const row = page
+      .locator("#live-journal tr[data-seq]", { hasText: "SYNO.Virtualization.API.Guest" })
+      .first();
+    await row.waitFor();
+    await row.locator("summary").click();
+    await expect.poll(() => row.locator("details").getAttribute("open")).toBe("");
+    expect(await row.locator(".response-body").textContent()).toContain('"guest_name":"win10"');
+    expect(await row.locator(".response-headers").textContent()).toContain("Content-Type: application/json");
+    await row.getByRole("button", { name: "Copy as curl" }).click();
+    await page.locator("#status", { hasText: "Copied the request as curl" }).waitFor();
+    const copied = String(await page.evaluate("navigator.clipboard.readText()"));
+    expect(copied).toBe(await row.locator(".copy-curl").getAttribute("data-curl"));
+    expect(copied).toContain(`curl -s '${emu.url}/webapi/entry.cgi'`);
+    expect(copied).toContain("--data-urlencode 'guest_name=win10'");
+    expect(copied).toContain('--data-urlencode "_sid=$SID"');
+    expect(copied).not.toContain(sid);
+    // A live refresh (the next call lands in the journal) keeps the unfolded exchange open.
+    await emu.vmm(sid, "Host", "list");
+    await page.locator("#live-journal tr[data-seq]", { hasText: "SYNO.Virtualization.API.Host" }).waitFor();
+    expect(await row.locator("details").getAttribute("open")).toBe("");
+    expect(problems).toEqual([]);
   });
 
   it("a task's progress bar moves when the virtual clock is advanced from the page", async () => {

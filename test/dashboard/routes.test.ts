@@ -110,12 +110,16 @@ describe("the dashboard at /", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(Object.keys(body?.sections ?? {}).sort()).toEqual(
       [
+        "accounts",
         "clock",
         "cluster",
+        "connect",
         "faults",
         "guests",
         "hosts",
+        "images",
         "journal",
+        "networks",
         "snapshots",
         "storages",
         "tasks",

@@ -32,3 +32,29 @@ it("a journal of 200 calls with 1 MB names and values holds well under 200 MB", 
   const retainedMiB = Number(out.trim());
   expect(retainedMiB).toBeLessThan(20);
 });
+
+it("a full journal of 1,000 answers with 1 MB bodies holds about 16 KiB of each, well under 64 MB", () => {
+  const script = `
+    import { Journal } from "./server/control/journal.ts";
+    const journal = new Journal(1000);
+    const before = (globalThis.gc(), process.memoryUsage().heapUsed);
+    for (let i = 0; i < 1000; i++) {
+      const body = '{"data":{"v":"' + String(i).padEnd(1_000_000, "x") + '"},"success":true}';
+      journal.record({ atMs: 0, cgi: "entry.cgi", api: "A", method: "m", version: 1, params: {}, success: true, code: undefined, fault_rule: undefined, transport: undefined, duration_ms: 0, body });
+    }
+    globalThis.gc();
+    console.log(Math.round((process.memoryUsage().heapUsed - before) / 1048576));
+  `;
+  const out = execFileSync(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", "--input-type=module", "-e", script],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+    },
+  );
+  const retainedMiB = Number(out.trim());
+  // 1,000 × 16 KiB of one-byte characters is 16 MiB; printed so the figure can be reported.
+  console.log(`journal of 1,000 answers with 1 MB bodies retains ${retainedMiB} MiB`);
+  expect(retainedMiB).toBeLessThan(64);
+});

@@ -94,13 +94,19 @@ describe("the SQLite file: created and seeded on first start, reused on the next
       }
       const admin = rows.find((r) => r.name === "admin")?.password_hash ?? "";
       expect(admin).not.toContain("synology");
-      // A random salt: the same password never hashes the same way twice.
-      const again = await startTestEmulator();
-      const otherHash = again.db.prepare("SELECT password_hash FROM accounts WHERE name = 'admin'").get() as {
-        password_hash: string;
-      };
+      // A random salt: two accounts with the same password never hash the same way.
+      const twin = fixtureWith((f) => {
+        const admin = f.accounts.find((a) => a.name === "admin");
+        if (admin !== undefined) f.accounts.push({ ...admin, name: "admin-twin" });
+      });
+      const again = await startTestEmulator({ fixtureData: twin });
+      const hashes = again.db
+        .prepare("SELECT password_hash FROM accounts WHERE name IN ('admin', 'admin-twin')")
+        .pluck()
+        .all() as string[];
       await again.close();
-      expect(otherHash.password_hash).not.toBe(admin);
+      expect(hashes).toHaveLength(2);
+      expect(new Set(hashes).size).toBe(2);
     } finally {
       db.close();
     }

@@ -63,8 +63,16 @@
       if (el === null || shown.get(id) === markup) continue;
       const active = document.activeElement;
       const key = active instanceof HTMLElement && el.contains(active) ? active.dataset.key : undefined;
+      // An exchange the reader unfolded stays unfolded when the journal is redrawn.
+      const open = new Set();
+      for (const d of el.querySelectorAll("details[open]"))
+        open.add(d.closest("[data-seq]")?.getAttribute("data-seq"));
       el.innerHTML = markup;
       shown.set(id, markup);
+      for (const row of el.querySelectorAll("[data-seq]")) {
+        const details = row.querySelector("details");
+        if (details !== null && open.has(row.getAttribute("data-seq"))) details.open = true;
+      }
       if (key === undefined) continue;
       for (const candidate of el.querySelectorAll("[data-key]")) {
         if (candidate instanceof HTMLElement && candidate.dataset.key === key) {
@@ -222,6 +230,17 @@
       return ["POST", "/__admin/snapshots", { name }, `Take snapshot ${name}`];
     },
   };
+
+  // "Copy as curl": the line is on the button, secrets already left out by the server.
+  document.addEventListener("click", (event) => {
+    const button = event.target instanceof Element ? event.target.closest("button.copy-curl") : null;
+    if (!(button instanceof HTMLButtonElement)) return;
+    const line = button.dataset.curl ?? "";
+    navigator.clipboard.writeText(line).then(
+      () => say("Copied the request as curl (set $SID, $SYNOTOKEN and $PASSWORD where it uses them).", "ok"),
+      () => say("The browser refused the clipboard: select the curl line below the button.", "error"),
+    );
+  });
 
   document.addEventListener("click", (event) => {
     const button = event.target instanceof Element ? event.target.closest("button[data-path]") : null;
