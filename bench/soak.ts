@@ -4,9 +4,11 @@
  * timeout), which `npm test` leaves out.
  * Defaults (override with the same variables the tests read):
  *   CRASH_CYCLES=200  SIGKILL/restart cycles on a file database
- *   FUZZ_RUNS=50000   fuzzed WebAPI calls
+ *   FUZZ_RUNS=50000   fuzzed WebAPI calls, each followed by the store oracle (test/support/oracle.ts)
  *   LOAD_SECONDS=60   LOAD_CLIENTS=64   racing clients
  *   HOSTILE_ROUNDS=50 rounds of every hostile-input class (issue 12), memory read before and after
+ *   HOSTILE_SOCKET_ROUNDS=20 rounds of issue 20's attacks (stalls, sockets, uploads, logins),
+ *                     descriptors and memory read after the first and the last
  * Seeds default to the clock here (npm test fixes them) and are printed, so a failure can be
  * replayed (CRASH_SEED, ...). Exits 1 when any run found a problem.
  */
@@ -17,6 +19,7 @@ import { testSeed } from "../test/harness";
 import { runCrashCycles } from "../test/reliability/crash-run";
 import { runFuzz } from "../test/reliability/fuzz-run";
 import { runHostile } from "../test/reliability/hostile-run";
+import { runHostileSockets } from "../test/reliability/hostile-sockets";
 import { runLoadTest } from "../test/reliability/load-run";
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -54,6 +57,12 @@ async function main(): Promise<void> {
     `hostile: ${hostile.requests} hostile requests; RSS ${hostile.rssAfterWarmUpMiB.toFixed(0)} MiB after the warm-up round, ${hostile.rssAfterMiB.toFixed(0)} MiB at the end: ${hostile.problems.length} problems`,
   );
   problems.push(...hostile.problems);
+
+  const sockets = await runHostileSockets(num("HOSTILE_SOCKET_ROUNDS", 20), (line) => log(`  ${line}`));
+  log(
+    `hostile sockets: ${sockets.rounds} rounds; descriptors ${sockets.fdAfterWarmUp} after the warm-up round, ${sockets.fdAfter} at the end; RSS ${sockets.rssAfterWarmUpMiB.toFixed(0)} → ${sockets.rssAfterMiB.toFixed(0)} MiB: ${sockets.problems.length} problems`,
+  );
+  problems.push(...sockets.problems);
 
   const wallClock = spawnSync(
     process.execPath,

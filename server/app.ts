@@ -15,6 +15,7 @@ import { OPERATIONS } from "./api/index";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
 import { ControlPlane } from "./control/control-plane";
+import { MAX_JOURNAL_VALUE } from "./control/journal";
 import { redactParams } from "./control/redact";
 import { ADMIN_PREFIX, adminRoutes } from "./control/routes";
 import { dashboardRoutes } from "./dashboard/routes";
@@ -28,8 +29,9 @@ import type { Db } from "./store/db";
 import { Store } from "./store/index";
 import type { DispatchEnv } from "./wire/dispatcher";
 import { dsmResponse, errorBody } from "./wire/envelope";
+import { clientLeft } from "./wire/errors";
 import { type Exchange, webApiRoutes } from "./wire/http";
-import { REQUEST_MS, UPLOAD_IDLE_MS } from "./wire/limits";
+import { bodyDeadline, DEFAULT_LIMITS, type WireLimits } from "./wire/limits";
 import type { Keys } from "./wire/operation";
 import { printable } from "./wire/printable";
 
@@ -47,6 +49,8 @@ export interface AppOptions {
   readonly baseline?: Buffer | undefined;
   /** The Noise and RSA login keys (default: a new Noise key, and the process's RSA key). */
   readonly keys?: Keys | undefined;
+  /** Body deadlines (default: wire/limits.ts's). */
+  readonly limits?: WireLimits | undefined;
 }
 
 export interface App {
@@ -62,6 +66,7 @@ export interface App {
 export function createApp(options: AppOptions): App {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const { config, clock } = options;
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const store = options.store ?? new Store(options.db);
   const pace = new Pace(config.timeScale);
   const tick = new Tick(store, config.sessionTimeout * 1000);
@@ -99,6 +104,16 @@ export function createApp(options: AppOptions): App {
     if (hostAllowed(host)) return next();
     return refuseHost(c.req.path, host);
   });
+  // A control-plane body has the same deadline as a DSM call's (wire/limits.ts).
+  hono.use(
+    `${ADMIN_PREFIX}/*`,
+    bodyDeadline(limits.requestMs, () =>
+      Response.json(
+        { error: "the body did not arrive in time" },
+        { status: 408, headers: { Connection: "close" } },
+      ),
+    ),
+  );
   if (config.admin) hono.route(ADMIN_PREFIX, adminRoutes(controlPlane, config.adminToken, log));
   // The dashboard at `/` (DSM serves its web UI there); with the control plane off, a plain page.
   hono.route("/", dashboardRoutes(config.admin ? controlPlane : undefined, { token: config.adminToken }));
@@ -107,12 +122,12 @@ export function createApp(options: AppOptions): App {
     webApiRoutes(env, {
       log,
       limits: {
-        requestMs: REQUEST_MS,
+        requestMs: limits.requestMs,
         upload: {
           maxBytes: config.maxUpload,
           hash: config.hashUploads,
           dir: config.uploadDir,
-          idleMs: UPLOAD_IDLE_MS,
+          idleMs: limits.uploadIdleMs,
         },
       },
       onAnswer,
@@ -123,6 +138,8 @@ export function createApp(options: AppOptions): App {
   // Outside the CGIs DSM serves HTML; the emulator keeps to its envelope so clients fail clearly.
   hono.notFound(() => dsmResponse(errorBody(102), 404));
   hono.onError((err) => {
+    // The client left mid-body: its doing, not a fault (and nobody reads this answer).
+    if (clientLeft(err)) return dsmResponse(errorBody(101), 400, new Headers({ Connection: "close" }));
     log(`unexpected fault: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return dsmResponse(errorBody(100), 200);
   });
@@ -137,7 +154,8 @@ function requestLine({ req, answer, faultRule, transport, durationMs }: Exchange
   const fault =
     faultRule === undefined ? "" : ` [fault ${faultRule}${transport ? ` ${transport.type}` : ""}]`;
   return `${req.cgi} ${printable(api)}.${printable(req.params.method ?? "?")} v${printable(req.params.version ?? "?", 16)} ${JSON.stringify(
-    redactParams(req.params),
+    // Cut as the journal cuts: a log line is not the place for a 4 MiB batch.
+    redactParams(req.params, MAX_JOURNAL_VALUE),
   )} -> ${outcome} (${durationMs.toFixed(1)} ms)${fault}`;
 }
 

@@ -233,7 +233,9 @@ const options = z.object({
     .default(true)
     .meta(about("<true|false>", "Compute each upload's SHA-256 as it streams.")),
   /** Keep uploaded files in this folder; by default they are counted and dropped. */
-  uploadDir: optionalPath("Keep uploaded files there; by default they are counted and dropped."),
+  uploadDir: optionalPath(
+    "Keep uploaded files there (made at start if missing; files 0600); by default they are counted and dropped.",
+  ),
   /** Keep the control plane's snapshots as files there (they then survive a restart). */
   snapshotDir: optionalPath("Keep the control plane's snapshots as files there, so they survive a restart."),
   /** How many DSM calls the control plane's journal keeps (oldest dropped first). */

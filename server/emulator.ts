@@ -19,7 +19,9 @@ import { type Db, openDatabase } from "./store/db";
 import { Store } from "./store/index";
 import { SeededImages } from "./store/seeded-images";
 import { userCacheDir } from "./user-cache";
+import { DEFAULT_LIMITS, type WireLimits } from "./wire/limits";
 import type { Keys } from "./wire/operation";
+import { prepareUploadDir } from "./wire/upload";
 
 export interface EmulatorOptions extends Partial<Config> {
   /** A clock to drive time (tests pass a VirtualClock); default: real time, switchable later. */
@@ -29,6 +31,8 @@ export interface EmulatorOptions extends Partial<Config> {
   readonly log?: (line: string) => void;
   /** The Noise and RSA login keys (default: a new Noise key and the process's RSA key, made on first use). */
   readonly keys?: Keys;
+  /** Time limits of connections and bodies (default: wire/limits.ts's); tests pass short ones. */
+  readonly limits?: Partial<WireLimits>;
 }
 
 export interface RunningEmulator {
@@ -114,8 +118,11 @@ function seedIfNew(opened: Omit<OpenedState, "baseline">, clock: Clock): OpenedS
  * tests do not need); the CLI's defaults are DSM's, 5000 and 5001.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const { clock: givenClock, fixtureData, log, keys, ...rest } = options;
+  const { clock: givenClock, fixtureData, log, keys, limits: givenLimits, ...rest } = options;
   const config = configSchema.parse({ port: 0, db: ":memory:", httpsPort: "off", ...rest });
+  const limits: WireLimits = { ...DEFAULT_LIMITS, ...givenLimits };
+  // A folder that cannot take a file fails the start, not the first upload.
+  if (config.uploadDir !== undefined) prepareUploadDir(config.uploadDir);
   const clock = givenClock ?? new SwitchableClock("real");
   // The certificate (read or made) and the fixture's password hashes (on the thread pool, every
   // processor at once: nothing is answered yet) are worked on side by side: each is a good part
@@ -127,10 +134,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // A file database keeps the clock it was dated by: resume it, or tasks and sessions stall.
   const saved = parseClockSnapshot(store.system.get().clock);
   if (saved !== undefined && clock instanceof SwitchableClock) clock.restore(saved);
-  const app = createApp({ db, store, clock, config, log, fixture, baseline, keys });
-  const servers: Listening[] = [await listenHttp(app.fetch, config.host, config.port)];
+  const app = createApp({ db, store, clock, config, log, fixture, baseline, keys, limits });
+  const servers: Listening[] = [await listenHttp(app.fetch, config.host, config.port, limits)];
   if (tls !== undefined && config.httpsPort !== "off")
-    servers.push(await listenHttps(app.fetch, config.host, config.httpsPort, tls));
+    servers.push(await listenHttps(app.fetch, config.host, config.httpsPort, tls, limits));
   const [http, https] = servers;
   if (http === undefined) throw new Error("no HTTP server");
   const base = (scheme: string, port: number) => `${scheme}://${urlHost(config.host)}:${port}`;

@@ -168,6 +168,7 @@ export class DsmClient {
     this.secrets.add(parsed.sid);
     if (parsed.synotoken !== undefined) this.secrets.add(parsed.synotoken);
     if (parsed.did !== undefined) this.secrets.add(parsed.did);
+    if (parsed.device_id !== undefined) this.secrets.add(parsed.device_id);
   }
 
   /** Ends the session (DSM answers success even without one). */

@@ -13,6 +13,8 @@ const SECRET_KEYS = [
   "synotoken",
   "SynoToken",
   "did",
+  // The trusted-device token: it skips 2-step verification on the NAS that gave it.
+  "device_id",
   "otp_code",
   "token",
 ];

@@ -9,7 +9,8 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
-import { bearerMatches, foreignRequest, isJson } from "../security/browser-guard";
+import { authorityOf, bearerMatches, foreignRequest, isJson } from "../security/browser-guard";
+import { clientLeft } from "../wire/errors";
 import { AdminError, type ControlPlane } from "./control-plane";
 import {
   clockAdvance,
@@ -56,7 +57,7 @@ export function adminRoutes(
     const foreign = foreignRequest({
       fetchSite: c.req.header("sec-fetch-site"),
       origin: c.req.header("origin"),
-      host: c.req.header("host"),
+      host: authorityOf(c.req.url),
     });
     if (foreign !== undefined) return c.json({ error: foreign }, 403);
     const type = c.req.header("content-type");
@@ -70,6 +71,8 @@ export function adminRoutes(
   app.use("*", (c, next) => (c.req.path.endsWith("/fixture") ? fixture(c, next) : small(c, next)));
   app.onError((err, c) => {
     if (err instanceof AdminError) return c.json({ error: err.message }, err.status);
+    // The client left mid-body: its doing, not a fault (and nobody reads this answer).
+    if (clientLeft(err)) return c.json({ error: "the body was broken off" }, 400, { Connection: "close" });
     // The control plane speaks JSON, never DSM's envelope: a harness must see its own failure.
     log(`unexpected fault in ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
     return c.json({ error: `unexpected fault: ${err.message}` }, 500);

@@ -11,7 +11,7 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { bearerMatches, foreignRequest, SECURITY_HEADERS } from "../security/browser-guard";
+import { authorityOf, bearerMatches, foreignRequest, SECURITY_HEADERS } from "../security/browser-guard";
 import { ASSET_PREFIX, loadAssets } from "./assets";
 import type { Html } from "./html";
 import { parseFilter, renderSections, SECTIONS } from "./live";
@@ -97,6 +97,6 @@ function foreign(c: Context): string | undefined {
   return foreignRequest({
     fetchSite: c.req.header("sec-fetch-site"),
     origin: c.req.header("origin"),
-    host: c.req.header("host"),
+    host: authorityOf(c.req.url),
   });
 }

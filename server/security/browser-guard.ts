@@ -57,6 +57,15 @@ export function foreignRequest(headers: {
   return undefined;
 }
 
+/**
+ * The authority (`host[:port]`) a request was sent to, from its URL: the Host header over
+ * HTTP/1.1, `:authority` over HTTP/2, which has no Host header (browsers speak HTTP/2 on the
+ * HTTPS port, so comparing `Origin` with a Host header would refuse every same-origin call).
+ */
+export function authorityOf(url: string): string {
+  return new URL(url).host;
+}
+
 /** Whether a content type is JSON (`application/json`, with or without parameters). */
 export function isJson(contentType: string | undefined): boolean {
   return /^application\/json\s*(;|$)/i.test(contentType ?? "");

@@ -28,6 +28,7 @@
  *
  * By design: one 4096-bit key per process, made off the event loop at start-up (about a second;
  * 0.3 to 2.3 s measured), since every emulator in a test run would otherwise pay for its own.
+ * A login's RSA block (about 5 ms of CPU) is opened on a worker thread, never on the event loop.
  *
  * Gaps: what DSM answers to an undecryptable or stale blob, whether it merges inner parameters
  * over outer ones, and whether its hex modulus is upper- or lower-case (clients read either)
@@ -44,6 +45,7 @@ import {
   randomBytes,
 } from "node:crypto";
 import { promisify } from "node:util";
+import { rsaDecryptRaw } from "./rsa-pool";
 
 /** DSM's name of the parameter that carries the encrypted blob (`SZK_CIPHERTEXT`). */
 export const CIPHER_KEY = "__cIpHeRtExT";
@@ -171,6 +173,33 @@ export type LoginDecryptResult =
  * parsed as a form (URLSearchParams; a repeated name keeps its last value). Never throws.
  */
 export function decryptLoginParams(key: LoginKey, cipherValue: string): LoginDecryptResult {
+  const blob = readBlob(key, cipherValue);
+  if (!("rsa" in blob)) return blob;
+  let em: Buffer | undefined;
+  try {
+    em = privateDecrypt({ key: key.privateKey, padding: constants.RSA_NO_PADDING }, blob.rsa);
+  } catch {
+    em = undefined;
+  }
+  return openBlob(key, em, blob.aes);
+}
+
+/**
+ * `decryptLoginParams` with its RSA step on a worker thread (security/rsa-pool.ts), so the event
+ * loop is held only for the cheap parts; "busy" when too many wait for the pool already.
+ */
+export async function decryptLoginParamsOffThread(
+  key: LoginKey,
+  cipherValue: string,
+): Promise<LoginDecryptResult | "busy"> {
+  const blob = readBlob(key, cipherValue);
+  if (!("rsa" in blob)) return blob;
+  const em = await rsaDecryptRaw(key.privateKey, blob.rsa);
+  return em === "busy" ? em : openBlob(key, em, blob.aes);
+}
+
+/** The blob's two parts, checked for shape (cheap: no key operation). */
+function readBlob(key: LoginKey, cipherValue: string): { rsa: Buffer; aes: Buffer } | LoginDecryptResult {
   const envelope = parseEnvelope(cipherValue);
   if (envelope === undefined) return failure("malformed-envelope", 'expected {"rsa":"…","aes":"…"}');
   const rsa = strictBase64(envelope.rsa);
@@ -186,7 +215,12 @@ export function decryptLoginParams(key: LoginKey, cipherValue: string): LoginDec
   ) {
     return failure("malformed-aes", "aes must be base64 of Salted__, an 8-byte salt and AES-256-CBC blocks");
   }
-  const passphrase = recoverPassphrase(key, rsa);
+  return { rsa, aes };
+}
+
+/** The parameters, from the RSA block's raw decryption (`em`; undefined if the key refused it). */
+function openBlob(key: LoginKey, em: Buffer | undefined, aes: Buffer): LoginDecryptResult {
+  const passphrase = recoverPassphrase(key, em);
   const plain = decryptSalted(passphrase, aes.subarray(8, 16), aes.subarray(16));
   if (plain === undefined) return failure("undecryptable", "the blob does not decrypt with this key");
   return { ok: true, params: Object.fromEntries(new URLSearchParams(plain)) };
@@ -233,14 +267,9 @@ function strictBase64(text: string): Buffer | undefined {
  * as a wrong AES part does. JavaScript gives no constant-time guarantee; this removes the
  * obvious oracles, which is what a test double needs.
  */
-function recoverPassphrase(key: LoginKey, block: Buffer): Buffer {
-  let em: Buffer;
-  try {
-    em = privateDecrypt({ key: key.privateKey, padding: constants.RSA_NO_PADDING }, block);
-  } catch {
-    // Only a block not below the modulus gets here: public information, not an oracle.
-    return randomBytes(key.modulusBytes - 11);
-  }
+function recoverPassphrase(key: LoginKey, em: Buffer | undefined): Buffer {
+  // Only a block not below the modulus is refused by the key: public information, not an oracle.
+  if (em === undefined) return randomBytes(key.modulusBytes - 11);
   let good = isEqual(em[0] ?? 1, 0x00) & isEqual(em[1] ?? 0, 0x02);
   let separator = 0;
   let found = 0;

@@ -15,7 +15,9 @@
  *
  * Hashes off the loop run one fewer at a time than the machine has processors (at least one),
  * the rest waiting their turn: a crowd of wrong passwords then cannot take every core from the
- * event loop, so other calls are still answered while it is refused.
+ * event loop, so other calls are still answered while it is refused. A login's check waits
+ * behind at most `MAX_CHECKS_WAITING` others; beyond, `checkPassword` throws `HashingBusy` at
+ * once (the login is refused unread) instead of queueing without bound.
  */
 
 import { createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual } from "node:crypto";
@@ -85,6 +87,13 @@ export class FixtureHashes {
 export const fixtureHashes = new FixtureHashes();
 
 const HASHING_AT_ONCE = Math.max(1, availableParallelism() - 1);
+/** Login checks waiting for a turn beyond which a new one is refused. */
+export const MAX_CHECKS_WAITING = 64;
+
+/** Too many password checks are already waiting: the login is refused without one. */
+export class HashingBusy extends Error {
+  override name = "HashingBusy";
+}
 let hashing = 0;
 const waiting: (() => void)[] = [];
 
@@ -95,9 +104,20 @@ function scryptAsync(password: string, salt: Buffer, cost: number): Promise<Buff
   });
 }
 
-/** scrypt on the thread pool, at most HASHING_AT_ONCE at a time (see above). */
-async function scryptOffThread(password: string, salt: Buffer, cost: number): Promise<Buffer> {
-  if (hashing >= HASHING_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+/**
+ * scrypt on the thread pool, at most HASHING_AT_ONCE at a time (see above); `bounded`: refused
+ * (HashingBusy) when MAX_CHECKS_WAITING already wait.
+ */
+async function scryptOffThread(
+  password: string,
+  salt: Buffer,
+  cost: number,
+  bounded = false,
+): Promise<Buffer> {
+  if (hashing >= HASHING_AT_ONCE) {
+    if (bounded && waiting.length >= MAX_CHECKS_WAITING) throw new HashingBusy();
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
   hashing++;
   try {
     return await scryptAsync(password, salt, cost);
@@ -153,11 +173,15 @@ export function verifyPassword(password: string, stored: string): boolean {
   return timingSafeEqual(parsed.key, scryptSync(password, parsed.salt, KEYLEN, { N: parsed.cost }));
 }
 
-/** True when `password` matches `stored`, hashed on the thread pool. */
-export async function verifyPasswordOffThread(password: string, stored: string): Promise<boolean> {
+/** True when `password` matches `stored`, hashed on the thread pool (`bounded`: see HashingBusy). */
+export async function verifyPasswordOffThread(
+  password: string,
+  stored: string,
+  bounded = false,
+): Promise<boolean> {
   const parsed = parse(stored);
   if (parsed === undefined) return false;
-  return timingSafeEqual(parsed.key, await scryptOffThread(password, parsed.salt, parsed.cost));
+  return timingSafeEqual(parsed.key, await scryptOffThread(password, parsed.salt, parsed.cost, bounded));
 }
 
 const memoryKey = randomBytes(32);
@@ -172,11 +196,14 @@ function digestOf(password: string, stored: string): string {
     .digest("base64");
 }
 
-/** Whether `password` matches `stored`: remembered, else hashed off the event loop (see above). */
+/**
+ * Whether `password` matches `stored`: remembered, else hashed off the event loop (see above).
+ * Throws HashingBusy when too many checks already wait.
+ */
 export async function checkPassword(password: string, stored: string): Promise<boolean> {
   const digest = digestOf(password, stored);
   if (remembered.has(digest)) return true;
-  const ok = await verifyPasswordOffThread(password, stored);
+  const ok = await verifyPasswordOffThread(password, stored, true);
   if (ok) {
     if (remembered.size >= REMEMBERED) {
       const oldest = remembered.values().next();

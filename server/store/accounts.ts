@@ -2,9 +2,9 @@
  * Accounts, sessions, device tokens, and the failed logins and blocked addresses of auto-block.
  * Every call reads its session: a session read since the last change to these tables is kept.
  */
-import type { Statement } from "better-sqlite3";
 import type { Changes, Group } from "./changes";
 import type { Db } from "./db";
+import { Writes } from "./writes";
 
 const ACCOUNTS: readonly Group[] = ["accounts"];
 
@@ -86,8 +86,9 @@ export class AccountStore {
   readonly #unblockAll;
   constructor(db: Db, changes: Changes) {
     this.#changes = changes;
+    const writes = new Writes(db, changes, "accounts");
     this.#account = db.prepare<[string], AccountRow>("SELECT * FROM accounts WHERE name = ?");
-    this.#insertSession = db.prepare(
+    this.#insertSession = writes.prepare(
       `INSERT INTO sessions (sid, account, session_name, synotoken, created_at, last_seen, cookie, noise_state)
        VALUES (@sid, @account, @session_name, @synotoken, @created_at, @last_seen, @cookie, @noise_state)`,
     );
@@ -95,22 +96,22 @@ export class AccountStore {
       `SELECT s.*, a.is_admin AS a_is_admin
        FROM sessions s JOIN accounts a ON a.name = s.account WHERE s.sid = ?`,
     );
-    this.#touch = db.prepare("UPDATE sessions SET last_seen = ? WHERE sid = ?");
-    this.#deleteSession = db.prepare("DELETE FROM sessions WHERE sid = ?");
-    this.#pruneSessions = db.prepare("DELETE FROM sessions WHERE last_seen < ?");
-    this.#capSessions = db.prepare(
+    this.#touch = writes.prepare("UPDATE sessions SET last_seen = ? WHERE sid = ?");
+    this.#deleteSession = writes.prepare("DELETE FROM sessions WHERE sid = ?");
+    this.#pruneSessions = writes.prepare("DELETE FROM sessions WHERE last_seen < ?");
+    this.#capSessions = writes.prepare(
       "DELETE FROM sessions WHERE sid IN (SELECT sid FROM sessions ORDER BY last_seen DESC LIMIT -1 OFFSET ?)",
     );
-    this.#capSessionsOf = db.prepare(
+    this.#capSessionsOf = writes.prepare(
       `DELETE FROM sessions WHERE sid IN
         (SELECT sid FROM sessions WHERE account = ? ORDER BY last_seen DESC LIMIT -1 OFFSET ?)`,
     );
-    this.#capDevicesOf = db.prepare(
+    this.#capDevicesOf = writes.prepare(
       `DELETE FROM device_tokens WHERE did IN
         (SELECT did FROM device_tokens WHERE account = ? ORDER BY created_at DESC LIMIT -1 OFFSET ?)`,
     );
-    this.#pruneDevices = db.prepare("DELETE FROM device_tokens WHERE created_at < ?");
-    this.#insertDevice = db.prepare(
+    this.#pruneDevices = writes.prepare("DELETE FROM device_tokens WHERE created_at < ?");
+    this.#insertDevice = writes.prepare(
       "INSERT INTO device_tokens (did, account, device_name, created_at) VALUES (?, ?, ?, ?)",
     );
     this.#device = db.prepare<[string, string], { did: string }>(
@@ -120,34 +121,34 @@ export class AccountStore {
       "SELECT name, is_admin, disabled, otp_secret IS NOT NULL AS otp FROM accounts ORDER BY name",
     );
     this.#sessionCount = db.prepare<[], number>("SELECT COUNT(*) FROM sessions").pluck();
-    this.#setOtpStep = db.prepare("UPDATE accounts SET otp_last_step = ? WHERE name = ?");
-    this.#setNoise = db.prepare("UPDATE sessions SET noise_state = ? WHERE sid = ?");
-    this.#addFailure = db.prepare("INSERT INTO login_failures (address, at) VALUES (?, ?)");
+    this.#setOtpStep = writes.prepare("UPDATE accounts SET otp_last_step = ? WHERE name = ?");
+    this.#setNoise = writes.prepare("UPDATE sessions SET noise_state = ? WHERE sid = ?");
+    this.#addFailure = writes.prepare("INSERT INTO login_failures (address, at) VALUES (?, ?)");
     this.#failuresSince = db
       .prepare<[string, number], number>("SELECT COUNT(*) FROM login_failures WHERE address = ? AND at > ?")
       .pluck();
-    this.#clearFailures = db.prepare("DELETE FROM login_failures WHERE address = ?");
-    this.#pruneFailures = db.prepare("DELETE FROM login_failures WHERE at <= ?");
-    this.#block = db.prepare(
+    this.#clearFailures = writes.prepare("DELETE FROM login_failures WHERE address = ?");
+    this.#pruneFailures = writes.prepare("DELETE FROM login_failures WHERE at <= ?");
+    this.#block = writes.prepare(
       "INSERT OR REPLACE INTO blocked_addresses (address, since, until) VALUES (?, ?, ?)",
     );
     this.#blockOf = db.prepare<[string], BlockRow>("SELECT * FROM blocked_addresses WHERE address = ?");
     this.#blocks = db.prepare<[], BlockRow>("SELECT * FROM blocked_addresses ORDER BY since");
-    this.#unblock = db.prepare("DELETE FROM blocked_addresses WHERE address = ?");
-    this.#unblockAll = db.prepare("DELETE FROM blocked_addresses");
+    this.#unblock = writes.prepare("DELETE FROM blocked_addresses WHERE address = ?");
+    this.#unblockAll = writes.prepare("DELETE FROM blocked_addresses");
   }
   account(name: string): AccountRow | undefined {
     return this.#account.get(name);
   }
   createSession(row: NewSession): void {
-    this.#write(this.#insertSession, { noise_state: null, ...row });
+    this.#insertSession.write({ noise_state: null, ...row });
   }
   setNoiseState(sid: string, state: string): void {
-    this.#write(this.#setNoise, state, sid);
+    this.#setNoise.write(state, sid);
   }
   /** Records the TOTP step a code was accepted in: DSM takes a code once per window. */
   useOtpStep(account: string, step: number): void {
-    this.#write(this.#setOtpStep, step, account);
+    this.#setOtpStep.write(step, account);
   }
   /**
    * A session with what the dispatcher needs of its account, in one read (every call does it),
@@ -169,33 +170,33 @@ export class AccountStore {
     return found;
   }
   touch(sid: string, now: number): void {
-    this.#write(this.#touch, now, sid);
+    this.#touch.write(now, sid);
   }
   endSession(sid: string): boolean {
-    return this.#write(this.#deleteSession, sid) > 0;
+    return this.#deleteSession.write(sid) > 0;
   }
   /** Forgets sessions idle since before `before` (long expired: they would answer 119 anyway). */
   pruneSessions(before: number): void {
-    this.#write(this.#pruneSessions, before);
+    this.#pruneSessions.write(before);
   }
   /** Keeps the `max` most recently used sessions. */
   capSessions(max: number): void {
-    this.#write(this.#capSessions, max);
+    this.#capSessions.write(max);
   }
   /** Keeps the `max` most recently used sessions of one account. */
   capSessionsOf(account: string, max: number): void {
-    this.#write(this.#capSessionsOf, account, max);
+    this.#capSessionsOf.write(account, max);
   }
   /** Keeps the `max` newest device tokens of one account. */
   capDevicesOf(account: string, max: number): void {
-    this.#write(this.#capDevicesOf, account, max);
+    this.#capDevicesOf.write(account, max);
   }
   /** Drops the device tokens issued before `before` (their cookie has expired). */
   pruneDevices(before: number): void {
-    this.#write(this.#pruneDevices, before);
+    this.#pruneDevices.write(before);
   }
   addDeviceToken(did: string, account: string, deviceName: string, now: number): void {
-    this.#write(this.#insertDevice, did, account, deviceName, now);
+    this.#insertDevice.write(did, account, deviceName, now);
   }
   isTrustedDevice(did: string, account: string): boolean {
     return this.#device.get(did, account) !== undefined;
@@ -214,21 +215,21 @@ export class AccountStore {
   }
 
   addLoginFailure(address: string, at: number): void {
-    this.#write(this.#addFailure, address, at);
+    this.#addFailure.write(address, at);
   }
   /** Failed logins from `address` after `since`. */
   loginFailures(address: string, since: number): number {
     return this.#failuresSince.get(address, since) ?? 0;
   }
   clearLoginFailures(address: string): void {
-    this.#write(this.#clearFailures, address);
+    this.#clearFailures.write(address);
   }
   /** Forgets failures at or before `before` (outside every window). */
   pruneLoginFailures(before: number): void {
-    this.#write(this.#pruneFailures, before);
+    this.#pruneFailures.write(before);
   }
   block(address: string, since: number, until: number | null): void {
-    this.#write(this.#block, address, since, until);
+    this.#block.write(address, since, until);
   }
   blockOf(address: string): BlockRow | undefined {
     return this.#blockOf.get(address);
@@ -238,13 +239,6 @@ export class AccountStore {
   }
   /** Lifts the block of `address`, or every block; answers how many were lifted. */
   unblock(address?: string): number {
-    return address === undefined ? this.#write(this.#unblockAll) : this.#write(this.#unblock, address);
-  }
-
-  /** Runs a write; answers the rows it changed, and notes the change when there was one. */
-  #write(statement: Statement, ...params: unknown[]): number {
-    const changed = statement.run(...params).changes;
-    if (changed > 0) this.#changes.wrote("accounts");
-    return changed;
+    return address === undefined ? this.#unblockAll.write() : this.#unblock.write(address);
   }
 }

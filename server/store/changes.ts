@@ -1,10 +1,15 @@
 /**
- * What may have changed since a moment, answered without asking SQLite. Every write method of
- * the store notes the group of tables it wrote (`wrote`); seeding, restoring a snapshot, a
- * rolled-back write and another connection's commit mark everything changed (`everything`).
- * Caches remember the `stamp` they were filled at and compare it with the groups they read, so a
- * poll that finds nothing changed costs a few integer comparisons instead of SQL, inside the
- * call's transaction as well as outside it.
+ * What may have changed since a moment, answered without asking SQLite: the clock of every kept
+ * read. Coherence is by construction, not by habit: every write of the store runs through its
+ * sub-store's `Writes` (writes.ts), which notes the group of tables it changed (`wrote`), and no
+ * statement is run anywhere else (test/store/coherence.test.ts); seeding, restoring a database
+ * image, a rolled-back write and another connection's commit mark everything changed
+ * (`everything`). What is kept (the sub-stores' reads, the guest list view, and the handlers'
+ * serialised answers, which live in the store's one `Answers` per emulator) remembers the `stamp`
+ * it was filled at and compares it with the groups it read, so a poll that finds nothing changed
+ * costs a few integer comparisons instead of SQL, inside the call's transaction as well as
+ * outside it. The property and fuzz runs check it after every step: the live store reads the
+ * same as a fresh one over the same connection (test/support/oracle.ts).
  *
  * By design: a cache may be filled inside a transaction, with writes not yet committed; if they
  * roll back, `Store` marks everything changed, so no cache outlives them. Another connection's
@@ -27,28 +32,37 @@ export type Group =
   | "tasks"
   | "system";
 
+const NONE: Readonly<Record<Group, number>> = {
+  guests: 0,
+  inventory: 0,
+  images: 0,
+  accounts: 0,
+  tasks: 0,
+  system: 0,
+};
+
 export class Changes {
   readonly #db: Db;
   readonly #dataVersion;
   #version = Number.NaN;
   #seq = 0;
   #everything = 0;
-  readonly #last: Record<Group, number> = {
-    guests: 0,
-    inventory: 0,
-    images: 0,
-    accounts: 0,
-    tasks: 0,
-    system: 0,
-  };
+  readonly #last: Record<Group, number> = { ...NONE };
+  readonly #notes: Record<Group, number> = { ...NONE };
   constructor(db: Db) {
     this.#db = db;
     this.#dataVersion = db.memory ? undefined : db.prepare<[], number>("PRAGMA data_version").pluck();
   }
 
-  /** Notes a write to `group` (in the method that runs the statement: no cache is filled in between). */
+  /** Notes a write to `group` (writes.ts, as the statement runs: no cache is filled in between). */
   wrote(group: Group): void {
     this.#last[group] = ++this.#seq;
+    this.#notes[group]++;
+  }
+
+  /** How many writes to `group` were noted: a cache that is told of each one can tell none escaped it. */
+  notes(group: Group): number {
+    return this.#notes[group];
   }
 
   /** Anything may have changed: every cache is stale. */

@@ -2,6 +2,7 @@
 import type { Changes } from "./changes";
 import type { Db } from "./db";
 import { unique } from "./errors";
+import { Writes } from "./writes";
 
 export interface ImageRow {
   image_id: string;
@@ -43,7 +44,6 @@ const COPY = `SELECT x.image_id, x.storage_id, s.storage_name, s.status AS stora
   FROM image_storages x JOIN storages s ON s.storage_id = x.storage_id JOIN hosts h ON h.host_id = s.host_id`;
 
 export class ImageStore {
-  readonly #changes: Changes;
   readonly #all;
   readonly #byId;
   readonly #byName;
@@ -59,7 +59,7 @@ export class ImageStore {
   readonly #shares;
   readonly #shareFiles;
   constructor(db: Db, changes: Changes) {
-    this.#changes = changes;
+    const writes = new Writes(db, changes, "images");
     this.#all = db.prepare<[], ImageRow>("SELECT * FROM images ORDER BY seq");
     this.#byId = db.prepare<[string], ImageRow>("SELECT * FROM images WHERE image_id = ?");
     this.#byName = db.prepare<[string], ImageRow>("SELECT * FROM images WHERE image_name = ?");
@@ -69,19 +69,19 @@ export class ImageStore {
     this.#file = db.prepare<[string], { path: string; size: number }>(
       "SELECT path, size FROM share_files WHERE path = ?",
     );
-    this.#insert = db.prepare(
+    this.#insert = writes.prepare(
       `INSERT INTO images (image_id, image_name, type, size, ds_file_path, state, bytes, sha256, seq)
        VALUES (@image_id, @image_name, @type, @size, @ds_file_path, 'creating', @bytes, @sha256,
         (SELECT COALESCE(MAX(seq), 0) + 1 FROM images))`,
     );
-    this.#insertCopy = db.prepare(
+    this.#insertCopy = writes.prepare(
       "INSERT INTO image_storages (image_id, storage_id, state) VALUES (?, ?, 'creating')",
     );
-    this.#setCopyState = db.prepare(
+    this.#setCopyState = writes.prepare(
       "UPDATE image_storages SET state = ? WHERE image_id = ? AND storage_id = ?",
     );
-    this.#setState = db.prepare("UPDATE images SET state = ? WHERE image_id = ?");
-    this.#delete = db.prepare("DELETE FROM images WHERE image_id = ?");
+    this.#setState = writes.prepare("UPDATE images SET state = ? WHERE image_id = ?");
+    this.#delete = writes.prepare("DELETE FROM images WHERE image_id = ?");
     this.#shares = db.prepare<[], { name: string }>("SELECT name FROM shares ORDER BY name");
     this.#shareFiles = db.prepare<[], { share: string; path: string; size: number }>(
       "SELECT share, path, size FROM share_files ORDER BY path",
@@ -113,21 +113,17 @@ export class ImageStore {
   }
   /** Inserts an image being created with a copy on each storage; a taken name throws UniqueConflict. */
   insert(image: NewImage, storageIds: readonly string[]): void {
-    this.#changes.wrote("images");
-    unique(["images.image_name"], () => this.#insert.run({ bytes: null, sha256: null, ...image }));
-    for (const s of storageIds) this.#insertCopy.run(image.image_id, s);
+    unique(["images.image_name"], () => this.#insert.write({ bytes: null, sha256: null, ...image }));
+    for (const s of storageIds) this.#insertCopy.write(image.image_id, s);
   }
   setCopyState(imageId: string, storageId: string, state: "ready" | "failed"): void {
-    this.#changes.wrote("images");
-    this.#setCopyState.run(state, imageId, storageId);
+    this.#setCopyState.write(state, imageId, storageId);
   }
   setState(imageId: string, state: "creating" | "ready"): void {
-    this.#changes.wrote("images");
-    this.#setState.run(state, imageId);
+    this.#setState.write(state, imageId);
   }
   delete(imageId: string): boolean {
-    this.#changes.wrote("images");
-    return this.#delete.run(imageId).changes > 0;
+    return this.#delete.write(imageId) > 0;
   }
   shares(): ShareSummary[] {
     const files = this.#shareFiles.all();

@@ -1,12 +1,15 @@
 /**
  * The store: every SQL statement of the emulator lives below this folder, one file per table
  * group. `Store` builds every sub-store on one connection; nothing else prepares statements.
+ * Each sub-store writes only through its `Writes` (writes.ts), which notes what changed for the
+ * kept reads (changes.ts); the handlers' kept answers live in `answers` (answers.ts).
  * Multi-step changes go through `immediate`/`deferred`, which are synchronous (no `await`
  * inside), so a check and its change can never interleave.
  */
 import type { Fixture } from "../fixture";
 import { fixtureHashes, hashPasswordAtStart } from "../security/password";
 import { AccountStore } from "./accounts";
+import { Answers } from "./answers";
 import { Changes } from "./changes";
 import { DatabaseImageStore } from "./database-images";
 import type { Db } from "./db";
@@ -22,6 +25,8 @@ import { TaskStore } from "./tasks";
 export class Store {
   /** What may have changed since a moment: the caches' clock (see changes.ts). */
   readonly changes: Changes;
+  /** The answers handlers keep between calls, this emulator's own (see answers.ts). */
+  readonly answers: Answers;
   readonly system: SystemStore;
   readonly accounts: AccountStore;
   readonly inventory: InventoryStore;
@@ -39,6 +44,7 @@ export class Store {
   constructor(db: Db) {
     this.#db = db;
     this.changes = new Changes(db);
+    this.answers = new Answers(this.changes);
     this.system = new SystemStore(db, this.changes);
     this.accounts = new AccountStore(db, this.changes);
     this.guests = new GuestStore(db, this.changes);

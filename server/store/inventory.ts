@@ -11,6 +11,7 @@
 import { type Changes, type Group, Kept } from "./changes";
 import type { Db } from "./db";
 import type { GuestStore } from "./guests";
+import { Writes } from "./writes";
 
 export interface HostRow {
   host_id: string;
@@ -97,6 +98,7 @@ export class InventoryStore {
     this.#keptStatuses = new Kept(changes, INVENTORY);
     this.#changes = changes;
     this.#guests = guests;
+    const writes = new Writes(db, changes, "inventory");
     this.#hosts = db.prepare<[], HostRow>(`${HOSTS} GROUP BY h.host_id ORDER BY h.seq`);
     this.#statuses = db.prepare<[], string>("SELECT status FROM hosts ORDER BY seq").pluck();
     this.#storages = db.prepare<[], StorageRow>(`${STORAGES} ORDER BY s.seq`);
@@ -123,14 +125,14 @@ export class InventoryStore {
       `SELECT x.network_id, x.host_id FROM host_networks x JOIN hosts h ON h.host_id = x.host_id
        ORDER BY h.seq`,
     );
-    this.#updateHost = db.prepare(
+    this.#updateHost = writes.prepare(
       `UPDATE hosts SET status = COALESCE(@status, status),
         total_cpu_core = COALESCE(@total_cpu_core, total_cpu_core),
         total_ram_size = COALESCE(@total_ram_size, total_ram_size),
         other_ram_used = COALESCE(@other_ram_used, other_ram_used)
        WHERE host_id = @host_id`,
     );
-    this.#updateStorage = db.prepare(
+    this.#updateStorage = writes.prepare(
       `UPDATE storages SET status = COALESCE(@status, status), size = COALESCE(@size, size),
         other_used = COALESCE(@other_used, other_used)
        WHERE storage_id = @storage_id`,
@@ -200,8 +202,7 @@ export class InventoryStore {
     return map;
   }
   updateHost(hostId: string, c: HostChanges): void {
-    this.#changes.wrote("inventory");
-    this.#updateHost.run({
+    this.#updateHost.write({
       host_id: hostId,
       status: orNull(c.status),
       total_cpu_core: orNull(c.total_cpu_core),
@@ -210,8 +211,7 @@ export class InventoryStore {
     });
   }
   updateStorage(storageId: string, c: StorageChanges): void {
-    this.#changes.wrote("inventory");
-    this.#updateStorage.run({
+    this.#updateStorage.write({
       storage_id: storageId,
       status: orNull(c.status),
       size: orNull(c.size),

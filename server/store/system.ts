@@ -1,6 +1,7 @@
 /** The NAS itself and cluster-wide settings (one row, read on every change: kept until it changes). */
 import { type Changes, type Group, Kept } from "./changes";
 import type { Db } from "./db";
+import { Writes } from "./writes";
 
 export interface SystemRow {
   model: string;
@@ -35,18 +36,17 @@ const bit = (v: boolean | undefined): number | null => (v === undefined ? null :
 const SYSTEM: readonly Group[] = ["system"];
 
 export class SystemStore {
-  readonly #changes: Changes;
   readonly #kept: Kept<SystemRow>;
   readonly #get;
   readonly #update;
   readonly #saveClock;
   constructor(db: Db, changes: Changes) {
     this.#kept = new Kept(changes, SYSTEM);
-    this.#changes = changes;
+    const writes = new Writes(db, changes, "system");
     this.#get = db.prepare<[], SystemRow>("SELECT * FROM system WHERE id = 1");
-    this.#saveClock = db.prepare("UPDATE system SET clock = ? WHERE id = 1");
+    this.#saveClock = writes.prepare("UPDATE system SET clock = ? WHERE id = 1");
     // Absent fields become NULL, which COALESCE turns into "keep the current value".
-    this.#update = db.prepare(
+    this.#update = writes.prepare(
       `UPDATE system SET cluster_status = COALESCE(@cluster_status, cluster_status),
         pro_licence = COALESCE(@pro_licence, pro_licence),
         ha_enabled = COALESCE(@ha_enabled, ha_enabled),
@@ -58,8 +58,7 @@ export class SystemStore {
   }
   /** Keeps the clock's state beside the data (a restart must not go back in time). */
   saveClock(state: string): void {
-    this.#saveClock.run(state);
-    this.#changes.wrote("system");
+    this.#saveClock.write(state);
   }
   /** The row, shared with other callers: never mutate it. */
   get(): SystemRow {
@@ -70,8 +69,7 @@ export class SystemStore {
     });
   }
   updateCluster(c: ClusterChanges): void {
-    this.#changes.wrote("system");
-    this.#update.run({
+    this.#update.write({
       cluster_status: orNull(c.cluster_status),
       pro_licence: bit(c.pro_licence),
       ha_enabled: bit(c.ha_enabled),

@@ -3,9 +3,9 @@
  * time and a duration on the injected clock. Progress is derived from the clock (model/tasks.ts);
  * the tick finishes due tasks and applies their effects inside the call's transaction.
  */
-import type { Statement } from "better-sqlite3";
 import { type Changes, type Group, Kept } from "./changes";
 import type { Db } from "./db";
+import { Writes } from "./writes";
 
 export interface TaskRow {
   task_id: string;
@@ -33,7 +33,6 @@ export type NewTask = Omit<TaskRow, "finished_at" | "status" | "error_code" | "e
 const TASKS: readonly Group[] = ["tasks"];
 
 export class TaskStore {
-  readonly #changes: Changes;
   readonly #keptIds: Kept<string[]>;
   readonly #nextEndKept: Kept<number | null>;
   readonly #firstFinishedKept: Kept<number | null>;
@@ -53,8 +52,8 @@ export class TaskStore {
     this.#keptIds = new Kept(changes, TASKS);
     this.#nextEndKept = new Kept(changes, TASKS);
     this.#firstFinishedKept = new Kept(changes, TASKS);
-    this.#changes = changes;
-    this.#insert = db.prepare(
+    const writes = new Writes(db, changes, "tasks");
+    this.#insert = writes.prepare(
       `INSERT INTO tasks (task_id, kind, account, auto_clean, target_id, started_at, duration_ms, finished_at,
         status, error_code, error_reason, fail_at_progress, fail_code, stuck_at_progress, seq)
        VALUES (@task_id, @kind, @account, @auto_clean, @target_id, @started_at, @duration_ms, NULL, 'create',
@@ -64,15 +63,15 @@ export class TaskStore {
     this.#get = db.prepare<[string], TaskRow>("SELECT * FROM tasks WHERE task_id = ?");
     this.#ids = db.prepare<[], string>("SELECT task_id FROM tasks WHERE cleared = 0 ORDER BY seq").pluck();
     this.#all = db.prepare<[], TaskRow>("SELECT * FROM tasks ORDER BY seq");
-    this.#delete = db.prepare("DELETE FROM tasks WHERE task_id = ?");
-    this.#hide = db.prepare("UPDATE tasks SET cleared = 1 WHERE task_id = ?");
+    this.#delete = writes.prepare("DELETE FROM tasks WHERE task_id = ?");
+    this.#hide = writes.prepare("UPDATE tasks SET cleared = 1 WHERE task_id = ?");
     this.#unfinished = db.prepare<[], TaskRow>("SELECT * FROM tasks WHERE finished_at IS NULL ORDER BY seq");
-    this.#finish = db.prepare(
+    this.#finish = writes.prepare(
       `UPDATE tasks SET finished_at = ?, status = ?, error_code = ?, error_reason = ?
        WHERE task_id = ? AND finished_at IS NULL`,
     );
-    this.#expired = db.prepare("DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at <= ?");
-    this.#capFinished = db.prepare(
+    this.#expired = writes.prepare("DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at <= ?");
+    this.#capFinished = writes.prepare(
       `DELETE FROM tasks WHERE task_id IN (SELECT task_id FROM tasks WHERE finished_at IS NOT NULL
         ORDER BY finished_at DESC, seq DESC LIMIT -1 OFFSET ?)`,
     );
@@ -92,7 +91,7 @@ export class TaskStore {
       .pluck();
   }
   create(row: NewTask): void {
-    this.#write(this.#insert, row);
+    this.#insert.write(row);
   }
   get(taskId: string): TaskRow | undefined {
     return this.#get.get(taskId);
@@ -105,20 +104,19 @@ export class TaskStore {
     return this.#all.all();
   }
   remove(taskId: string): boolean {
-    return this.#write(this.#delete, taskId) > 0;
+    return this.#delete.write(taskId) > 0;
   }
   unfinished(): TaskRow[] {
     return this.#unfinished.all();
   }
   /** Takes a running task out of view (list, get) without stopping it; the tick removes it when it ends. */
   hide(taskId: string): void {
-    this.#hide.run(taskId);
+    this.#hide.write(taskId);
   }
   /** Marks a task finished at `at`, failed when a code or a reason is given. */
   finish(taskId: string, at: number, failure: { code?: number; reason?: string } | null): void {
     const failed = failure !== null;
-    this.#write(
-      this.#finish,
+    this.#finish.write(
       at,
       failed ? "failed" : "create",
       failure?.code ?? null,
@@ -128,11 +126,11 @@ export class TaskStore {
   }
   /** Removes the tasks that finished at or before `before`. */
   removeFinishedBefore(before: number): void {
-    this.#write(this.#expired, before);
+    this.#expired.write(before);
   }
   /** Keeps the `max` most recently finished tasks (running ones are never dropped). */
   capFinished(max: number): void {
-    this.#write(this.#capFinished, max);
+    this.#capFinished.write(max);
   }
   /** When the first running task may end, or null when none will (the tick asks on every change). */
   nextEnd(): number | null {
@@ -141,12 +139,5 @@ export class TaskStore {
   /** When the oldest finished task ended, or null when no finished task is kept. */
   firstFinished(): number | null {
     return this.#firstFinishedKept.get(() => this.#firstFinished.get() ?? null);
-  }
-
-  /** Runs a write; answers the rows it changed, and notes the change when there was one. */
-  #write(statement: Statement, ...params: unknown[]): number {
-    const changed = statement.run(...params).changes;
-    if (changed > 0) this.#changes.wrote("tasks");
-    return changed;
   }
 }

@@ -19,6 +19,7 @@ import type { Tick } from "../model/tick";
 import type { SessionRow } from "../store/accounts";
 import type { Store } from "../store/index";
 import { DsmError, type DsmErrorDetail, ErrorAnswer } from "./errors";
+import { MAX_BATCH_CALLS, MAX_BATCH_LOGINS } from "./limits";
 import {
   type ApiOperations,
   BadParameters,
@@ -42,7 +43,15 @@ export interface DsmRequest {
   readonly address: string;
   /** The file an upload method's call carried, as counted while it streamed. */
   readonly upload?: Upload | undefined;
+  /** Set on a batch's elements: what the whole request has run so far (MAX_BATCH_*). */
+  readonly batch?: BatchBudget | undefined;
   header(name: string): string | undefined;
+}
+
+/** What one request's batch has run, counted across all its elements. */
+export interface BatchBudget {
+  calls: number;
+  logins: number;
 }
 
 export type DsmAnswer =
@@ -119,6 +128,10 @@ export async function dispatch(
 ): Promise<Dispatched> {
   const route = routeOf(env, req);
   if ("answer" in route) return route;
+  if (req.batch !== undefined) {
+    const refused = overBudget(req.batch, route.operation);
+    if (refused !== undefined) return refused;
+  }
   if (route.operation.batch !== undefined) return runBatch(env, req, hooks, route, route.operation.batch);
   let params = req.params;
   let prepared: unknown;
@@ -129,11 +142,25 @@ export async function dispatch(
       keys: env.keys,
       store: env.store,
       address: req.address,
+      header: (name) => req.header(name),
     });
     params = done.params ?? params;
     prepared = done.value;
   }
   return runInTransaction(env, { ...req, params }, hooks, route, prepared);
+}
+
+/**
+ * A batch's element that may not run (113): a batch in a batch, found by its operation whatever
+ * its method's spelling (methods match without case); a call beyond MAX_BATCH_CALLS for the
+ * whole request; a login (an operation with a costly prepare step) beyond MAX_BATCH_LOGINS.
+ */
+function overBudget(budget: BatchBudget, operation: Operation): Dispatched | undefined {
+  const refused = { answer: { success: false, code: 113, cookies: [] }, verdict: undefined } as const;
+  if (operation.batch !== undefined) return refused;
+  if (++budget.calls > MAX_BATCH_CALLS) return refused;
+  if (operation.prepare !== undefined && ++budget.logins > MAX_BATCH_LOGINS) return refused;
+  return undefined;
 }
 
 /** 101 (no api/method/version), 102 (no such API here), 104 (version), 103 (method). */
@@ -293,7 +320,8 @@ function refusalAnswer(
 /**
  * A batch (SYNO.Entry.Request): each inner call goes through this dispatcher as a call of its
  * own, with the outer call's session (its `_sid`, `SynoToken`, cookies and headers), the same
- * fault hooks and its own transaction. A batch inside a batch is refused (113).
+ * fault hooks and its own transaction. A batch inside a batch is refused (113), and so are the
+ * elements beyond the request's budget (overBudget).
  */
 async function runBatch(
   env: DispatchEnv,
@@ -308,14 +336,13 @@ async function runBatch(
     const value = req.params[key];
     if (value !== undefined) inherited[key] = value;
   }
+  const budget: BatchBudget = req.batch ?? { calls: 0, logins: 0 };
   const ctx: BatchContext = {
     params: req.params,
     async dispatch(params) {
-      if (apiSpec(unquote(params.api) ?? "")?.methods[unquote(params.method) ?? ""]?.safety.class === "batch")
-        return { success: false, code: 113 };
       const inner = await dispatch(
         env,
-        { ...req, pathApi: undefined, params: { ...inherited, ...params } },
+        { ...req, pathApi: undefined, params: { ...inherited, ...params }, batch: budget },
         hooks,
       );
       cookies.push(...inner.answer.cookies);

@@ -29,3 +29,19 @@ export class ErrorAnswer {
     readonly errors?: DsmErrorDetail,
   ) {}
 }
+
+/**
+ * Whether `err` says the client left while its body was being read (the socket closed, the
+ * HTTP/2 stream was reset): the client's doing, answered quietly (nobody reads the answer) and
+ * never logged as an unexpected fault.
+ */
+export function clientLeft(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  return (
+    err.name === "AbortError" ||
+    (err.message === "aborted" && (code === undefined || code === "ECONNRESET")) ||
+    code === "ECONNRESET" ||
+    code === "ERR_STREAM_PREMATURE_CLOSE"
+  );
+}

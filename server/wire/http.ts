@@ -22,9 +22,11 @@ import {
   type TransportFault,
 } from "./dispatcher";
 import { dsmResponse, errorBody, successBody } from "./envelope";
-import { MAX_PARAMS, requestLimits } from "./limits";
+import { clientLeft } from "./errors";
+import { bodyDeadline, MAX_PARAMS, requestLimits } from "./limits";
 import { printable } from "./printable";
-import { readUpload, type Upload, type UploadOptions } from "./upload";
+import { sessionExists } from "./session";
+import { readUpload, removeUpload, type Upload, type UploadOptions } from "./upload";
 
 /** One answered call, for the journal and the request log. */
 export interface Exchange {
@@ -62,18 +64,24 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
     // HEAD answers DSM's headers and runs nothing: a HEAD of `method=delete` must not delete.
     if (c.req.method === "HEAD") return dsmResponse("", 200);
     const started = performance.now();
-    const req = await readRequest(c, cgi, pathApi, options.limits);
+    // An upload's file is kept only for a call whose session exists (upload.ts).
+    const mayKeep = (params: Readonly<Record<string, string>>, cookies: Readonly<Record<string, string>>) =>
+      sessionExists(env.store, { params, cookies }, env.clock.now(), env.config.sessionTimeout * 1000);
+    const req = await readRequest(c, cgi, pathApi, options.limits, mayKeep);
     if (req instanceof Response) return req;
     let answer: DsmAnswer;
     let verdict: Awaited<ReturnType<typeof dispatch>>["verdict"];
     try {
       ({ answer, verdict } = await dispatch(env, req, options.hooks));
     } catch (err) {
+      if (clientLeft(err)) return dsmResponse(errorBody(101), 400, new Headers({ Connection: "close" }));
       options.log(
         `unexpected fault in ${printable(req.params.api ?? "?")}.${printable(req.params.method ?? "?")}: ${describe(err)}`,
       );
       answer = { success: false, code: 100, cookies: [] };
     }
+    // What a failed call wrote is not kept: a refused upload must not fill the disk.
+    if (!answer.success) removeUpload(req.upload);
     const transport = verdict?.transport;
     const body = bodyOf(answer);
     const secure = isSecure(c);
@@ -89,7 +97,16 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
     if (transport === undefined) return render(answer, secure, body);
     return applyTransportFault(c, transport, answer, options.shutdown);
   };
-  // Body size limit (413) before any route reads a body (uploads have their own): see limits.ts.
+  // The body deadline (408) and size limit (413) before any route reads a body (uploads have
+  // their own): see limits.ts.
+  app.use(
+    "/webapi/*",
+    bodyDeadline(
+      options.limits.requestMs,
+      () => dsmResponse(errorBody(101), 408, new Headers({ Connection: "close" })),
+      (c) => uploadPartOf(c, pathApiOf(c)) !== undefined,
+    ),
+  );
   app.use(
     "/webapi/*",
     requestLimits((c) => uploadPartOf(c, pathApiOf(c)) !== undefined),
@@ -133,7 +150,8 @@ function isSecure(c: Context): boolean {
 function headerOf(c: Context, name: string): string | undefined {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming === undefined) return c.req.header(name);
-  const value = incoming.headers[name];
+  // HTTP/2 has no Host header: its :authority is the same thing.
+  const value = incoming.headers[name] ?? (name === "host" ? incoming.headers[":authority"] : undefined);
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
@@ -194,22 +212,30 @@ async function readRequest(
   cgi: Cgi,
   pathApi: string | undefined,
   limits: BodyLimits,
+  mayKeep: KeepCheck,
 ): Promise<DsmRequest | Response> {
   try {
-    return await readParams(c, cgi, pathApi, limits);
+    return await readParams(c, cgi, pathApi, limits, mayKeep);
   } catch (err) {
     if (!(err instanceof TooManyParameters)) throw err;
     return dsmResponse(errorBody(101), 413, new Headers({ Connection: "close" }));
   }
 }
 
+type KeepCheck = (
+  params: Readonly<Record<string, string>>,
+  cookies: Readonly<Record<string, string>>,
+) => boolean;
+
 async function readParams(
   c: Context,
   cgi: Cgi,
   pathApi: string | undefined,
   limits: BodyLimits,
+  mayKeep: KeepCheck,
 ): Promise<DsmRequest | Response> {
   const params = queryOf(c.req.url);
+  const cookies = parseCookies(headerOf(c, "cookie"));
   let upload: Upload | undefined;
   if (c.req.method === "POST") {
     const type = headerOf(c, "content-type") ?? "";
@@ -220,22 +246,25 @@ async function readParams(
       const read =
         body === null
           ? { ok: true as const, fields: {}, upload: undefined }
-          : await readUpload(body, type, { part, ...limits.upload });
-      if (!read.ok) return dsmResponse(errorBody(101), read.status, new Headers({ Connection: "close" }));
+          : await readUpload(body, type, {
+              part,
+              ...limits.upload,
+              mayKeep: (fields) => mayKeep({ ...params, ...fields }, cookies),
+            });
+      if (!read.ok)
+        return dsmResponse(errorBody(read.code), read.status, new Headers({ Connection: "close" }));
       collect(params, Object.entries(read.fields));
       upload = read.upload;
     } else {
       // A body DSM cannot read is no parameters, not a fault: the query may still be complete.
-      const body = await withDeadline(readBody(c, type), limits.requestMs);
-      if (body === "late") return dsmResponse(errorBody(101), 408, new Headers({ Connection: "close" }));
-      collect(params, Object.entries(body));
+      collect(params, Object.entries(await readBody(c, type)));
     }
   }
   return {
     cgi,
     pathApi,
     params,
-    cookies: parseCookies(headerOf(c, "cookie")),
+    cookies,
     address: addressOf(c),
     upload,
     header: (name) => headerOf(c, name.toLowerCase()),
@@ -260,15 +289,6 @@ async function readBody(c: Context, type: string): Promise<Record<string, string
     // unreadable body: answered from the query parameters alone
   }
   return params;
-}
-
-/** `work`'s result, or "late" when it has not settled within `ms`. */
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | "late"> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => resolve("late"), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** The client's address, as Node's socket gives it ("unknown" for socket-less `app.fetch` use). */

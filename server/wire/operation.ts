@@ -64,6 +64,8 @@ export interface PrepareInput {
   readonly store: Store;
   /** The client's address. */
   readonly address: string;
+  /** A request header (lower-case name). */
+  header(name: string): string | undefined;
 }
 
 /** What `prepare` answers: parameters to use instead of the sent ones, and a value for `run`. */

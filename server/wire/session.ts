@@ -75,6 +75,22 @@ export function resolveSession(
   return { session, caller: { name: session.account, isAdmin: found.isAdmin }, byCookie: !fromParam };
 }
 
+/**
+ * Whether the request names a session that exists and has not expired, changing nothing: asked
+ * before an upload's file is kept (the full check, tokens and all, is the dispatcher's).
+ */
+export function sessionExists(
+  store: Store,
+  req: Pick<SessionSource, "params" | "cookies">,
+  now: number,
+  timeoutMs: number,
+): boolean {
+  const sid = req.params._sid || req.cookies.id;
+  if (!sid) return false;
+  const found = store.accounts.sessionWithAccount(sid);
+  return found !== undefined && now - found.session.last_seen <= timeoutMs;
+}
+
 const crossSite = (req: SessionSource): boolean =>
   foreignRequest({
     fetchSite: req.header("sec-fetch-site"),

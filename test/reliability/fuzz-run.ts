@@ -4,7 +4,8 @@
  * methods, body encodings and broken percent-encoding, with a valid session or none. Every
  * answer must be DSM's envelope with HTTP 200 and a code from the tables, except the deliberate
  * refusals: 404 with code 102 off the CGI paths, 413 with code 101 for bodies over the limit.
- * Code 100 (an unexpected fault) or a logged fault fails the run. Afterwards the inventory must
+ * Code 100 (an unexpected fault) or a logged fault fails the run. After every case the store's
+ * kept reads must equal a fresh store's (test/support/oracle.ts); afterwards the inventory must
  * still add up and the server must still answer.
  */
 
@@ -20,6 +21,7 @@ import { MAX_BODY_BYTES, MAX_HEADER_BYTES } from "../../server/wire/limits";
 import { IMAGES, STORAGES } from "../fixture-ids";
 import { rawRequest, TEST_EPOCH } from "../harness";
 import { login } from "../support/client";
+import { StoreOracle } from "../support/oracle";
 import { BENCH_NETWORK_ID, BENCH_STORAGE_ID } from "../support/synthetic-fixture";
 import { readInventory, violations, writeFixture } from "./support";
 
@@ -346,6 +348,7 @@ export async function runFuzz(runs: number, seed: number): Promise<FuzzReport> {
   const tally: Record<string, number> = {};
   const problems: string[] = [];
   let cases = 0;
+  const oracle = new StoreOracle(emu.app.store, emu.db);
   try {
     let sid = await login(emu.url);
     await fc
@@ -356,7 +359,9 @@ export async function runFuzz(runs: number, seed: number): Promise<FuzzReport> {
           // A fuzzed logout may have ended the session the next cases use.
           if (c.target.method === "logout") sid = await login(emu.url);
           if (problem !== undefined) problems.push(problem);
-          return problem === undefined;
+          const drift = oracle.drift();
+          problems.push(...drift.map((d) => `after ${c.target.api} ${c.target.method}, the store kept ${d}`));
+          return problem === undefined && drift.length === 0;
         }),
         { numRuns: runs, seed, endOnFailure: true },
       )

@@ -5,7 +5,9 @@
  * (and may not be changed) or must change; 406 2-step verification enforced but not set up;
  * 403 a code is needed (the detail lists the account's factors); 404 the code is wrong or was
  * already used in its window. A wrong password, a wrong code and an unreadable encrypted login
- * count toward auto-block.
+ * count toward auto-block. Before all of them, and before any crypto: 402 for a login a browser
+ * marks as another site's (a page's form post or no-cors fetch), never counted, so no web page
+ * can auto-block the machine's own address.
  *
  * The encrypted login (SYNO.API.Encryption, N4S4's and DSM's web UI over plain HTTP) is opened
  * before the call's transaction: `__cIpHeRtExT` carries the parameters, which then take the
@@ -27,14 +29,21 @@ import { z } from "zod";
 import { newDeviceToken, newSid, newSynoToken } from "../../ids";
 import { type AutoBlockPolicy, isBlocked, recordFailure, recordSuccess } from "../../model/auto-block";
 import { DEVICE_COOKIE_SECONDS } from "../../model/tick";
+import { foreignRequest } from "../../security/browser-guard";
 import {
   CIPHER_KEY,
   CIPHER_TOKEN,
-  decryptLoginParams,
+  decryptLoginParamsOffThread,
   isCipherTokenFresh,
 } from "../../security/login-encryption";
 import { respondToIk } from "../../security/noise";
-import { checkPassword, hashPassword, hashPasswordOffThread, verifyPassword } from "../../security/password";
+import {
+  checkPassword,
+  HashingBusy,
+  hashPassword,
+  hashPasswordOffThread,
+  verifyPassword,
+} from "../../security/password";
 import { totpStep } from "../../security/totp";
 import type { AccountRow } from "../../store/accounts";
 import { password, text, yesNo } from "../../wire/codecs";
@@ -58,16 +67,21 @@ export const NO_SYNOTOKEN = "--------";
 
 /** How long DSM keeps a trusted-device cookie (`did`). */
 
-type Encryption = "plain" | "opened" | "unreadable";
+/** `busy`: the RSA pool or the password checks had too many waiting; refused unread and not counted. */
+type Encryption = "plain" | "opened" | "unreadable" | "busy";
 
-/** Opens an encrypted login, outside the transaction (the RSA key may still be being made). */
+/**
+ * Opens an encrypted login, outside the transaction (the RSA key may still be being made), its
+ * RSA step on a worker thread (security/rsa-pool.ts).
+ */
 async function openEncrypted({ params, now, keys }: PrepareInput): Promise<Prepared> {
   const cipher = params[CIPHER_KEY];
   if (cipher === undefined) return { value: "plain" satisfies Encryption };
   const unreadable: Prepared = { value: "unreadable" satisfies Encryption };
   const key = await keys.login.ready.catch(() => undefined);
   if (key === undefined) return unreadable;
-  const opened = decryptLoginParams(key, cipher);
+  const opened = await decryptLoginParamsOffThread(key, cipher);
+  if (opened === "busy") return { value: "busy" satisfies Encryption };
   if (!opened.ok || !isCipherTokenFresh(opened.params, Math.floor(now / 1000))) return unreadable;
   const merged: Record<string, string> = { ...params };
   delete merged[CIPHER_KEY];
@@ -115,22 +129,32 @@ interface LoginPrepared {
  * handler uses the result only if the account's hash is still the one checked.
  */
 async function prepareLogin(input: PrepareInput): Promise<Prepared> {
+  // A login from another site, or from a blocked address, is answered (402, 407) before any
+  // crypto: neither its blob nor its password is looked at, so neither costs anything.
+  if (fromAnotherSite(input.header)) return { value: { encryption: "plain" } satisfies LoginPrepared };
+  const block = input.store.accounts.blockOf(input.address);
+  if (block !== undefined && (block.until === null || block.until > input.now))
+    return { value: { encryption: "plain" } satisfies LoginPrepared };
   const opened = await openEncrypted(input);
   const encryption = opened.value as Encryption;
   const answer = (verified?: Verified): Prepared => ({
     ...opened,
     value: (verified === undefined ? { encryption } : { encryption, verified }) satisfies LoginPrepared,
   });
-  if (encryption === "unreadable") return answer();
+  if (encryption === "unreadable" || encryption === "busy") return answer();
   const p = loginParams.safeParse(opened.params ?? input.params);
   if (!p.success) return answer();
-  // A blocked address is answered 407 before its password is looked at: spare the hash.
-  const block = input.store.accounts.blockOf(input.address);
-  if (block !== undefined && (block.until === null || block.until > input.now)) return answer();
   const account = p.data.account ? input.store.accounts.account(p.data.account) : undefined;
   // An unknown account still pays for one hash check, so timing does not tell which names exist.
   const hash = account?.password_hash ?? (await unknownAccountHash());
-  return answer({ hash, ok: await checkPassword(p.data.passwd ?? "", hash) });
+  try {
+    return answer({ hash, ok: await checkPassword(p.data.passwd ?? "", hash) });
+  } catch (err) {
+    // Too many checks wait already: refused unread, and not counted (as a busy RSA pool).
+    if (err instanceof HashingBusy)
+      return { ...opened, value: { encryption: "busy" } satisfies LoginPrepared };
+    throw err;
+  }
 }
 
 const login = op({
@@ -145,7 +169,10 @@ const login = op({
       recordFailure(store, policy, address, now);
       return new ErrorAnswer(code);
     };
+    // Not counted: a web page must not be able to block this address for every local client.
+    if (fromAnotherSite(ctx.header)) return new ErrorAnswer(402);
     if (isBlocked(store, address, now)) return new ErrorAnswer(407);
+    if (prepared.encryption === "busy") return new ErrorAnswer(400);
     if (prepared.encryption === "unreadable") return failed(400);
 
     const account = p.account ? store.accounts.account(p.account) : undefined;
@@ -179,6 +206,20 @@ const login = op({
     return openSession(ctx, account, p);
   },
 });
+
+/**
+ * Whether a browser says the login comes from another site's page (`Sec-Fetch-Site`, `Origin`):
+ * such a page cannot read the answer, so the only thing its login could do is count failures.
+ */
+function fromAnotherSite(header: (name: string) => string | undefined): boolean {
+  return (
+    foreignRequest({
+      fetchSite: header("sec-fetch-site"),
+      origin: header("origin"),
+      host: header("host"),
+    }) !== undefined
+  );
+}
 
 /** Checks the 2-step code: 403 when none was given, `wrong`, `reused` (its window's code was used), or ok. */
 function secondFactor(

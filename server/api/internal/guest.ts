@@ -17,7 +17,8 @@ import { z } from "zod";
 import type { Ref } from "../../model/context";
 import { editGuest, findGuest, mountIsos } from "../../model/guests";
 import type { Usage } from "../../model/telemetry";
-import type { Group } from "../../store/changes";
+import { slot } from "../../store/answers";
+import { type Group, Kept } from "../../store/changes";
 import type { GuestRecord } from "../../store/guests";
 import type { Store } from "../../store/index";
 import type { SystemRow } from "../../store/system";
@@ -68,33 +69,32 @@ function present(ctx: CallContext) {
  * its record while that holds and, for a running guest, its usage figures (which move with the
  * clock) come out the same; the answer, encoded, while all of that holds. The list is the
  * fragments joined: the bytes JSON.stringify writes. Nothing is held once the store has moved
- * on, and emulators never share an entry.
+ * on; each emulator keeps its own (`ctx.store.answers`).
  */
 interface Made {
   readonly stamp: number;
   readonly usage: string;
 }
 const INVENTORY: readonly Group[] = ["inventory"];
-const inventories = new WeakMap<Store, { readonly stamp: number; readonly inv: Inventory }>();
-const fragments = new WeakMap<GuestRecord, Made & { readonly bytes: Buffer }>();
-const lists = new WeakMap<GuestRecord[], Made & { readonly system: SystemRow; readonly answer: RawJson }>();
+const KEPT = slot("internal Guest list", (changes) => ({
+  inventory: new Kept<{ readonly stamp: number; readonly inv: Inventory }>(changes, INVENTORY),
+  fragments: new WeakMap<GuestRecord, Made & { readonly bytes: Buffer }>(),
+  lists: new WeakMap<GuestRecord[], Made & { readonly system: SystemRow; readonly answer: RawJson }>(),
+}));
 
 const figures = (u: Usage | undefined) => (u === undefined ? "" : `${u.cpuPerMille}/${u.ramUsed}`);
 
 /** The hosts and storages as a guest's presentation reads them (fixed until the inventory changes). */
 function inventoryFor(store: Store): { readonly stamp: number; readonly inv: Inventory } {
-  const kept = inventories.get(store);
-  if (kept !== undefined && store.changes.unchanged(kept.stamp, INVENTORY)) return kept;
-  const made = {
+  return store.answers.of(KEPT).inventory.get(() => ({
     stamp: store.changes.stamp(),
     inv: inventoryOf(store.inventory.hosts(), store.inventory.storages()),
-  };
-  inventories.set(store, made);
-  return made;
+  }));
 }
 
 function listAnswer(ctx: CallContext): RawJson {
   const { store, now } = ctx;
+  const { fragments, lists } = store.answers.of(KEPT);
   const records = store.guests.list();
   const system = store.system.get();
   const { stamp, inv } = inventoryFor(store);

@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import { createGuest, deleteGuest, editGuest, findGuest, type VnicSpec } from "../../model/guests";
+import { slot } from "../../store/answers";
 import type { GuestRecord } from "../../store/guests";
 import { bool, int, json, jsonInt, ref, requiredText, text } from "../../wire/codecs";
 import { RawJson } from "../../wire/envelope";
@@ -52,32 +53,33 @@ function networkOf(v: z.output<typeof vnicSpec>): VnicSpec["network"] {
  * guests' (the list is those fragments joined, the bytes JSON.stringify writes). The guests are
  * joined in runs of CHUNK, each kept with the records it was joined from, so after one change a
  * list of 10,000 is about 160 runs copied and one joined again. Nothing is held once the store
- * has moved on, and emulators never share an entry.
+ * has moved on; each emulator keeps its own (`ctx.store.answers`).
  */
-const serialised = new WeakMap<GuestRecord[], RawJson>();
-const fragments = new WeakMap<GuestRecord, Buffer>();
-const answers = new WeakMap<GuestRecord, RawJson>();
+const KEPT = slot("Guest list and get", () => ({
+  lists: new WeakMap<GuestRecord[], RawJson>(),
+  fragments: new WeakMap<GuestRecord, Buffer>(),
+  answers: new WeakMap<GuestRecord, RawJson>(),
+  runs: new WeakMap<GuestRecord, { readonly records: readonly GuestRecord[]; readonly bytes: Buffer }>(),
+}));
+type Keeping = ReturnType<(typeof KEPT)["make"]>;
 const CHUNK = 64;
-const runs = new WeakMap<GuestRecord, { readonly records: readonly GuestRecord[]; readonly bytes: Buffer }>();
 
 /** The guests' fragments joined by commas, run by run. */
-function joined(records: readonly GuestRecord[]): Buffer[] {
+function joined(kept: Keeping, records: readonly GuestRecord[]): Buffer[] {
   const out: Buffer[] = [];
   for (let start = 0; start < records.length; start += CHUNK) {
     const part = records.slice(start, start + CHUNK);
     const first = part[0];
     if (first === undefined) continue;
-    const kept = runs.get(first);
+    const run = kept.runs.get(first);
     let bytes: Buffer;
-    if (
-      kept !== undefined &&
-      kept.records.length === part.length &&
-      kept.records.every((r, i) => r === part[i])
-    )
-      bytes = kept.bytes;
+    if (run !== undefined && run.records.length === part.length && run.records.every((r, i) => r === part[i]))
+      bytes = run.bytes;
     else {
-      bytes = Buffer.concat(part.flatMap((r, i) => (i === 0 ? [fragmentOf(r)] : [COMMA, fragmentOf(r)])));
-      runs.set(first, { records: part, bytes });
+      bytes = Buffer.concat(
+        part.flatMap((r, i) => (i === 0 ? [fragmentOf(kept, r)] : [COMMA, fragmentOf(kept, r)])),
+      );
+      kept.runs.set(first, { records: part, bytes });
     }
     if (start > 0) out.push(COMMA);
     out.push(bytes);
@@ -86,11 +88,11 @@ function joined(records: readonly GuestRecord[]): Buffer[] {
 }
 const COMMA = Buffer.from(",");
 
-function fragmentOf(record: GuestRecord): Buffer {
-  let bytes = fragments.get(record);
+function fragmentOf(kept: Keeping, record: GuestRecord): Buffer {
+  let bytes = kept.fragments.get(record);
   if (bytes === undefined) {
     bytes = Buffer.from(JSON.stringify(presentGuest(record)), "utf8");
-    fragments.set(record, bytes);
+    kept.fragments.set(record, bytes);
   }
   return bytes;
 }
@@ -101,11 +103,12 @@ export const guestApi: ApiOperations<"SYNO.Virtualization.API.Guest"> = {
     list: op({
       params: z.object({ additional: bool(false) }),
       run: (ctx) => {
+        const kept = ctx.store.answers.of(KEPT);
         const records = ctx.store.guests.list();
-        let answer = serialised.get(records);
+        let answer = kept.lists.get(records);
         if (answer === undefined) {
-          answer = new RawJson([Buffer.from('{"guests":['), ...joined(records), Buffer.from("]}")]);
-          serialised.set(records, answer);
+          answer = new RawJson([Buffer.from('{"guests":['), ...joined(kept, records), Buffer.from("]}")]);
+          kept.lists.set(records, answer);
         }
         return answer;
       },
@@ -113,11 +116,12 @@ export const guestApi: ApiOperations<"SYNO.Virtualization.API.Guest"> = {
     get: op({
       params: z.object({ additional: bool(false), ...guestRef }),
       run: (ctx, p) => {
+        const kept = ctx.store.answers.of(KEPT);
         const record = ctx.store.guests.record(findGuest(ctx.store, refOf(p.guest_id, p.guest_name)));
-        let answer = answers.get(record);
+        let answer = kept.answers.get(record);
         if (answer === undefined) {
-          answer = new RawJson([fragmentOf(record)]);
-          answers.set(record, answer);
+          answer = new RawJson([fragmentOf(kept, record)]);
+          kept.answers.set(record, answer);
         }
         return answer;
       },

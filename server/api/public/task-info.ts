@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { isKnownCode } from "../../../contract/errors";
 import { clearTask, readTask } from "../../model/tasks";
+import { slot } from "../../store/answers";
 import { taskParams } from "../../wire/codecs";
 import { keptAnswer, type RawJson } from "../../wire/envelope";
 import { ErrorAnswer } from "../../wire/errors";
@@ -15,7 +16,7 @@ import { type ApiOperations, op } from "../../wire/operation";
 import { PUBLIC_REFUSALS } from "./codes";
 
 /** The list's answer for each ids array the store hands out (the same one until a task changes). */
-const lists = new WeakMap<readonly string[], RawJson>();
+const LISTS = slot("Task.Info list", () => new WeakMap<readonly string[], RawJson>());
 
 export const taskInfoApi: ApiOperations<"SYNO.Virtualization.API.Task.Info"> = {
   refusals: PUBLIC_REFUSALS,
@@ -24,7 +25,7 @@ export const taskInfoApi: ApiOperations<"SYNO.Virtualization.API.Task.Info"> = {
       params: z.object({}),
       run: (ctx) => {
         const ids = ctx.store.tasks.ids();
-        return keptAnswer(lists, ids, () => JSON.stringify({ task_ids: ids }));
+        return keptAnswer(ctx.store.answers.of(LISTS), ids, () => JSON.stringify({ task_ids: ids }));
       },
     }),
     get: op({

@@ -85,6 +85,19 @@ describe("SYNO.Virtualization.API.Task.Info list, get and clear", () => {
     expectDsmError(await task("clear", { task_id: id }), 1000);
   });
 
+  it("clear of a running task after a list has been read takes it out of every later list (get answers 1000)", async () => {
+    const kept = await createGuestTask("t-kept", "false");
+    const id = await createGuestTask("t-list-clear", "false");
+    // The list is read first, so that the emulator has an answer it could keep.
+    expect(expectSuccess(await task("list", {}))).toEqual({ task_ids: [kept, id] });
+    expect(expectSuccess(await task("get", { task_id: id })).finish).toBe(false);
+    expect((await task("clear", { task_id: id })).text).toBe('{"success":true}');
+    expectDsmError(await task("get", { task_id: id }), 1000);
+    expect(expectSuccess(await task("list", {}))).toEqual({ task_ids: [kept] });
+    t.emu.clock.advance(TASK_KINDS.guest_create.realtimeMs);
+    expect(expectSuccess(await task("list", {}))).toEqual({ task_ids: [kept] });
+  });
+
   it("clear of an unknown task answers 1000, with taskid as well", async () => {
     expectDsmError(
       await task("clear", { taskid: "@users/virtualization_api_guest_createFFFFFFFFFFFFFFFF" }),
