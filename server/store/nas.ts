@@ -7,28 +7,24 @@
 import { type NasState, nasSchema } from "../fixture";
 import { type Changes, type Group, Kept } from "./changes";
 import type { Db } from "./db";
+import { type Write, Writes } from "./writes";
 
 export type { NasState, UsbDevice } from "../fixture";
 
 // The NAS is the system's: a change to it is a change of the system row's group.
 const SYSTEM: readonly Group[] = ["system"];
 
-/** Writes the fixture's NAS section (seeding: inside the seed's transaction). */
-export function insertNas(db: Db, state: NasState): void {
-  db.prepare("DELETE FROM nas").run();
-  db.prepare("INSERT INTO nas (id, state) VALUES (1, ?)").run(JSON.stringify(state));
-}
-
 export class NasStore {
-  readonly #changes: Changes;
   readonly #kept: Kept<NasState>;
   readonly #get;
-  readonly #put;
+  readonly #put: Write;
   constructor(db: Db, changes: Changes) {
-    this.#changes = changes;
     this.#kept = new Kept(changes, SYSTEM);
     this.#get = db.prepare<[], string>("SELECT state FROM nas WHERE id = 1").pluck();
-    this.#put = db.prepare("INSERT OR REPLACE INTO nas (id, state) VALUES (1, ?)");
+    // The seed writes the fixture's section (seed.ts); a change goes through the one write path.
+    this.#put = new Writes(db, changes, "system").prepare(
+      "INSERT OR REPLACE INTO nas (id, state) VALUES (1, ?)",
+    );
   }
   /** The state, shared with other callers: never mutate it. A database seeded before it existed has the defaults. */
   get(): NasState {
@@ -38,7 +34,6 @@ export class NasStore {
     });
   }
   set(state: NasState): void {
-    this.#changes.wrote("system");
-    this.#put.run(JSON.stringify(nasSchema.parse(state)));
+    this.#put.write(JSON.stringify(nasSchema.parse(state)));
   }
 }
