@@ -3,7 +3,7 @@
  * The kit's command line.
  *
  *   run                      the suite against the target (default: a fresh in-process emulator)
- *   sweep --run-id X [--dry-run]   remove what run X left on a NAS
+ *   sweep --run-id X | --all [--dry-run]   remove what run X (or every earlier run) left on a NAS
  *   record [--source TEXT]   run against a NAS and store a normalised recording
  *   replay [FILE...]         check the emulator against recordings (default: all of them)
  *   capture --out FILE [--anonymise] [--fixture-password P]
@@ -21,9 +21,9 @@ import { loadRecording, Recorder } from "./record/recording";
 import { RECORDINGS, recordingFiles, replay } from "./record/replay";
 import { JOURNAL_SCENARIO, replayJournal } from "./record/replay-journal";
 import { writeReports } from "./report/write";
-import type { RunResult } from "./runner/run";
+import { type RunResult, verdictOf } from "./runner/run";
 import { runSuite } from "./suite";
-import { sweep } from "./sweep";
+import { type SweepResult, sweep, sweepAll } from "./sweep";
 import { resolveTarget, type TargetConfig, TargetConfigError } from "./target";
 
 function flag(args: readonly string[], name: string): string | undefined {
@@ -32,12 +32,32 @@ function flag(args: readonly string[], name: string): string | undefined {
 }
 
 function exitCode(result: RunResult): number {
-  if (!result.ok) return 1;
-  return result.scenarios.some((s) => s.status === "indeterminate") ? 3 : 0;
+  return { PASS: 0, FAIL: 1, INDETERMINATE: 3 }[verdictOf(result)];
+}
+
+/**
+ * Ctrl-C or SIGTERM: the first one stops the run after the call in flight, then cleanup and the
+ * reports still happen; a second one quits at once (then `npm run sweep -- --all`).
+ */
+function interruptible(): AbortSignal {
+  const controller = new AbortController();
+  const stop = (signal: string) => {
+    if (controller.signal.aborted) {
+      console.error(
+        `${signal} again: quitting without cleanup; remove leftovers with npm run sweep -- --all`,
+      );
+      process.exit(130);
+    }
+    console.error(`${signal}: stopping after the call in flight, then cleaning up and writing the reports`);
+    controller.abort();
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  return controller.signal;
 }
 
 async function run(config: TargetConfig): Promise<number> {
-  const result = await runSuite(config, { log: (line) => console.log(line) });
+  const result = await runSuite(config, { log: (line) => console.log(line), signal: interruptible() });
   const files = writeReports(result, config.reportDir);
   summarise(result);
   console.log(`reports: ${files.join(", ")}`);
@@ -48,14 +68,17 @@ function summarise(result: RunResult): void {
   const counts = new Map<string, number>();
   for (const s of result.scenarios) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
   console.log(
-    `${result.ok ? "PASS" : "FAIL"} run ${result.runId} in ${(result.durationMs / 1000).toFixed(1)} s: ` +
+    `${verdictOf(result)} run ${result.runId} in ${(result.durationMs / 1000).toFixed(1)} s: ` +
       [...counts].map(([k, v]) => `${v} ${k}`).join(", "),
   );
   if (result.setupError !== undefined) console.log(`setup failed: ${result.setupError}`);
+  if (result.interrupted) console.log("interrupted: the remaining scenarios did not run; cleanup ran");
+  console.log(`refused logins during the run: ${result.failedLogins} (DSM's auto-block: 10 in 5 minutes)`);
   for (const f of result.cleanupFailures) console.log(`cleanup failed: ${f.step}: ${f.error}`);
   for (const r of result.residue) console.log(`left behind: ${r}`);
   for (const c of result.inventoryChanges) console.log(`pre-existing inventory changed: ${c}`);
   for (const p of result.staleExpectations) console.log(`stale expectation (matches no scenario): ${p}`);
+  for (const w of result.wireDifferences) console.log(`the wire differs: ${w}`);
 }
 
 async function record(config: TargetConfig, source: string): Promise<number> {
@@ -68,10 +91,15 @@ async function record(config: TargetConfig, source: string): Promise<number> {
   const recorder = new Recorder();
   const result = await runSuite(config, {
     log: (line) => console.log(line),
+    signal: interruptible(),
     onExchange: recorder.onExchange,
     onScenario: recorder.onScenario,
   });
   summarise(result);
+  if (result.setupError !== undefined) {
+    console.error("nothing recorded: the run could not start");
+    return 1;
+  }
   const recording = recorder.recording(result, runPrefix(result.runId), source);
   mkdirSync(RECORDINGS, { recursive: true });
   const slug = `${recording.model}-${recording.dsm_version}-${recording.recorded_at}`.replace(
@@ -101,25 +129,34 @@ async function main(argv: readonly string[]): Promise<number> {
       return run(config);
     case "sweep": {
       const runId = flag(args, "--run-id");
-      if (runId === undefined) {
-        console.error("usage: npm run sweep -- --run-id <id> [--dry-run]");
+      const all = args.includes("--all");
+      if (runId === undefined && !all) {
+        console.error("usage: npm run sweep -- --run-id <id> | --all [--dry-run]");
         return 2;
       }
       const dryRun = args.includes("--dry-run");
-      let result: Awaited<ReturnType<typeof sweep>>;
+      let results: Map<string, SweepResult>;
       try {
-        result = await sweep(config, runId, dryRun);
+        results =
+          runId === undefined
+            ? await sweepAll(config, dryRun)
+            : new Map([[runId, await sweep(config, runId, dryRun)]]);
       } catch (err) {
         console.error(err instanceof Error ? err.message : String(err));
         return 2;
       }
-      for (const f of result.found) console.log(`${dryRun ? "would remove" : "found"}: ${f}`);
-      for (const r of result.removed) console.log(`removed: ${r}`);
-      for (const o of result.outsidePrefix)
-        console.log(`names run ${runId} but is outside its prefix, left alone: ${o}`);
-      for (const f of result.failures) console.log(`failed: ${f.step}: ${f.error}`);
-      if (result.found.length === 0) console.log(`nothing of run ${runId} is left`);
-      return result.failures.length === 0 ? 0 : 1;
+      if (results.size === 0) console.log("nothing of any run is left");
+      let failed = false;
+      for (const [id, result] of results) {
+        for (const f of result.found) console.log(`${dryRun ? "would remove" : "found"}: ${f}`);
+        for (const r of result.removed) console.log(`removed: ${r}`);
+        for (const o of result.outsidePrefix)
+          console.log(`names run ${id} but is outside its prefix, left alone: ${o}`);
+        for (const f of result.failures) console.log(`failed: ${f.step}: ${f.error}`);
+        if (result.found.length === 0) console.log(`nothing of run ${id} is left`);
+        failed ||= result.failures.length > 0;
+      }
+      return failed ? 1 : 0;
     }
     case "record":
       return record(config, flag(args, "--source") ?? "nas");

@@ -6,7 +6,7 @@
  * run's prefix can be touched.
  */
 import { DsmClient } from "./client/dsm-client";
-import { Ledger } from "./client/ledger";
+import { Ledger, RUN_PREFIX_BASE } from "./client/ledger";
 import { SafetyGuard } from "./client/safety";
 import { VmmApi } from "./client/vmm";
 import { type CleanupFailure, cleanupLedger } from "./runner/cleanup";
@@ -63,4 +63,37 @@ export async function sweep(config: TargetConfig, runId: string, dryRun: boolean
     await dsm.logout().catch(() => {});
     await dsm.close();
   }
+}
+
+/** Run ids found in the names of guests and images on the target (`vmmconf-<id>-...`). */
+const RUN_NAME = new RegExp(`^${RUN_PREFIX_BASE}-([0-9a-f]{8})-`);
+
+/**
+ * `sweep --all`: every earlier run's leftovers, run by run (each under its own ledger, so the
+ * guard still allows only that run's prefix). Answers the results per run id.
+ */
+export async function sweepAll(config: TargetConfig, dryRun: boolean): Promise<Map<string, SweepResult>> {
+  if (config.kind !== "nas" || config.url === undefined) {
+    throw new Error("sweep needs a target that outlives a run: VMM_CONFORMANCE_TARGET=nas and VMM_NAS_URL");
+  }
+  const dsm = new DsmClient({ baseUrl: config.url, tls: config.tls });
+  const vmm = new VmmApi(dsm);
+  const runIds = new Set<string>();
+  try {
+    await dsm.discover();
+    await dsm.login(config.admin.account, config.admin.password);
+    for (const name of [
+      ...(await vmm.listGuests()).map((g) => g.guest_name),
+      ...(await vmm.listImages()).map((i) => i.image_name),
+    ]) {
+      const id = RUN_NAME.exec(name)?.[1];
+      if (id !== undefined) runIds.add(id);
+    }
+  } finally {
+    await dsm.logout().catch(() => {});
+    await dsm.close();
+  }
+  const out = new Map<string, SweepResult>();
+  for (const runId of [...runIds].sort()) out.set(runId, await sweep(config, runId, dryRun));
+  return out;
 }

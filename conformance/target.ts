@@ -35,6 +35,8 @@ export interface Target<X = unknown> {
   readonly imageSourcePath: string | undefined;
   /** Storage for the guests the run creates (default: the first online storage). */
   readonly storageName: string | undefined;
+  /** Run the slow scenarios too (a session left idle until DSM expires it: 16 minutes on a NAS). */
+  readonly slow?: boolean;
   readonly extra: X | undefined;
   close(): Promise<void>;
 }
@@ -63,6 +65,8 @@ export interface TargetConfig {
   readonly reportDir: string;
   /** Glob over scenario ids: run only these. */
   readonly only: string | undefined;
+  /** Opt-in: the slow scenarios (session expiry). */
+  readonly slow: boolean;
 }
 
 const fileSchema = z.strictObject({
@@ -93,6 +97,7 @@ const fileSchema = z.strictObject({
   runId: z.string().optional(),
   reportDir: z.string().optional(),
   only: z.string().optional(),
+  slow: z.enum(["true", "false", "1", "0"]).optional(),
 });
 type FileConfig = z.infer<typeof fileSchema>;
 
@@ -124,6 +129,7 @@ export const ENV_VARS = {
   VMM_CONFORMANCE_RUN_ID: "runId",
   VMM_CONFORMANCE_REPORT_DIR: "reportDir",
   VMM_CONFORMANCE_ONLY: "only",
+  VMM_CONFORMANCE_SLOW: "slow",
 } as const satisfies Record<string, keyof FileConfig>;
 
 export class TargetConfigError extends Error {
@@ -176,6 +182,7 @@ export function resolveTarget(env: NodeJS.ProcessEnv = process.env): TargetConfi
     runId: c.runId,
     reportDir: c.reportDir ?? "reports/conformance",
     only: c.only,
+    slow: c.slow === "true" || c.slow === "1",
   };
   if (kind === "emulator") {
     const profile = WAIT_PROFILES.emulator;
@@ -260,6 +267,7 @@ export async function openTarget(config: TargetConfig): Promise<Target<EmulatorE
     },
     imageSourcePath: config.imageSourcePath,
     storageName: config.storageName,
+    slow: config.slow,
     extra: undefined,
     close: async () => {},
   };

@@ -38,10 +38,18 @@ export class WaitTimeout extends Error {
   }
 }
 
+/** A task that reached progress 100 and never said `finish: true`: a failure, not a slow NAS. */
+export class TaskNeverFinished extends Error {
+  override name = "TaskNeverFinished";
+}
+
 /** With virtual time a bug could poll for ever without the clock being the limit: cap wall time too. */
 const VIRTUAL_WALL_CAP_MS = 15_000;
 
 export class Waiter {
+  /** While set and aborted (Ctrl-C), a wait gives up at its next poll; the runner unsets it for cleanup. */
+  interrupt: AbortSignal | undefined;
+
   constructor(
     readonly profile: WaitProfile,
     readonly time?: TimeDriver,
@@ -56,6 +64,7 @@ export class Waiter {
       const { done, value } = await probe();
       if (done) return value;
       last = value;
+      if (this.interrupt?.aborted === true) throw new WaitTimeout(`${what} (interrupted)`, waited, last);
       if (waited >= this.profile.timeoutMs) throw new WaitTimeout(what, waited, last);
       if (this.time !== undefined && Date.now() - wallStart > VIRTUAL_WALL_CAP_MS) {
         throw new WaitTimeout(what, waited, last);
@@ -72,11 +81,30 @@ export class Waiter {
   }
 
   /** Polls Task.Info get until `finish`; a failed task throws its DsmApiError. */
-  task(vmm: VmmPort, taskId: string): Promise<TaskState> {
-    return this.until(`task ${taskId}`, async () => {
-      const state = await vmm.getTask(taskId);
-      return { done: state.finish, value: state };
-    });
+  async task(vmm: VmmPort, taskId: string): Promise<TaskState> {
+    let seen: TaskState | undefined;
+    try {
+      return await this.until(`task ${taskId}`, async () => {
+        const state = await vmm.getTask(taskId).catch((err: unknown) => {
+          // Progress 100 without finish, then gone: DSM cleaned a task it never said was done.
+          if (seen?.task_info.progress === 100)
+            throw new TaskNeverFinished(
+              `task ${taskId}: finish false at progress 100, then the task was gone (${String(err)}); the emulator answers finish true at 100`,
+            );
+          throw err;
+        });
+        seen = state;
+        return { done: state.finish, value: state };
+      });
+    } catch (err) {
+      if (!(err instanceof WaitTimeout)) throw err;
+      const progress = (err.last as Partial<TaskState> | undefined)?.task_info?.progress;
+      if (progress === 100)
+        throw new TaskNeverFinished(
+          `task ${taskId}: finish false at progress 100 for ${err.waitedMs} ms (the emulator finishes at 100)`,
+        );
+      throw new WaitTimeout(`task ${taskId} (still at progress ${String(progress)})`, err.waitedMs, err.last);
+    }
   }
 
   /** Polls Guest get until its status is one of `statuses`. */

@@ -10,7 +10,7 @@
 import { type ApiName, apiSpec, type MethodOf, methodSpec } from "../../contract/apis";
 import { DsmApiError, type DsmErrorDetail, DsmTransportError } from "./errors";
 import { Ledger, newRunId } from "./ledger";
-import { SafetyGuard } from "./safety";
+import { SafetyGuard, SafetyRefusal } from "./safety";
 import { type ApiInfo, apiInfo, type DsmInfo, loginData } from "./shapes";
 import {
   createDispatcher,
@@ -39,14 +39,31 @@ export interface DsmClientOptions {
   readonly transport?: Transport;
   /** Where sids, tokens and passwords this client handles are collected, for redaction. */
   readonly secrets?: Set<string>;
+  /** Where differences of the wire itself (a content type) are collected, shared by siblings. */
+  readonly differences?: string[];
+  /**
+   * At most this many refused logins in any 5 minutes (shared by siblings): one more is refused
+   * before it is sent. DSM's default auto-block bans an address after 10 in 5 minutes.
+   */
+  readonly loginBudget?: number;
+  /** When the refused logins happened (ms), shared by siblings. */
+  readonly failedLogins?: number[];
 }
+
+/** DSM's default auto-block window: failed logins older than this no longer count. */
+export const AUTO_BLOCK_WINDOW_MS = 5 * 60_000;
 
 export interface RequestOptions {
   /** CGI to use instead of the advertised one (e.g. `auth.cgi` for legacy login). */
   readonly cgi?: string;
   /** Send the session (default true when logged in). */
   readonly withSession?: boolean;
+  /** Extra request headers (a `Cookie` for a cookie session). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
+
+/** What the emulator (and DSM, as recorded) sends as the content type of every answer. */
+export const DSM_CONTENT_TYPE = 'application/json; charset="UTF-8"';
 
 const PLAIN_TEXT = new Set([
   "guest_name",
@@ -72,6 +89,10 @@ export class DsmClient {
   #synotoken: string | undefined;
   /** Every password, sid and token this client handled, for report redaction. */
   readonly secrets: Set<string>;
+  /** Differences of the wire seen so far (each once): the runner fails the scenario that saw one. */
+  readonly differences: string[];
+  /** When each login the target refused happened (ms). */
+  readonly failedLogins: number[];
 
   constructor(options: DsmClientOptions) {
     this.guard = options.guard ?? new SafetyGuard("readonly", newReadonlyLedger());
@@ -83,6 +104,8 @@ export class DsmClient {
       );
     this.#onExchange = options.onExchange;
     this.secrets = options.secrets ?? new Set();
+    this.differences = options.differences ?? [];
+    this.failedLogins = options.failedLogins ?? [];
     this.#options = options;
   }
 
@@ -90,7 +113,13 @@ export class DsmClient {
 
   /** Another client for the same target (its own session), sharing guard, hooks and secrets. */
   sibling(): DsmClient {
-    const other = new DsmClient({ ...this.#options, guard: this.guard, secrets: this.secrets });
+    const other = new DsmClient({
+      ...this.#options,
+      guard: this.guard,
+      secrets: this.secrets,
+      differences: this.differences,
+      failedLogins: this.failedLogins,
+    });
     other.#apis = this.#apis;
     return other;
   }
@@ -235,11 +264,22 @@ export class DsmClient {
     const plain: Record<string, string> = {};
     for (const [k, v] of Object.entries(raw)) if (v !== undefined) plain[k] = String(v);
     this.guard.check(plain.api, plain.method, plain);
+    const login = plain.api === "SYNO.API.Auth" && plain.method === "login";
+    const budget = this.#options.loginBudget;
+    if (login && budget !== undefined) {
+      const recent = this.failedLogins.filter((t) => Date.now() - t < AUTO_BLOCK_WINDOW_MS).length;
+      if (recent >= budget)
+        throw new SafetyRefusal(
+          "SYNO.API.Auth",
+          "login",
+          `${recent} logins were refused in the last 5 minutes; one more could trip DSM's auto-block (10 in 5 minutes)`,
+        );
+    }
     const { ledger } = this.guard;
     ledger.beforeSend(plain);
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(plain)) params[k] = PLAIN_TEXT.has(k) ? escapeValue(v) : v;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.withSession !== false && this.#sid !== undefined) {
       params._sid = this.#sid;
       if (this.#synotoken !== undefined) {
@@ -250,7 +290,12 @@ export class DsmClient {
     const cgi = options.cgi ?? (params.api === undefined ? "entry.cgi" : this.endpoint(params.api).cgi);
     const exchange = await this.#send(cgi, params, headers, file);
     this.#onExchange?.(exchange);
+    if (exchange.contentType !== undefined && exchange.contentType !== DSM_CONTENT_TYPE) {
+      const difference = `${plain.api ?? cgi} ${plain.method ?? ""}: Content-Type ${JSON.stringify(exchange.contentType)} where the emulator sends ${JSON.stringify(DSM_CONTENT_TYPE)}`;
+      if (!this.differences.includes(difference)) this.differences.push(difference);
+    }
     const envelope = readEnvelope(exchange.body, cgi);
+    if (login && !envelope.success) this.failedLogins.push(Date.now());
     if (envelope.success) ledger.observe(plain, envelope.data);
     else ledger.observeFailure(plain);
     return { envelope, cookies: exchange.cookies ?? [] };

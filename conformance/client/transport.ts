@@ -57,6 +57,8 @@ export interface Exchange {
   readonly body: unknown;
   /** The answer's `Set-Cookie` values (UIConfig's `_SSID`, login's `id`). */
   readonly cookies?: readonly string[];
+  /** The answer's `Content-Type`, as sent. */
+  readonly contentType?: string;
 }
 
 /** A file sent as the `file` part of a multipart body (SYNO.Virtualization.Guest.Image upload_and_create). */
@@ -139,7 +141,12 @@ export function httpTransport(baseUrl: string, dispatcher: Dispatcher): Transpor
     const text = await res.body.text();
     // Clients reject anything but HTTP 200 with JSON; DSM sends its errors inside a 200.
     if (res.statusCode !== 200) {
-      throw new DsmTransportError(`HTTP ${res.statusCode} from ${cgi}`, res.statusCode);
+      // The body of a non-200 answer says why (DSM's own error page, a proxy's): keep its start.
+      const what = params.api === undefined ? cgi : `${params.api} ${params.method ?? "?"} (${cgi})`;
+      throw new DsmTransportError(
+        `HTTP ${res.statusCode} from ${what} where the emulator answers 200; body: ${JSON.stringify(text.slice(0, 300))}`,
+        res.statusCode,
+      );
     }
     let body: unknown;
     try {
@@ -149,6 +156,8 @@ export function httpTransport(baseUrl: string, dispatcher: Dispatcher): Transpor
     }
     const raw = res.headers["set-cookie"];
     const cookies = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-    return { cgi, params, status: res.statusCode, body, cookies };
+    const type = res.headers["content-type"];
+    const contentType = Array.isArray(type) ? type.join(", ") : (type ?? "");
+    return { cgi, params, status: res.statusCode, body, cookies, contentType };
   }
 }

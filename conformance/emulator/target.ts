@@ -71,6 +71,8 @@ export async function startEmulatorTarget(
       config.imageSourcePath ??
       (share !== undefined && file !== undefined ? `/${share.name}/${file.name}` : undefined),
     storageName: config.storageName,
+    // Virtual time makes the slow scenarios instant here.
+    slow: true,
     extra: { admin: new AdminClient(emulator.url) },
     close: () => emulator.close(),
   };

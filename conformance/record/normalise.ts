@@ -3,7 +3,9 @@
  * references (`<id:3>`: the same id twice stays the same reference), task ids `<task:1>`;
  * MACs, sizes, timestamps, serials and the names of pre-existing objects are masked (a NAS's
  * inventory is its owner's business); secrets are scrubbed; the run prefix becomes `<run>-`.
- * Masking keeps each value's JSON type, so shape comparison still sees numbers as numbers.
+ * Masking keeps each value's JSON type, so shape comparison still sees numbers as numbers, and
+ * a size keeps its order of magnitude (302227 is 100000, 0 stays 0): the NAS's figures stay
+ * private, but MB against bytes, or a size of 0, still shows.
  */
 import { isSecretKey, REDACTED } from "../report/redact";
 
@@ -30,8 +32,13 @@ const NAME_KEYS = new Set([
   "network_name",
   "host_name",
   "new_guest_name",
+  // The internal dialect's names (a guest's, a repo's) and the accounts a recording saw.
+  "name",
+  "account",
+  "user",
+  "username",
 ]);
-const TEXT_KEYS = new Set(["description", "serial", "volume_path", "ds_file_path"]);
+const TEXT_KEYS = new Set(["description", "desc", "serial", "volume_path", "ds_file_path"]);
 
 export interface NormaliserOptions {
   /** The run's prefix (`vmmconf-<id>-`) and id, replaced by `<run>`. */
@@ -74,7 +81,7 @@ export class Normaliser {
   /** One field's value, by its key. */
   field(key: string, value: unknown): unknown {
     if (isSecretKey(key)) return typeof value === "string" ? REDACTED : value;
-    if (typeof value === "number" && SIZE_KEYS.has(key)) return 0;
+    if (typeof value === "number" && SIZE_KEYS.has(key)) return magnitude(value);
     if (typeof value === "string") {
       if (MAC.test(value)) return "<mac>";
       if (TIME_KEYS.test(key)) return "<time>";
@@ -196,4 +203,10 @@ function describeShape(s: Shape): string {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** A size masked to its power of ten, sign kept: 302227 → 100000, 1024 → 1000, 0 → 0. */
+export function magnitude(value: number): number {
+  if (value === 0 || !Number.isFinite(value)) return 0;
+  return Math.sign(value) * 10 ** Math.floor(Math.log10(Math.abs(value)));
 }

@@ -18,7 +18,7 @@ export const STABLE_FIELDS = [
   "code",
   "finish",
   "auto_clean_task",
-  "progress",
+  // Not `progress`: how far a task got when it was polled depends on timing (compared by type).
   "status",
   "autorun",
   "vcpu_num",
@@ -27,6 +27,8 @@ export const STABLE_FIELDS = [
   "controller",
   "model",
   "unmap",
+  // Masked to their order of magnitude (see normalise.ts): a unit that differs shows.
+  "vdisk_size",
   "guest_name",
   "image_name",
   "description",
@@ -41,6 +43,10 @@ const exchangeSchema = z.strictObject({
   version: z.string(),
   params: z.record(z.string(), z.unknown()),
   response: z.unknown(),
+  /** The HTTP status, content type and the names of the cookies set (absent in older recordings). */
+  http: z
+    .strictObject({ status: z.number(), content_type: z.string(), cookie_names: z.array(z.string()) })
+    .optional(),
 });
 export type RecordedExchange = z.infer<typeof exchangeSchema>;
 
@@ -87,13 +93,20 @@ export class Recorder {
         version: p.version ?? "",
         params: normaliser.params(p),
         response: normaliser.value(exchange.body),
+        http: {
+          status: exchange.status,
+          content_type: exchange.contentType ?? "",
+          cookie_names: (exchange.cookies ?? []).map((c) => c.split("=")[0]?.trim() ?? ""),
+        },
       };
       const last = out[out.length - 1];
+      // Only polls are merged: the same call with the same parameters, one after the other.
       if (
         last !== undefined &&
         last.scenario === entry.scenario &&
         last.api === entry.api &&
-        last.method === entry.method
+        last.method === entry.method &&
+        JSON.stringify(last.params) === JSON.stringify(entry.params)
       ) {
         out[out.length - 1] = entry;
       } else {
@@ -158,6 +171,12 @@ export function compareRecordings(recorded: Recording, replayed: readonly Record
       continue;
     }
     for (const d of diffShapes(shapeOf(rec.response), shapeOf(rep.response))) problems.push(`${k}: ${d}`);
+    if (rec.http !== undefined && rep.http !== undefined) {
+      for (const field of ["status", "content_type", "cookie_names"] as const) {
+        const [r, p] = [JSON.stringify(rec.http[field]), JSON.stringify(rep.http[field])];
+        if (r !== p) problems.push(`${k}: HTTP ${field} recorded ${r}, replayed ${p}`);
+      }
+    }
     const compared = rec.owned ? fields : new Set(["success", "code"]);
     const a = stableValues(rec.response, compared);
     const b = stableValues(rep.response, compared);

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RunResult, ScenarioResult } from "../runner/run";
+import { type RunResult, type ScenarioResult, verdictOf } from "../runner/run";
 import { matrixRows } from "./matrix";
 import { redactText } from "./redact";
 
@@ -26,10 +26,16 @@ export function toMarkdown(result: RunResult): string {
     `# VMM WebAPI compatibility: ${target.kind} (${target.model}, ${target.dsmVersion})`,
     "",
     `Run \`${result.runId}\` on ${result.startedAt}, tier \`${target.tier}\`, ${(result.durationMs / 1000).toFixed(1)} s. ` +
-      `Result: **${result.ok ? "PASS" : "FAIL"}**.`,
+      `Result: **${verdictOf(result)}**.`,
     "",
   ];
   if (result.setupError !== undefined) lines.push(`Setup failed: ${cell(result.setupError)}`, "");
+  if (result.interrupted)
+    lines.push("Interrupted (Ctrl-C or SIGTERM): later scenarios did not run; cleanup ran.", "");
+  lines.push(
+    `Refused logins during the run: ${result.failedLogins} (DSM's default auto-block: 10 in 5 minutes).`,
+    "",
+  );
   lines.push("| API | method | status | scenarios |", "|---|---|---|---|");
   for (const row of matrixRows(result)) {
     const counts =
@@ -49,6 +55,7 @@ export function toMarkdown(result: RunResult): string {
     ["Residue in the run's prefix", result.residue],
     ["Changes to the pre-existing inventory", result.inventoryChanges],
     ["Stale expectations (match no scenario)", result.staleExpectations],
+    ["Differences of the wire outside scenarios", result.wireDifferences],
   ];
   for (const [title, items] of checks) {
     lines.push(`- ${title}: ${items.length === 0 ? "none" : ""}`);
@@ -90,6 +97,7 @@ export function toJUnit(result: RunResult): string {
     ["run.no-residue", result.residue],
     ["run.inventory-unchanged", result.inventoryChanges],
     ["run.expectations-current", result.staleExpectations],
+    ["run.wire", result.wireDifferences],
     ["run.setup", result.setupError === undefined ? [] : [result.setupError]],
   ];
   for (const [name, problems] of runChecks) {

@@ -8,9 +8,22 @@ export function check(condition: boolean, message: string): asserts condition {
 }
 
 export function equal<T>(actual: T, expected: T, what: string): void {
-  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-    throw new ScenarioFailure(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  if (JSON.stringify(actual) === JSON.stringify(expected)) return;
+  // Lists of values compared field by field: the message says which differ and how.
+  const names = what.split(/,\s*/);
+  if (Array.isArray(actual) && Array.isArray(expected) && names.length === expected.length) {
+    const diffs = names
+      .map((name, i) => [name, expected[i], actual[i]] as const)
+      .filter(([, e, a]) => JSON.stringify(e) !== JSON.stringify(a))
+      .map(
+        ([name, e, a]) =>
+          `${name}: expected ${JSON.stringify(e)}, the target holds ${JSON.stringify(a ?? null)}`,
+      );
+    throw new ScenarioFailure(diffs.join("; "));
   }
+  throw new ScenarioFailure(
+    `${what}: expected ${JSON.stringify(expected)}, the target holds ${JSON.stringify(actual)}`,
+  );
 }
 
 /** Awaits `call` and requires a DsmApiError with one of `codes`; answers the error. */
@@ -26,12 +39,15 @@ export async function expectCode(
   } catch (err) {
     if (err instanceof DsmApiError) {
       if (wanted.includes(err.code)) return err;
-      throw new ScenarioFailure(`${what}: expected DSM error ${wanted.join(" or ")}, got ${err.code}`);
+      const detail = err.errors === undefined ? "" : ` (errors ${JSON.stringify(err.errors)})`;
+      throw new ScenarioFailure(
+        `${what}: the emulator answers DSM error ${wanted.join(" or ")}, the target answered ${err.code}${detail}`,
+      );
     }
     throw err;
   }
   throw new ScenarioFailure(
-    `${what}: expected DSM error ${wanted.join(" or ")}, got success ${JSON.stringify(result ?? null)}`,
+    `${what}: the emulator answers DSM error ${wanted.join(" or ")}, the target answered success ${JSON.stringify(result ?? null)}`,
   );
 }
 

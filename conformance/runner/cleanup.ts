@@ -45,28 +45,37 @@ export function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-const STOPPED = new Set(["shutdown", "crashed", "inaccessible", "undefined", "unknown"]);
-
-/** Powers off (when needed) and deletes the guest of a ledger entry; a guest already gone is fine. */
+/**
+ * Deletes the guest of a ledger entry (a guest already gone is fine). Nothing here depends on
+ * DSM's status words: it deletes, and when DSM refuses, forces the power off and tries again,
+ * for at most the wait profile's timeout (a NAS answering `stopped` where the emulator says
+ * `shutdown` is cleaned up all the same, and a guest that never stops costs one timeout).
+ */
 export async function removeGuest(vmm: VmmPort, waiter: Waiter, entry: LedgerEntry): Promise<void> {
-  const guest = (await vmm.listGuests()).find((g) =>
-    entry.id !== undefined ? g.guest_id === entry.id : g.guest_name === entry.name,
-  );
+  const find = async () =>
+    (await vmm.listGuests()).find((g) =>
+      entry.id !== undefined ? g.guest_id === entry.id : g.guest_name === entry.name,
+    );
+  const guest = await find();
   if (guest === undefined) {
     entry.live = false; // a create that failed on its task, or already deleted
     return;
   }
   const ref = { guest_id: guest.guest_id };
-  if (guest.status === "creating") await waiter.guestStatus(vmm, ref, ["shutdown"]);
-  if (!STOPPED.has(guest.status)) {
+  await waiter.until(`guest ${entry.name} to be deleted`, async () => {
     try {
-      await vmm.powerOff(ref);
+      await vmm.deleteGuest(ref);
+      return { done: true, value: "deleted" };
     } catch (err) {
-      if (!(err instanceof DsmApiError && err.code === 907)) throw err;
+      if (!(err instanceof DsmApiError)) throw err;
+      const now = await find();
+      if (now === undefined) return { done: true, value: "gone" };
+      // Refused: most likely still on (or still being created). A forced power-off is safe on
+      // the run's own guest; its own refusal (already off, busy) is not a problem here.
+      await vmm.powerOff(ref).catch(() => {});
+      return { done: false, value: `status ${now.status}, delete answered ${err.code}` };
     }
-    await waiter.guestStatus(vmm, ref, ["shutdown"]);
-  }
-  await vmm.deleteGuest(ref);
+  });
   entry.live = false;
 }
 

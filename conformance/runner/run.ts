@@ -61,6 +61,12 @@ export interface RunResult {
   readonly residue: readonly string[];
   readonly inventoryChanges: readonly string[];
   readonly staleExpectations: readonly string[];
+  /** Differences of the wire (a content type) seen outside any scenario (setup, cleanup). */
+  readonly wireDifferences: readonly string[];
+  /** Stopped early by a signal (cleanup still ran): never a pass. */
+  readonly interrupted: boolean;
+  /** Logins the target refused during the run (they count toward DSM's auto-block). */
+  readonly failedLogins: number;
   /** A failure before any scenario could run (unreachable target, login refused). */
   readonly setupError?: string;
   readonly ok: boolean;
@@ -81,9 +87,17 @@ export interface RunOptions<X = unknown> {
   readonly expectations?: ExpectationFile | null;
   readonly log?: (line: string) => void;
   readonly onExchange?: (exchange: Exchange) => void;
+  /**
+   * Aborted by Ctrl-C or SIGTERM: no further scenario starts, a wait in progress gives up at its
+   * next poll, and cleanup, the final inventory and the result still happen.
+   */
+  readonly signal?: AbortSignal;
   /** Told which scenario the following exchanges belong to (undefined: setup or cleanup). */
   readonly onScenario?: (scenario: Scenario | undefined) => void;
 }
+
+/** Refused logins a NAS run may cause in any 5 minutes (DSM's default auto-block: 10). */
+export const NAS_LOGIN_BUDGET = 6;
 
 export function expectationsPath(kind: "emulator" | "nas"): string {
   return fileURLToPath(new URL(`../expectations/${kind}.json`, import.meta.url));
@@ -107,7 +121,8 @@ function skipReason<X>(
       (need === "nonAdmin" && target.accounts.nonAdmin === undefined) ||
       (need === "disabledAccount" && target.accounts.disabled === undefined) ||
       (need === "otpAccount" && target.accounts.otp === undefined) ||
-      (need === "controlPlane" && target.extra === undefined);
+      (need === "controlPlane" && target.extra === undefined) ||
+      (need === "slow" && target.slow !== true);
     if (missing) return { outcome: "skipped-unsupported", reason: `the target does not provide: ${need}` };
   }
   const absent = s.covers
@@ -154,6 +169,9 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     residue: [],
     inventoryChanges: [],
     staleExpectations: [],
+    wireDifferences: [],
+    interrupted: options.signal?.aborted === true,
+    failedLogins: 0,
     setupError: error,
     ok: false,
   });
@@ -164,7 +182,13 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     guard,
     secrets,
     ...(options.onExchange ? { onExchange: options.onExchange } : {}),
+    // Against a NAS, refused logins stay well below DSM's auto-block (10 in 5 minutes): the
+    // kit makes at most 4 on purpose (bad password, disabled account, 2-step without and with
+    // a wrong code); a fifth and sixth are allowed for a mistyped password, no more.
+    ...(target.kind === "nas" ? { loginBudget: NAS_LOGIN_BUDGET } : {}),
   });
+  const differencesSince = (mark: number) => dsm.differences.slice(mark);
+  const outside: string[] = [];
   const vmm = options.port === undefined ? new VmmApi(dsm) : guardPort(options.port, guard, ledger);
   try {
     await dsm.discover();
@@ -178,7 +202,16 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     `target ${target.kind} ${target.url}: ${info?.model ?? "?"} ${info?.version_string ?? info?.version ?? "?"}, tier ${guard.tier}, run ${runId}`,
   );
   const strict = target.kind === "emulator";
-  const before = await snapshotInventory(vmm, ledger, strict);
+  let before: Awaited<ReturnType<typeof snapshotInventory>>;
+  try {
+    before = await snapshotInventory(vmm, ledger, strict);
+  } catch (err) {
+    // Nothing was created yet: a failed first inventory ends the run before any scenario.
+    await dsm.logout().catch(() => {});
+    await dsm.close();
+    return failedSetup(`the first inventory failed: ${describe(err)}`);
+  }
+  outside.push(...differencesSince(0));
 
   let placement: { storage: Storage; network: Network | undefined } | undefined;
   const placementOf = async () => {
@@ -203,8 +236,9 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     const expectation = expectations === null ? undefined : expectationFor(expectations, s.id);
     const common = { id: s.id, title: s.title, covers: s.covers, tier: s.tier };
     const reason = expectationReasonOf(expectation);
-    const skip =
-      expectation?.status === "skip"
+    const skip = options.signal?.aborted
+      ? { outcome: "disabled" as const, reason: "interrupted before it ran (Ctrl-C or SIGTERM)" }
+      : expectation?.status === "skip"
         ? { outcome: "disabled" as const, reason: expectation.reason }
         : skipReason(s, target, guard, dsm);
     if (skip !== undefined) {
@@ -242,13 +276,22 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     let outcome: Outcome = "pass";
     let message: string | undefined;
     options.onScenario?.(s);
+    const mark = dsm.differences.length;
+    target.waiter.interrupt = options.signal;
     try {
       await s.run(ctx);
     } catch (err) {
       outcome = err instanceof WaitTimeout ? "indeterminate" : "fail";
       message = describe(err);
     }
+    // A difference of the wire fails the scenario whose call showed it, even if its checks held.
+    const wire = differencesSince(mark);
+    if (wire.length > 0) {
+      outcome = "fail";
+      message = [message, `the wire differs: ${wire.join("; ")}`].filter((m) => m !== undefined).join("; ");
+    }
     options.onScenario?.(undefined);
+    target.waiter.interrupt = undefined;
     const undoFailures = await stack.run();
     if (undoFailures.length > 0) {
       cleanupFailures.push(...undoFailures.map((f) => ({ ...f, step: `${s.id}: ${f.step}` })));
@@ -270,6 +313,7 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     log(`${symbol(status)} ${s.id}${message === undefined ? "" : ` — ${message}`}`);
   }
 
+  const cleanupMark = dsm.differences.length;
   cleanupFailures.push(...(await cleanupLedger(vmm, ledger, target.waiter)));
   let residue: string[] = [];
   let changes: string[] = [];
@@ -282,6 +326,7 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
   }
   await dsm.logout().catch((err) => cleanupFailures.push({ step: "logout", error: describe(err) }));
   await dsm.close();
+  outside.push(...differencesSince(cleanupMark));
 
   const stale =
     expectations === null || only !== undefined
@@ -295,6 +340,8 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     cleanupFailures.length === 0 &&
     residue.length === 0 &&
     changes.length === 0 &&
+    outside.length === 0 &&
+    options.signal?.aborted !== true &&
     stale.length === 0;
   return {
     ...base,
@@ -311,8 +358,17 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
     residue,
     inventoryChanges: changes,
     staleExpectations: stale,
+    wireDifferences: outside,
+    interrupted: options.signal?.aborted === true,
+    failedLogins: dsm.failedLogins.length,
     ok,
   };
+}
+
+/** The run in one word, as the headline says it and the exit code means it. */
+export function verdictOf(result: RunResult): "PASS" | "FAIL" | "INDETERMINATE" {
+  if (!result.ok) return "FAIL";
+  return result.scenarios.some((s) => s.status === "indeterminate") ? "INDETERMINATE" : "PASS";
 }
 
 function expectationReasonOf(e: { status: string; reason: string } | undefined): string | undefined {

@@ -17,7 +17,7 @@ import type { Credentials } from "../target";
 import type { Waiter } from "../wait";
 
 /** Optional features of a target that some scenarios need. */
-export type Need = "imageSource" | "nonAdmin" | "disabledAccount" | "otpAccount" | "controlPlane";
+export type Need = "imageSource" | "nonAdmin" | "disabledAccount" | "otpAccount" | "controlPlane" | "slow";
 
 export interface Scenario<X = unknown> {
   /** Dotted and stable: expectations and reports refer to it (`guest.power.poweron-running-904`). */

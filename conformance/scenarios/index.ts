@@ -9,6 +9,7 @@ import { errorScenarios } from "./errors";
 import { guestScenarios } from "./guests";
 import { imageScenarios } from "./images";
 import { internalScenarios } from "./internal";
+import { probeScenarios } from "./probes";
 import { shapeScenarios } from "./shapes";
 import { systemScenarios } from "./system";
 
@@ -22,4 +23,5 @@ export const SCENARIOS: readonly Scenario[] = [
   ...guestScenarios,
   ...imageScenarios,
   ...internalScenarios.filter((s) => s.tier !== "readonly"),
+  ...probeScenarios,
 ];

@@ -8,7 +8,9 @@
  *
  * By design:
  * - Rules are consulted in creation order; the first one that acts wins, later ones are not
- *   consulted (their counters do not move).
+ *   consulted (their counters do not move). Answer-shaping rules (rename a key, change a code,
+ *   a status, a header...) do not end the search: every one that acts adds its shape, in
+ *   order, to the verdict of the rule that decides (or to a call that runs as usual).
  * - `skip` lets the first N matching calls through, then `times` bounds how many it acts on.
  * - Deterministic by default; with `probability` each matching call draws from the rule's own
  *   PRNG seeded with `seed`, so a run is repeatable.
@@ -17,7 +19,8 @@
 
 import { mulberry32 } from "../random";
 import type { DsmAnswer, FaultVerdict, InterceptedCall } from "../wire/dispatcher";
-import type { FaultRuleInput } from "./schemas";
+import type { AnswerShape } from "../wire/shape";
+import { type FaultRuleInput, SHAPING } from "./schemas";
 
 export interface FaultRule extends FaultRuleInput {
   id: string;
@@ -61,6 +64,8 @@ export class FaultRules {
 
   /** The verdict for one call, or undefined when no rule acts on it. */
   verdict(call: InterceptedCall): FaultVerdict | undefined {
+    const shapes: AnswerShape[] = [];
+    let shapedBy: string | undefined;
     for (const rule of this.#rules) {
       if (!matches(rule, call)) continue;
       rule.matched++;
@@ -68,9 +73,16 @@ export class FaultRules {
       if (rule.times !== undefined && rule.acted >= rule.times) continue;
       const draw = this.#random.get(rule.id);
       if (draw !== undefined && rule.probability !== undefined && draw() >= rule.probability) continue;
-      return this.#act(rule);
+      const shape = shapeOf(rule.action);
+      if (shape === undefined) {
+        const decided = this.#act(rule);
+        return shapes.length === 0 ? decided : { ...decided, shapes };
+      }
+      rule.acted++;
+      shapes.push(shape);
+      shapedBy ??= rule.id;
     }
-    return undefined;
+    return shapedBy === undefined ? undefined : { ruleId: shapedBy, shapes };
   }
 
   /** Told what a call its verdict shaped answered: a task rule acts only if a task was started. */
@@ -106,6 +118,9 @@ export class FaultRules {
       case "malformed":
         rule.acted++;
         return { ruleId, skip: action.apply !== true, transport: { type: action.type } };
+      case "hold_transition":
+        rule.acted++;
+        return { ruleId, holdTransition: true };
       case "task_fail":
       case "task_stuck": {
         const fault =
@@ -114,8 +129,16 @@ export class FaultRules {
             : { failAt: null, code: null, stuckAt: action.at_progress };
         return { ruleId, taskFault: fault };
       }
+      default:
+        // Shaping actions never get here (verdict adds them); answered as a plain run.
+        return { ruleId };
     }
   }
+}
+
+/** The shape a shaping action stands for (its values came from JSON, so they are JSON). */
+function shapeOf(action: FaultRule["action"]): AnswerShape | undefined {
+  return (SHAPING as ReadonlySet<string>).has(action.type) ? (action as AnswerShape) : undefined;
 }
 
 function matches(rule: FaultRule, call: InterceptedCall): boolean {

@@ -100,6 +100,23 @@ const errorDetail = z
     `errors may nest at most ${MAX_DETAIL_DEPTH} levels and take at most ${MAX_DETAIL_BYTES} bytes as JSON`,
   );
 
+const key = z.string().min(1).max(128);
+const cookieName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "a cookie name");
+/** A JSON value a shape writes, bounded like an error detail. */
+const jsonValue = z
+  .union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.record(z.string(), z.unknown()),
+    z.array(z.unknown()),
+  ])
+  .refine(
+    (v) => depthOf(v) <= MAX_DETAIL_DEPTH && JSON.stringify(v).length <= MAX_DETAIL_BYTES,
+    `a value may nest at most ${MAX_DETAIL_DEPTH} levels and take at most ${MAX_DETAIL_BYTES} bytes as JSON`,
+  );
+
 export const faultAction = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("error"),
@@ -117,7 +134,51 @@ export const faultAction = z.discriminatedUnion("type", [
   }),
   // At 100 a task finishes anyway, so a stuck mark is below it.
   z.strictObject({ type: z.literal("task_stuck"), at_progress: z.number().int().min(0).max(99) }),
+  z.strictObject({ type: z.literal("hold_transition") }),
+  // Answer shaping (server/wire/shape.ts): the call runs, then what it answers is changed.
+  z.strictObject({ type: z.literal("rename_key"), key, to: key }),
+  z.strictObject({ type: z.literal("drop_key"), key }),
+  z.strictObject({ type: z.literal("add_key"), key, value: jsonValue, beside: key.optional() }),
+  z.strictObject({ type: z.literal("retype"), key, to: z.enum(["string", "number", "boolean"]) }),
+  z.strictObject({
+    type: z.literal("scale"),
+    key,
+    factor: z.number().refine((n) => Number.isFinite(n) && n !== 0, "a finite factor other than 0"),
+  }),
+  z.strictObject({ type: z.literal("set_value"), key, value: jsonValue, from: jsonValue.optional() }),
+  z.strictObject({
+    type: z.literal("error_code"),
+    code: z.number().int().min(100).max(99999),
+    from: z.number().int().optional(),
+  }),
+  z.strictObject({ type: z.literal("http_status"), status: z.number().int().min(200).max(599) }),
+  z.strictObject({
+    type: z.literal("header"),
+    name: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/, "a header name"),
+    value: z
+      .string()
+      .max(1024)
+      .regex(/^[^\r\n]*$/, "one line")
+      .nullable(),
+  }),
+  z.strictObject({ type: z.literal("reorder"), key }),
+  z.strictObject({ type: z.literal("rename_cookie"), from: cookieName, to: cookieName }),
 ]);
+
+/** The action types that shape an answer (they add to a call's verdict; others decide it). */
+export const SHAPING = new Set([
+  "rename_key",
+  "drop_key",
+  "add_key",
+  "retype",
+  "scale",
+  "set_value",
+  "error_code",
+  "http_status",
+  "header",
+  "reorder",
+  "rename_cookie",
+] as const);
 
 export const faultRule = z.strictObject({
   match: z

@@ -18,6 +18,8 @@ export interface ModelContext {
   /** The account the call was made as: tasks are owned by it. */
   readonly account: string | undefined;
   readonly taskFault: TaskFault | undefined;
+  /** A fault rule's instruction: a power transition this call starts never settles. */
+  readonly holdTransition?: boolean;
 }
 
 /** A reference to an object by id or by name; an id wins when both are given. */

@@ -34,7 +34,7 @@ function begin(
   status: keyof typeof TRANSITIONS,
   hostId: string | null,
 ): void {
-  const due = ctx.now + ctx.pace.of(TRANSITIONS[status].realtimeMs);
+  const due = ctx.holdTransition === true ? null : ctx.now + ctx.pace.of(TRANSITIONS[status].realtimeMs);
   ctx.store.guests.setPower(guest.guest_id, status, hostId, due);
 }
 

@@ -31,6 +31,7 @@ import {
   type OperationTable,
 } from "./operation";
 import { resolveSession, SESSION_COOKIE_SECONDS } from "./session";
+import { type AnswerShape, shapeAnswer } from "./shape";
 import type { Upload } from "./upload";
 
 export interface DsmRequest {
@@ -99,6 +100,10 @@ export interface FaultVerdict {
   readonly transport?: TransportFault;
   /** Arm the task the call starts (it is armed when its row is written, in the same transaction). */
   readonly taskFault?: TaskFault;
+  /** Let the call run, then change what it answers (see shape.ts). */
+  readonly shapes?: readonly AnswerShape[];
+  /** A power transition the call starts never settles (a shutdown the guest ignores). */
+  readonly holdTransition?: boolean;
 }
 
 export interface DispatchHooks {
@@ -250,6 +255,7 @@ function runInTransaction(
       pace: env.pace,
       account: caller?.name,
       taskFault: verdict?.taskFault,
+      holdTransition: verdict?.holdTransition === true,
       config,
       keys: env.keys,
       address: req.address,
@@ -288,13 +294,17 @@ function runInTransaction(
   };
   try {
     const answer = writes ? store.immediate(run) : store.read(run);
-    return { answer, verdict };
+    return { answer: shaped(answer, verdict), verdict };
   } catch (err) {
-    if (err instanceof Undone) return { answer: err.answer, verdict };
+    if (err instanceof Undone) return { answer: shaped(err.answer, verdict), verdict };
     throw err;
   } finally {
     tick.settle();
   }
+}
+
+function shaped(answer: DsmAnswer, verdict: FaultVerdict | undefined): DsmAnswer {
+  return verdict?.shapes === undefined ? answer : shapeAnswer(answer, verdict.shapes);
 }
 
 /** A refused change that wrote: thrown to roll the call's transaction back, then answered. */

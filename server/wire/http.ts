@@ -26,6 +26,7 @@ import { clientLeft } from "./errors";
 import { bodyDeadline, MAX_PARAMS, requestLimits } from "./limits";
 import { printable } from "./printable";
 import { sessionExists } from "./session";
+import { shapeResponse } from "./shape";
 import { readUpload, removeUpload, type Upload, type UploadOptions } from "./upload";
 
 /** One answered call, for the journal and the request log. */
@@ -94,7 +95,7 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
       body,
       secure,
     });
-    if (transport === undefined) return render(answer, secure, body);
+    if (transport === undefined) return shapeResponse(render(answer, secure, body), verdict?.shapes ?? []);
     return applyTransportFault(c, transport, answer, options.shutdown);
   };
   // The body deadline (408) and size limit (413) before any route reads a body (uploads have

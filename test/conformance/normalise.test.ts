@@ -31,7 +31,7 @@ describe("the recording normaliser", () => {
     });
   });
 
-  it("masks MACs, sizes (keeping numbers numbers), timestamps, serials and pre-existing names", () => {
+  it("masks MACs, sizes (to their order of magnitude), timestamps, serials and pre-existing names", () => {
     const n = new Normaliser({ runPrefix: "vmmconf-abcd1234-", runId: "abcd1234" });
     const out = n.value({
       mac: "02:11:32:2c:2f:7b",
@@ -46,9 +46,9 @@ describe("the recording normaliser", () => {
     });
     expect(out).toEqual({
       mac: "<mac>",
-      size: 0,
-      used: 0,
-      free_ram_size: 0,
+      size: 100000,
+      used: 1000,
+      free_ram_size: 1000,
       time: "<time>",
       serial: "<serial>",
       host_name: "<host_name:1>",
@@ -69,11 +69,15 @@ describe("the recording normaliser", () => {
 
   it("scrubs secrets in answers and drops session parameters from requests", () => {
     const n = new Normaliser();
-    expect(n.value({ sid: "abc", synotoken: "tok", did: "dev", account: "admin" })).toEqual({
+    expect(
+      n.value({ sid: "abc", synotoken: "tok", did: "dev", device_id: "dev7", account: "admin" }),
+    ).toEqual({
       sid: "<redacted>",
       synotoken: "<redacted>",
       did: "<redacted>",
-      account: "admin",
+      device_id: "<redacted>",
+      // The account a recording saw is masked like a name (a NAS's accounts are its owner's).
+      account: "<account:1>",
     });
     expect(
       n.params({ api: "SYNO.API.Auth", passwd: "synology", _sid: "s", SynoToken: "t", otp_code: "123456" }),

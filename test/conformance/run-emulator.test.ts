@@ -8,7 +8,9 @@ import { runSuite } from "../../conformance/suite";
 import { resolveTarget } from "../../conformance/target";
 
 describe("a full conformance run against the kit's own emulator", () => {
-  it("passes every scenario, leaves nothing behind, and writes redacted reports", async () => {
+  it("passes every scenario, leaves nothing behind, and writes redacted reports", {
+    timeout: 120_000,
+  }, async () => {
     const result = await runSuite(resolveTarget({}));
     const notPassing = result.scenarios
       .filter((s) => s.status !== "pass")
@@ -32,7 +34,8 @@ describe("a full conformance run against the kit's own emulator", () => {
         expect(text.includes(secret), `a secret leaked into a report`).toBe(false);
     }
     const [junit, json, markdown] = texts;
-    expect(junit).toContain(`tests="${ALL_SCENARIOS.length + 5}" failures="0" errors="0"`);
+    // The scenarios and six run checks (cleanup, residue, inventory, expectations, wire, setup).
+    expect(junit).toContain(`tests="${ALL_SCENARIOS.length + 6}" failures="0" errors="0"`);
     expect(JSON.parse(json ?? "{}").ok).toBe(true);
     expect(markdown).toContain("| SYNO.Virtualization.API.Guest.Action | poweron | pass |");
     expect(markdown).toContain("(DS1621+, DSM 7.2.2-72806 Update 3)");
