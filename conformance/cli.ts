@@ -17,10 +17,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCapture } from "./capture/command";
 import { runPrefix } from "./client/ledger";
+import { ALL_SCENARIOS } from "./emulator/scenarios";
 import { loadRecording, Recorder } from "./record/recording";
 import { RECORDINGS, recordingFiles, replay } from "./record/replay";
 import { JOURNAL_SCENARIO, replayJournal } from "./record/replay-journal";
 import { writeReports } from "./report/write";
+import { globToRegExp } from "./runner/expectations";
 import { type RunResult, verdictOf } from "./runner/run";
 import { runSuite } from "./suite";
 import { type SweepResult, sweep, sweepAll } from "./sweep";
@@ -56,7 +58,44 @@ function interruptible(): AbortSignal {
   return controller.signal;
 }
 
+const HELP = `vmm-conformance: the conformance kit of the Synology VMM emulator
+
+usage: vmm-conformance <command> [options]   (from a clone: npm run conformance -- ...)
+
+commands:
+  run [--only <glob>]              the suite against the target (default: a fresh in-process emulator)
+  sweep --run-id <id> | --all [--dry-run]
+                                   remove what run <id> (or every earlier run) left on a NAS
+  record [--source <text>]         run against a NAS and store a normalised recording
+  replay [file...]                 check the emulator against recordings (default: all of them)
+  capture --out <file> [--anonymise] [--fixture-password <p>]
+                                   read a NAS's inventory into a fixture the emulator loads
+  help, --help, -h                 this text
+
+The target and its safety are set by the environment (docs/conformance.md):
+  VMM_CONFORMANCE_TARGET=emulator|nas, VMM_NAS_URL, VMM_NAS_ACCOUNT, VMM_NAS_PASSWORD,
+  VMM_CONFORMANCE_TIER, VMM_CONFORMANCE_ALLOW_OWNED, VMM_CONFORMANCE_ALLOW_DISRUPTIVE,
+  VMM_CONFORMANCE_ONLY (a glob over scenario ids, as --only), VMM_CONFORMANCE_REPORT_DIR,
+  VMM_CONFORMANCE_CONFIG (a JSON file of the same settings).
+
+Exit codes: 0 all good; 1 a failure; 2 bad usage or settings (a filter that matches no
+scenario too); 3 no failure but something indeterminate.`;
+
+/** The scenario ids a filter leaves, or the message when it leaves none (a typo runs nothing). */
+function emptyFilter(only: string | undefined): string | undefined {
+  if (only === undefined) return undefined;
+  const pattern = globToRegExp(only);
+  const ids = ALL_SCENARIOS.map((s) => s.id);
+  if (ids.some((id) => pattern.test(id))) return undefined;
+  return `no scenario matches ${JSON.stringify(only)}; the ${ids.length} scenarios are:\n  ${ids.join("\n  ")}`;
+}
+
 async function run(config: TargetConfig): Promise<number> {
+  const empty = emptyFilter(config.only);
+  if (empty !== undefined) {
+    console.error(empty);
+    return 2;
+  }
   const result = await runSuite(config, { log: (line) => console.log(line), signal: interruptible() });
   const files = writeReports(result, config.reportDir);
   summarise(result);
@@ -114,9 +153,14 @@ async function record(config: TargetConfig, source: string): Promise<number> {
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
+  if (command === "help" || command === "--help" || command === "-h" || args.includes("--help")) {
+    console.log(HELP);
+    return 0;
+  }
   let config: TargetConfig;
   try {
-    config = resolveTarget(process.env);
+    const only = flag(args, "--only");
+    config = resolveTarget(only === undefined ? process.env : { ...process.env, VMM_CONFORMANCE_ONLY: only });
   } catch (err) {
     if (err instanceof TargetConfigError) {
       console.error(err.message);
@@ -187,7 +231,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     default:
       console.error(
-        "usage: tsx conformance/cli.ts run | sweep --run-id <id> [--dry-run] | record [--source <text>] | replay [file...] | capture --out <file> [--anonymise] [--fixture-password <p>]",
+        `${command === undefined ? "no command" : `unknown command ${JSON.stringify(command)}`}\n\n${HELP}`,
       );
       return 2;
   }

@@ -15,6 +15,7 @@ import { OPERATIONS } from "./api/index";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
 import { ControlPlane } from "./control/control-plane";
+import { liveness } from "./control/health";
 import { MAX_JOURNAL_VALUE } from "./control/journal";
 import { redactParams } from "./control/redact";
 import { ADMIN_PREFIX, adminRoutes } from "./control/routes";
@@ -64,8 +65,12 @@ export interface App {
 }
 
 export function createApp(options: AppOptions): App {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const { config, clock } = options;
+  const write = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // `--log-format json`: one object a line, with its wall-clock time (not the emulated clock's).
+  const emit = (event: Record<string, unknown>, text: string) =>
+    write(config.logFormat === "json" ? JSON.stringify({ time: new Date().toISOString(), ...event }) : text);
+  const log = (line: string) => emit({ event: "log", message: line }, line);
   const limits = options.limits ?? DEFAULT_LIMITS;
   const store = options.store ?? new Store(options.db);
   const pace = new Pace(config.timeScale);
@@ -95,7 +100,7 @@ export function createApp(options: AppOptions): App {
   });
   const onAnswer = (exchange: Exchange) => {
     controlPlane.record(exchange);
-    if (config.logRequests) log(requestLine(exchange));
+    if (config.logRequests) emit(requestRecord(exchange), requestLine(exchange));
   };
   const hono = new Hono();
   const hostAllowed = hostCheck(config.host, config.allowedHosts);
@@ -104,6 +109,23 @@ export function createApp(options: AppOptions): App {
     if (hostAllowed(host)) return next();
     return refuseHost(c.req.path, host);
   });
+  // Every request that is not a DSM call (those are logged with their API by onAnswer): the
+  // control plane, the dashboard, unknown paths. The path only: a query may carry a secret.
+  if (config.logRequests)
+    hono.use("*", async (c, next) => {
+      if (c.req.path.startsWith("/webapi/")) return next();
+      const started = performance.now();
+      await next();
+      const ms = Number((performance.now() - started).toFixed(1));
+      const path = printable(c.req.path);
+      emit(
+        { event: "http", method: c.req.method, path, status: c.res.status, ms },
+        `${c.req.method} ${path} -> ${c.res.status} (${ms.toFixed(1)} ms)`,
+      );
+    });
+  // Liveness for health checks and load balancers, whether or not the control plane is served.
+  const startedAt = performance.now();
+  hono.get("/health", () => Response.json(liveness(startedAt), { headers: { "Cache-Control": "no-store" } }));
   // A control-plane body has the same deadline as a DSM call's (wire/limits.ts).
   hono.use(
     `${ADMIN_PREFIX}/*`,
@@ -115,8 +137,8 @@ export function createApp(options: AppOptions): App {
     ),
   );
   if (config.admin) hono.route(ADMIN_PREFIX, adminRoutes(controlPlane, config.adminToken, log));
-  // The dashboard at `/` (DSM serves its web UI there); with the control plane off, a plain page.
-  hono.route("/", dashboardRoutes(config.admin ? controlPlane : undefined, { token: config.adminToken }));
+  // The dashboard at `/` (DSM serves its web UI there); with the control plane off, read-only.
+  hono.route("/", dashboardRoutes(controlPlane, { token: config.adminToken, readOnly: !config.admin }));
   hono.route(
     "/",
     webApiRoutes(env, {
@@ -145,6 +167,22 @@ export function createApp(options: AppOptions): App {
   });
   // The env carries Node's socket (@hono/node-server), which the reset fault rule destroys.
   return { hono, store, env, controlPlane, fetch: (request, e) => hono.fetch(request, e) };
+}
+
+/** A DSM call as a JSON log record, secrets redacted. */
+function requestRecord({ req, answer, faultRule, transport, durationMs }: Exchange): Record<string, unknown> {
+  return {
+    event: "dsm",
+    cgi: req.cgi,
+    api: printable(req.params.api || req.pathApi || "?"),
+    method: printable(req.params.method ?? "?"),
+    version: printable(req.params.version ?? "?", 16),
+    params: redactParams(req.params),
+    success: answer.success,
+    ...(answer.success ? {} : { code: answer.code }),
+    ms: Number(durationMs.toFixed(1)),
+    ...(faultRule === undefined ? {} : { fault: faultRule, transport: transport?.type }),
+  };
 }
 
 /** One line per DSM call, secrets redacted: `entry.cgi SYNO.X.get v1 {...} -> error 401 (0.4 ms) [fault f1]`. */

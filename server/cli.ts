@@ -10,19 +10,17 @@
  * use) or could not close; 2 bad usage (an unknown option, a bad value, the control plane
  * beyond loopback without a token).
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { optionTable, PROJECT_ROOT, parseConfig } from "./config";
-import { startEmulator } from "./emulator";
+import { optionTable, packageVersion, parseConfig } from "./config";
+import { type RunningEmulator, startEmulator } from "./emulator";
 import { exportDatabase } from "./export-command";
-import { processLoginKey } from "./security/login-encryption";
+import { processLoginKey, stopMakingLoginKey } from "./security/login-encryption";
 
 const EXIT = { stopped: 0, failed: 1, usage: 2 } as const;
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
-  return pkg.version;
-}
+const version = packageVersion;
 
 function help(): string {
   const options = optionTable().flatMap((o) => [
@@ -38,7 +36,7 @@ function help(): string {
     "           the database's state as a fixture (the passwords are the seeding fixture's)",
     "",
     "Every option is also an environment variable; the flag wins. --name=value works too.",
-    "Booleans take true, false, 1 or 0.",
+    "Booleans take true, false, 1 or 0, or stand alone: --admin is --admin true, --no-admin is --admin false.",
     "",
     ...options,
     "  --help, -h",
@@ -47,6 +45,8 @@ function help(): string {
     "      The version.",
     "",
     'Once listening it prints one JSON line on stdout, {"event":"listening","url":...,"pid":...}',
+    "with the HTTPS certificate's fingerprint, its public-key pin (curl --pinnedpubkey) and its",
+    "PEM file (cacert: curl --cacert, NODE_EXTRA_CA_CERTS)",
     '(and in --ready-file), and {"event":"stopped",...} on SIGINT or SIGTERM.',
     `Exit codes: ${EXIT.stopped} stopped by SIGINT or SIGTERM; ${EXIT.failed} could not start (fixture, database,`,
     `certificate, port in use); ${EXIT.usage} bad usage (unknown option, bad value, the control plane`,
@@ -88,34 +88,57 @@ async function main(): Promise<void> {
   const emulator = await startEmulator(config);
   // Made now, off the request path, so the first encrypted login does not wait for it.
   processLoginKey();
+  const pem = certificateFile(emulator);
   const line = `${JSON.stringify({
     event: "listening",
     url: emulator.url,
     ...(emulator.httpsUrl === undefined
       ? {}
-      : { https: emulator.httpsUrl, fingerprint: emulator.fingerprint }),
+      : {
+          https: emulator.httpsUrl,
+          fingerprint: emulator.fingerprint,
+          pin: emulator.publicKeyPin,
+          cacert: pem?.path,
+        }),
     admin: config.admin ? `${emulator.url}/__admin` : null,
     pid: process.pid,
     db: config.db,
     fixture: config.fixture,
   })}\n`;
-  if (readyFile !== undefined) writeReadyFile(readyFile, line);
-  process.stdout.write(line);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // Whatever is still being prepared is dropped, not waited for (the login key's process).
+    stopMakingLoginKey();
     emulator.close().then(
       () => {
         if (readyFile !== undefined) rmSync(readyFile, { force: true });
+        pem?.remove();
         process.stdout.write(`${JSON.stringify({ event: "stopped", signal })}\n`);
         process.exit(EXIT.stopped);
       },
       () => process.exit(EXIT.failed),
     );
   };
+  // Before the ready line: a script may signal the moment it reads it.
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  if (readyFile !== undefined) writeReadyFile(readyFile, line);
+  process.stdout.write(line);
+}
+
+/**
+ * The certificate's PEM file for `--cacert`: the one on disk, or (in memory: `--db :memory:`) a
+ * copy in a private temporary folder, removed after a clean stop.
+ */
+function certificateFile(emulator: RunningEmulator): { path: string; remove: () => void } | undefined {
+  if (emulator.certificate === undefined) return undefined;
+  if (emulator.certificateFile !== undefined) return { path: emulator.certificateFile, remove: () => {} };
+  const dir = mkdtempSync(join(tmpdir(), "vmm-emulator-"));
+  const path = join(dir, "tls-cert.pem");
+  writeFileSync(path, emulator.certificate, { mode: 0o644 });
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 function exportCommand(argv: readonly string[]): void {

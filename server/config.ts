@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { readFlags } from "./cli-args";
 
 /**
  * The package's folder: the nearest one above this file with a package.json. The sources run
@@ -17,6 +18,15 @@ export const PROJECT_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)))
 /** Beside the code (`fixtures/` in the repository, `dist/fixtures/` in the package). */
 export const DEFAULT_FIXTURE = fileURLToPath(new URL("../fixtures/default.json", import.meta.url));
 export const DEFAULT_DB = join(PROJECT_ROOT, "data", "emulator.sqlite");
+
+/** The package's version (package.json), read once. */
+export function packageVersion(): string {
+  cachedVersion ??= (
+    JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }
+  ).version;
+  return cachedVersion;
+}
+let cachedVersion: string | undefined;
 
 function packageRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
@@ -31,6 +41,11 @@ type About = {
   readonly shownDefault?: string;
   readonly description: string;
 };
+/**
+ * The options' help, in a registry of this module's own: zod's global registry is shared with
+ * every other copy of zod in the process (the consumer's too), which should not see ours.
+ */
+const HELP = z.registry<About>();
 const about = (arg: string, description: string, shownDefault?: string): About => ({
   arg,
   description,
@@ -38,7 +53,8 @@ const about = (arg: string, description: string, shownDefault?: string): About =
 });
 
 /** A file or folder, with no default. */
-const optionalPath = (description: string) => z.string().min(1).optional().meta(about("<path>", description));
+const optionalPath = (description: string) =>
+  z.string().min(1).optional().register(HELP, about("<path>", description));
 
 /** realtime = DSM-like durations; instant = every task and transition ends at once; N = N times faster. */
 const timeScale = z.union([
@@ -103,7 +119,7 @@ const options = z.object({
     .string()
     .min(1)
     .default("127.0.0.1")
-    .meta(about("<addr>", "The address to listen on. Use 0.0.0.0 in a container.")),
+    .register(HELP, about("<addr>", "The address to listen on. Use 0.0.0.0 in a container.")),
   /**
    * Host names answered beside IP literals, localhost, single-label names and `host` (DNS
    * rebinding); comma-separated, `*` for any.
@@ -112,7 +128,8 @@ const options = z.object({
     .union([z.string(), z.array(z.string())])
     .default("")
     .transform((v) => (typeof v === "string" ? v.split(",") : v).map((h) => h.trim()).filter((h) => h !== ""))
-    .meta(
+    .register(
+      HELP,
       about(
         "<names>",
         "Host names answered beside IP literals, localhost, *.localhost, single-label names (dsm) and --host (DNS rebinding: any other Host gets 403). Comma-separated; * for any.",
@@ -121,12 +138,16 @@ const options = z.object({
     ),
   port: portNumber
     .default(5000)
-    .meta(about("<n>", "TCP port (DSM's HTTP port). 0 picks a free port, shown in the ready line.")),
+    .register(
+      HELP,
+      about("<n>", "TCP port (DSM's HTTP port). 0 picks a free port, shown in the ready line."),
+    ),
   /** DSM's HTTPS port beside the HTTP one (same app, same state); `off` serves HTTP only. */
   httpsPort: z
     .union([z.literal("off"), portNumber])
     .optional()
-    .meta(
+    .register(
+      HELP,
       about(
         "<n|off>",
         "DSM's HTTPS port: the same app and state over TLS. 0 picks a free port, off serves HTTP only.",
@@ -142,7 +163,8 @@ const options = z.object({
     .string()
     .min(1)
     .default(DEFAULT_DB)
-    .meta(
+    .register(
+      HELP,
       about(
         "<path>",
         "The SQLite file, created and seeded on first start. :memory: gives throw-away state.",
@@ -153,7 +175,8 @@ const options = z.object({
     .string()
     .min(1)
     .default(DEFAULT_FIXTURE)
-    .meta(
+    .register(
+      HELP,
       about(
         "<path>",
         "The inventory that seeds a new database. An existing database is not re-seeded.",
@@ -164,7 +187,8 @@ const options = z.object({
     .union([z.string().min(1), z.array(accountEntry)])
     .transform((v, ctx) => (typeof v === "string" ? parseAccounts(v, ctx) : v))
     .default([])
-    .meta(
+    .register(
+      HELP,
       about(
         "<name:password[:admin|:user],...>",
         "Accounts added to the fixture, or put in place of its accounts of the same name, when a database is seeded.",
@@ -177,44 +201,83 @@ const options = z.object({
     .int()
     .positive()
     .default(900)
-    .meta(about("<s>", "Seconds a session may stay idle before it expires.")),
+    .register(HELP, about("<s>", "Seconds a session may stay idle before it expires.")),
   /** What an expired session answers: DSM 7's 119 (SID not found), or the guide's 106 (timeout). */
   sessionExpiredCode: z
     .union([z.literal(119), z.literal(106), z.enum(["119", "106"])])
     .transform((v): 119 | 106 => (Number(v) === 106 ? 106 : 119))
     .default(119)
-    .meta(about("<c>", "What an expired session answers: 119 (as DSM 7 does) or 106 (the guide's timeout).")),
+    .register(
+      HELP,
+      about("<c>", "What an expired session answers: 119 (as DSM 7 does) or 106 (the guide's timeout)."),
+    ),
   /** Auto-block: failed logins from one address within the window before it is blocked (407). */
   autoBlockAttempts: attemptsOrOff
     .default(10)
-    .meta(about("<n|off>", "Failed logins from one address within the window before it is blocked (407).")),
+    .register(
+      HELP,
+      about("<n|off>", "Failed logins from one address within the window before it is blocked (407)."),
+    ),
   autoBlockWindow: z.coerce
     .number()
     .positive()
     .max(525_600)
     .default(5)
-    .meta(about("<min>", "The auto-block window, in minutes.")),
+    .register(HELP, about("<min>", "The auto-block window, in minutes.")),
   autoBlockExpiry: minutesOrNever
     .default("never")
-    .meta(about("<min|never>", "How long a block lasts; never: until the control plane lifts it.")),
+    .register(HELP, about("<min|never>", "How long a block lasts; never: until the control plane lifts it.")),
   timeScale: timeScale
     .default("realtime")
-    .meta(about("<s>", "How long simulated work takes: realtime, instant, or a number N (N times faster).")),
+    .register(
+      HELP,
+      about("<s>", "How long simulated work takes: realtime, instant, or a number N (N times faster)."),
+    ),
   /** Log one line per request on stderr (secrets redacted). */
   logRequests: boolOption
     .default(false)
-    .meta(about("<true|false>", "One line per DSM call on stderr, with secrets redacted.")),
+    .register(
+      HELP,
+      about(
+        "<true|false>",
+        "One line per request on stderr (DSM calls, control-plane calls, other paths), with secrets redacted.",
+      ),
+    ),
+  /** How log lines are written: plain text, or one JSON object a line with its time. */
+  logFormat: z
+    .enum(["text", "json"])
+    .default("text")
+    .register(
+      HELP,
+      about("<text|json>", "How log lines are written: text, or json (one object a line, with its time)."),
+    ),
   /** Serve the control plane under /__admin (false: those paths answer like any unknown path). */
-  admin: boolOption.default(true).meta(about("<true|false>", "Serves the control plane under /__admin.")),
+  admin: boolOption
+    .default(true)
+    .register(HELP, about("<true|false>", "Serves the control plane under /__admin.")),
   /** When set, every control-plane call needs `Authorization: Bearer <token>`. */
   adminToken: z
     .string()
     .min(1)
     .optional()
-    .meta(
+    .register(
+      HELP,
       about(
         "<t>",
         "Control-plane calls then need Authorization: Bearer <t>. Needed when --host is not a loopback address.",
+      ),
+    ),
+  /**
+   * The control plane beyond loopback without a token: for a container on a private CI network
+   * (the image sets it). The Host check (DNS rebinding) and the browser guard still apply.
+   */
+  adminOpen: boolOption
+    .default(false)
+    .register(
+      HELP,
+      about(
+        "<true|false>",
+        "Serves the control plane beyond loopback without a token (a container on a private network). The Host and Origin checks still apply.",
       ),
     ),
   /** The token read from a file (a Docker secret, say), so that it shows in no process list. */
@@ -225,13 +288,14 @@ const options = z.object({
     .int()
     .positive()
     .default(64 * 1024 ** 3)
-    .meta(
+    .register(
+      HELP,
       about("<bytes>", "The largest file upload_and_create takes (413 beyond it).", "68719476736 (64 GiB)"),
     ),
   /** Compute each upload's SHA-256 as it streams (shown by the control plane's state). */
   hashUploads: boolOption
     .default(true)
-    .meta(about("<true|false>", "Compute each upload's SHA-256 as it streams.")),
+    .register(HELP, about("<true|false>", "Compute each upload's SHA-256 as it streams.")),
   /** Keep uploaded files in this folder; by default they are counted and dropped. */
   uploadDir: optionalPath(
     "Keep uploaded files there (made at start if missing; files 0600); by default they are counted and dropped.",
@@ -245,7 +309,7 @@ const options = z.object({
     .min(1)
     .max(1_000_000)
     .default(1000)
-    .meta(about("<n>", "How many DSM calls the control plane's journal keeps.")),
+    .register(HELP, about("<n>", "How many DSM calls the control plane's journal keeps.")),
   /** The CLI's ready line, also written to this file (read by the CLI only). */
   readyFile: optionalPath(
     "Also writes the ready line to this file once listening (removed at start and on a clean stop).",
@@ -278,11 +342,11 @@ function settle(c: z.output<typeof options>, ctx: z.RefinementCtx) {
     if (adminToken === "")
       ctx.addIssue({ code: "custom", path: ["adminTokenFile"], message: "the file is empty" });
   }
-  if (c.admin && adminToken === undefined && !isLoopback(c.host))
+  if (c.admin && adminToken === undefined && !c.adminOpen && !isLoopback(c.host))
     ctx.addIssue({
       code: "custom",
       path: ["adminToken"],
-      message: `needed to serve the control plane on ${c.host}, which is not a loopback address (or --admin false)`,
+      message: `needed to serve the control plane on ${c.host}, which is not a loopback address (or --admin-open on a private network, or --admin false)`,
     });
   return { ...c, adminToken, adminTokenFile: undefined, httpsPort: c.httpsPort ?? (c.port === 0 ? 0 : 5001) };
 }
@@ -309,7 +373,9 @@ export const OPTIONS = {
   autoBlockExpiry: "VMM_EMULATOR_AUTO_BLOCK_EXPIRY",
   timeScale: "VMM_EMULATOR_TIME_SCALE",
   logRequests: "VMM_EMULATOR_LOG_REQUESTS",
+  logFormat: "VMM_EMULATOR_LOG_FORMAT",
   admin: "VMM_EMULATOR_ADMIN",
+  adminOpen: "VMM_EMULATOR_ADMIN_OPEN",
   adminToken: "VMM_EMULATOR_ADMIN_TOKEN",
   adminTokenFile: "VMM_EMULATOR_ADMIN_TOKEN_FILE",
   maxUpload: "VMM_EMULATOR_MAX_UPLOAD",
@@ -322,6 +388,28 @@ export const OPTIONS = {
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
+/** The options that may stand alone on the command line (`--admin`, `--no-admin`). */
+const BOOLEAN_OPTIONS: ReadonlySet<keyof typeof OPTIONS> = new Set([
+  "logRequests",
+  "admin",
+  "adminOpen",
+  "hashUploads",
+] as const satisfies (keyof typeof OPTIONS)[]);
+
+/** What an option with a closed set of values accepts, for the message when it is given another. */
+const ACCEPTS: Partial<Record<keyof typeof OPTIONS, string>> = {
+  httpsPort: "a port from 0 to 65535, or off",
+  sessionExpiredCode: "119 or 106",
+  autoBlockAttempts: "a count from 1, or off",
+  autoBlockExpiry: "a number of minutes, or never",
+  timeScale: "realtime, instant, or a number N > 0 (N times faster)",
+  logRequests: "true, false, 1 or 0",
+  logFormat: "text or json",
+  admin: "true, false, 1 or 0",
+  adminOpen: "true, false, 1 or 0",
+  hashUploads: "true, false, 1 or 0",
+};
+
 /** Reads `--flag value` / `--flag=value` arguments and the environment; throws with a usage message. */
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
   const raw: Record<string, string> = {};
@@ -329,20 +417,27 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
     const value = env[variable];
     if (value !== undefined && value !== "") raw[key] = value;
   }
-  const byFlag = new Map(Object.keys(OPTIONS).map((k) => [`--${kebab(k)}`, k]));
-  for (let i = 0; i < argv.length; i++) {
-    const [flag = "", inline] = (argv[i] ?? "").split(/=(.*)/s, 2);
-    const key = byFlag.get(flag);
-    // Only the flag is repeated, never its value (it may be a password or a token).
-    if (key === undefined) throw new Error(`unknown option ${flag}\n${USAGE}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`option ${flag} needs a value\n${USAGE}`);
-    raw[key] = value;
+  const keyOf = new Map(Object.keys(OPTIONS).map((k) => [kebab(k), k as keyof typeof OPTIONS]));
+  const booleans = new Set([...keyOf].filter(([, key]) => BOOLEAN_OPTIONS.has(key)).map(([flag]) => flag));
+  let flags: Record<string, string>;
+  try {
+    flags = readFlags(argv, [...keyOf.keys()], booleans);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${USAGE}`);
+  }
+  for (const [flag, value] of Object.entries(flags)) {
+    const key = keyOf.get(flag);
+    if (key !== undefined) raw[key] = value;
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  --${kebab(String(i.path[0]))}: ${i.message}`);
-    throw new Error(`invalid options:\n${lines.join("\n")}\n${USAGE}`);
+    // Only the option is named, never its value (it may be a password or a token).
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0]) as keyof typeof OPTIONS;
+      const accepts = ACCEPTS[key];
+      return `  --${kebab(key)}: ${accepts === undefined ? i.message : `accepts ${accepts}`}`;
+    });
+    throw new Error(`invalid options:\n${[...new Set(lines)].join("\n")}\n${USAGE}`);
   }
   return parsed.data;
 }
@@ -362,7 +457,7 @@ export interface OptionHelp {
 export function optionTable(): OptionHelp[] {
   const defaults: Record<string, unknown> = options.parse({});
   return Object.entries(OPTIONS).map(([key, env]) => {
-    const meta = z.globalRegistry.get(options.shape[key as keyof typeof OPTIONS]) as About | undefined;
+    const meta = HELP.get(options.shape[key as keyof typeof OPTIONS]);
     const value = defaults[key];
     return {
       flag: `--${kebab(key)}`,

@@ -4,7 +4,7 @@
  */
 
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { type App, createApp } from "./app";
@@ -13,7 +13,7 @@ import { type Config, configSchema } from "./config";
 import { AdminClient } from "./control/client";
 import { type Fixture, loadFixtureFile, parseFixture, withAccounts } from "./fixture";
 import { type Listening, listenHttp, listenHttps } from "./http-server";
-import { ensureCertificate, loadCertificate, type TlsMaterial } from "./security/certificate";
+import { CERT_FILE, ensureCertificate, loadCertificate, type TlsMaterial } from "./security/certificate";
 import { imageOf } from "./store/database-images";
 import { type Db, openDatabase } from "./store/db";
 import { Store } from "./store/index";
@@ -44,8 +44,12 @@ export interface RunningEmulator {
   readonly httpsPort: number | undefined;
   /** The HTTPS certificate's SHA-256 fingerprint (`AB:CD:...`), to pin or to trust. */
   readonly fingerprint: string | undefined;
+  /** The public-key pin, `sha256//<base64>`, as `curl --pinnedpubkey` takes it. */
+  readonly publicKeyPin: string | undefined;
   /** The HTTPS certificate (PEM), for clients that verify it (`ca`). */
   readonly certificate: string | undefined;
+  /** Where that PEM is on disk (beside a file database, or `--tls-cert`); undefined in memory. */
+  readonly certificateFile: string | undefined;
   readonly app: App;
   readonly db: Db;
   /** A typed client of the control plane (`/__admin`), with the admin token when one is set. */
@@ -154,7 +158,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     httpsUrl: https === undefined ? undefined : base("https", https.port),
     httpsPort: https?.port,
     fingerprint: tls?.fingerprint256,
+    publicKeyPin: tls?.publicKeyPin,
     certificate: tls?.certPem,
+    certificateFile: tls === undefined ? undefined : certificateFile(config, tls),
     app,
     db,
     admin: new AdminClient(url, { token: config.adminToken }),
@@ -183,15 +189,12 @@ async function tlsMaterial(config: Config): Promise<TlsMaterial> {
       throw new Error("--tls-cert and --tls-key go together");
     return loadCertificate(config.tlsCert, config.tlsKey);
   }
-  // A wildcard address is reached under the machine's name; a named host under that name.
-  const wildcard = config.host === "0.0.0.0" || config.host === "::";
-  const names = wildcard ? [hostname()] : [config.host];
-  const hostNames = names.filter((n) => n !== "localhost" && n !== "127.0.0.1" && n !== "::1");
+  const hostNames = certificateNames(config);
   // Real time: TLS clients judge a certificate's validity by their own clock, not the emulator's.
   const now = new Date();
   if (config.db !== ":memory:") return ensureCertificate({ dir: dirname(config.db), hostNames, now });
   // An in-memory emulator keeps its pair in the user's cache folder, per set of names: making one
-  // costs a few hundred milliseconds (mostly loading the X.509 library), a start from the cache none.
+  // costs a few milliseconds, a start from the cache none.
   return ensureCertificate({ dir: certificateCache(hostNames), hostNames, now }).catch(() =>
     ensureCertificate({ dir: undefined, hostNames, now }),
   );
@@ -206,6 +209,33 @@ function certificateCache(hostNames: readonly string[]): string | undefined {
     .digest("hex")
     .slice(0, 12);
   return join(base, `tls-${names}`);
+}
+
+/** The served certificate's PEM file: the user's, beside a file database, or in the cache folder. */
+function certificateFile(config: Config, tls: TlsMaterial): string | undefined {
+  if (config.tlsCert !== undefined) return config.tlsCert;
+  if (config.db !== ":memory:") return join(dirname(config.db), CERT_FILE);
+  const cache = certificateCache(certificateNames(config));
+  if (cache === undefined) return undefined;
+  // Only when the cache holds this very certificate (writing it may have failed: it is made in memory then).
+  const file = join(cache, CERT_FILE);
+  return readFileSafely(file) === tls.certPem ? file : undefined;
+}
+
+function readFileSafely(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** The names beside localhost a self-signed certificate covers: the machine's or the given host. */
+function certificateNames(config: Config): string[] {
+  // A wildcard address is reached under the machine's name; a named host under that name.
+  const wildcard = config.host === "0.0.0.0" || config.host === "::";
+  const names = wildcard ? [hostname()] : [config.host];
+  return names.filter((n) => n !== "localhost" && n !== "127.0.0.1" && n !== "::1");
 }
 
 const urlHost = (host: string) => (host.includes(":") ? `[${host}]` : host);

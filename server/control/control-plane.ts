@@ -26,6 +26,7 @@ import type { ClusterChanges } from "../store/system";
 import type { Exchange } from "../wire/http";
 import { exportFixture } from "./export";
 import { FaultRules } from "./faults";
+import { counts, liveness } from "./health";
 import { Journal } from "./journal";
 import { journalRecording } from "./recording";
 import type { nasChanges } from "./schemas";
@@ -82,6 +83,7 @@ export class ControlPlane {
   readonly #o: ControlPlaneOptions;
   readonly #snapshots: SnapshotShelf;
   readonly #shutdown = new AbortController();
+  readonly #startedAt = performance.now();
   #fixture: Fixture | undefined;
   #baseline: Buffer | undefined;
   #connection: Connection | undefined;
@@ -92,6 +94,14 @@ export class ControlPlane {
     this.#baseline = options.baseline;
     this.journal = new Journal(options.config.journalSize);
     this.#snapshots = new SnapshotShelf(options.config.snapshotDir);
+  }
+
+  /** `GET /__admin/health`: up, the version, the uptime, and what the emulated NAS holds. */
+  health() {
+    return {
+      ...liveness(this.#startedAt),
+      counts: counts(this.#o.store, this.journal.size, this.faults.list().length),
+    };
   }
 
   /** Aborted by `shutdown()`: lets go of answers held by delay and hang rules. */

@@ -209,6 +209,11 @@ export class Journal {
       this.#countMissing(full);
   }
 
+  /** How many calls it holds now. */
+  get size(): number {
+    return this.#entries.length;
+  }
+
   entries(filter: JournalFilter = {}): JournalEntry[] {
     const ordered = [...this.#entries.slice(this.#start), ...this.#entries.slice(0, this.#start)];
     const kept = ordered.filter(

@@ -12,6 +12,7 @@ import type { z } from "zod";
 import { authorityOf, bearerMatches, foreignRequest, isJson } from "../security/browser-guard";
 import { clientLeft } from "../wire/errors";
 import { AdminError, type ControlPlane } from "./control-plane";
+import { routeIndex } from "./health";
 import {
   clockAdvance,
   clockChanges,
@@ -78,6 +79,8 @@ export function adminRoutes(
     return c.json({ error: `unexpected fault: ${err.message}` }, 500);
   });
 
+  app.get("/", (c) => c.json({ routes: routeIndex(app.routes, ADMIN_PREFIX) }));
+  app.get("/health", (c) => c.json(plane.health()));
   app.get("/state", (c) => c.json(plane.state()));
   app.post("/reset", async (c) => {
     const options = await body(c, resetOptions, {});

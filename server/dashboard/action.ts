@@ -14,9 +14,10 @@ export interface AdminCall {
 
 /**
  * Buttons in the first view are drawn disabled: without the script they could do nothing. The
- * script's first refresh replaces them with enabled ones.
+ * script's first refresh replaces them with enabled ones. `none`: the read-only page of an
+ * emulator whose control plane is off draws none at all.
  */
-export type Buttons = "enabled" | "disabled";
+export type Buttons = "enabled" | "disabled" | "none";
 
 /**
  * `what` names the action for the status line ("Power on win10"); `key` identifies the button
@@ -29,6 +30,7 @@ export function actionButton(
   key: string,
   buttons: Buttons,
 ): Html {
+  if (buttons === "none") return html``;
   return html`<button type="button" class="action"${buttons === "disabled" && html` disabled`} data-method="${call.method}" data-path="${call.path}" data-body="${call.body === undefined ? "" : JSON.stringify(call.body)}" data-what="${what}" data-key="${key}">${text}</button>`;
 }
 

@@ -6,8 +6,8 @@
  *
  * By design: every handler sets its own headers. A sub-app mounted at `/` must not use
  * middleware, which would apply to the DSM paths too (DSM's answers carry DSM's headers).
- * Without a source (`--admin false`), `/` is a plain page with no control-plane data or script,
- * so a health check's `curl -f /` still succeeds.
+ * With the control plane off (`--admin false`, `readOnly`), `/` is a read-only page of the
+ * state and journal, with no script and no actions, so a health check's `curl -f /` still succeeds.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -24,6 +24,8 @@ export interface DashboardOptions {
   readonly token?: string;
   /** How often the page asks for fresh sections, in ms (default 1000). */
   readonly pollMs?: number;
+  /** The control plane is off: `/` is a read-only page, without script or live endpoint. */
+  readonly readOnly?: boolean;
 }
 
 export const LIVE_PATH = "/dashboard/live";
@@ -61,7 +63,9 @@ export function dashboardRoutes(source: DashboardSource | undefined, options: Da
   });
 
   app.get("/", (c) => {
-    if (source === undefined) return page(disabledPage(urls));
+    if (source === undefined) return c.notFound();
+    if (options.readOnly === true)
+      return page(disabledPage(urls, renderSections(source, parseFilter(c.req.query()), "none")));
     // A browser never sends the token on navigation; a script or curl that does sees the state.
     const shown = token === undefined || bearerMatches(c.req.header("authorization"), token);
     const filter = parseFilter(c.req.query());
@@ -76,7 +80,7 @@ export function dashboardRoutes(source: DashboardSource | undefined, options: Da
     );
   });
 
-  if (source === undefined) return app;
+  if (source === undefined || options.readOnly === true) return app;
 
   app.get(LIVE_PATH, (c) => {
     const refusal = foreign(c);

@@ -16,17 +16,23 @@
  * server certificate would notice. None of the known clients does.
  */
 import {
+  createHash,
   createPrivateKey,
+  generateKeyPair,
   type KeyObject,
   X509Certificate as NodeX509,
   randomBytes,
-  webcrypto,
 } from "node:crypto";
 import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import { join } from "node:path";
+import { promisify } from "node:util";
+import { selfSignedCertificate } from "./self-signed";
 
-const CERT_FILE = "tls-cert.pem";
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** The certificate's file name beside a file database. */
+export const CERT_FILE = "tls-cert.pem";
 const KEY_FILE = "tls-key.pem";
 const DAY_MS = 86_400_000;
 const LIFETIME_MS = 365 * DAY_MS;
@@ -37,6 +43,11 @@ export interface TlsMaterial {
   keyPem: string;
   /** Upper-case hex pairs joined by colons, exactly as Node's `X509Certificate.fingerprint256`. */
   fingerprint256: string;
+  /**
+   * The public-key pin, `sha256//<base64 of the SHA-256 of the DER SubjectPublicKeyInfo>`: what
+   * `curl --pinnedpubkey` takes (and HPKP's pin-sha256 after the `//`).
+   */
+  publicKeyPin: string;
   notAfter: Date;
   /** `loaded` is a user's own pair (`loadCertificate`). */
   source: "generated" | "reused" | "loaded";
@@ -201,44 +212,32 @@ function material(
   cert: NodeX509,
   source: TlsMaterial["source"],
 ): TlsMaterial {
-  return { certPem, keyPem, fingerprint256: cert.fingerprint256, notAfter: new Date(cert.validTo), source };
+  const spki = cert.publicKey.export({ type: "spki", format: "der" });
+  return {
+    certPem,
+    keyPem,
+    fingerprint256: cert.fingerprint256,
+    publicKeyPin: `sha256//${createHash("sha256").update(spki).digest("base64")}`,
+    notAfter: new Date(cert.validTo),
+    source,
+  };
 }
 
 async function generate(names: WantedName[], now: Date): Promise<TlsMaterial> {
-  // Loaded only here: the library costs about 150 ms to import, which a start that reuses its
-  // pair or serves plain HTTP should not pay. @peculiar/x509 2.x needs a Reflect metadata
-  // polyfill loaded before it (its dependency injection container requires one).
-  await import("reflect-metadata");
-  const x509 = await import("@peculiar/x509");
-  const algorithm = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
-  const keys = await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
+  const { privateKey } = await generateKeyPairAsync("ec", { namedCurve: "P-256" });
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f; // a positive serial number of at most 16 bytes (RFC 5280)
-  const cert = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: serial.toString("hex"),
-      name: "CN=localhost, O=Synology VMM emulator",
-      notBefore: new Date(now.getTime() - DAY_MS),
-      notAfter: new Date(now.getTime() + LIFETIME_MS),
-      signingAlgorithm: algorithm,
-      keys,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-        new x509.SubjectAlternativeNameExtension(
-          names.map((name) => ({ type: name.kind, value: name.value })),
-        ),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, webcrypto),
-      ],
-    },
-    webcrypto,
-  );
-  const certPem = cert.toString("pem");
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey));
-  const keyPem = createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" })
-    .export({ type: "pkcs8", format: "pem" })
-    .toString();
+  // Positive, and its first byte non-zero so that DER's shortest form is all 16 bytes (RFC 5280).
+  serial[0] = 0x40 | ((serial[0] ?? 0) & 0x3f);
+  const certPem = selfSignedCertificate({
+    key: privateKey,
+    serial,
+    commonName: "localhost",
+    organisation: "Synology VMM emulator",
+    notBefore: new Date(now.getTime() - DAY_MS),
+    notAfter: new Date(now.getTime() + LIFETIME_MS),
+    names,
+  });
+  const keyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   return material(certPem, keyPem, new NodeX509(certPem), "generated");
 }
 

@@ -34,16 +34,19 @@
  * over outer ones, and whether its hex modulus is upper- or lower-case (clients read either)
  * are not known; the wiring decides the first two.
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import {
   constants,
   createDecipheriv,
   createHash,
+  createPrivateKey,
   createPublicKey,
   generateKeyPair,
   type KeyObject,
   privateDecrypt,
   randomBytes,
 } from "node:crypto";
+import type { Socket } from "node:net";
 import { promisify } from "node:util";
 import { rsaDecryptRaw } from "./rsa-pool";
 
@@ -123,14 +126,67 @@ export class LoginKeyHolder {
 }
 
 let processHolder: LoginKeyHolder | undefined;
+let keyMaker: ChildProcess | undefined;
+let exitHooked = false;
 
 /**
  * The process's login key holder, created (and its key started) on first use. A key is
  * immutable, so sharing it between emulators is safe; each emulator may still be given its own.
+ *
+ * By design: the key is made in a child process, not on Node's thread pool. A process that
+ * exits waits for the thread pool's running work, so a stop right after a start waited up to
+ * 2.5 s for a key nobody would use; a child is killed at once (`stopMakingLoginKey`, and on
+ * exit). Where no child can be started, the thread pool makes it as before.
  */
 export function processLoginKey(): LoginKeyHolder {
-  processHolder ??= new LoginKeyHolder();
+  processHolder ??= new LoginKeyHolder(() =>
+    generateInChild().catch((err: unknown) => {
+      if (err instanceof SpawnFailure) return generateLoginKey();
+      throw err;
+    }),
+  );
   return processHolder;
+}
+
+/** Kills the child still making the process's login key, if any (a stop must not wait for it). */
+export function stopMakingLoginKey(): void {
+  keyMaker?.kill("SIGKILL");
+  keyMaker = undefined;
+}
+
+const CHILD_SCRIPT = `const { generateKeyPairSync } = require("node:crypto");
+const { privateKey } = generateKeyPairSync("rsa", { modulusLength: ${LOGIN_KEY_BITS}, publicExponent: 0x10001 });
+process.stdout.write(privateKey.export({ type: "pkcs8", format: "pem" }));`;
+
+/** No child could be started (a sandbox, a bundled runtime): the thread pool makes the key. */
+class SpawnFailure extends Error {}
+
+function generateInChild(): Promise<LoginKey> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-e", CHILD_SCRIPT], {
+      stdio: ["ignore", "pipe", "ignore"],
+      // Not the parent's --import hooks, inspector or loaders: a plain Node does this.
+      env: { PATH: process.env.PATH ?? "" },
+    });
+    keyMaker = child;
+    if (!exitHooked) process.once("exit", stopMakingLoginKey);
+    exitHooked = true;
+    // Neither the child nor its pipe keeps the parent alive.
+    child.unref();
+    const out: Buffer[] = [];
+    child.stdout?.on("data", (chunk: Buffer) => out.push(chunk));
+    (child.stdout as Socket | null)?.unref();
+    child.once("error", (err) => reject(new SpawnFailure(err.message)));
+    child.once("close", (code) => {
+      if (keyMaker === child) keyMaker = undefined;
+      if (code !== 0) return reject(new Error(`the login key's process ended with ${code}`));
+      try {
+        resolve(loginKeyFrom(createPrivateKey(Buffer.concat(out).toString("utf8"))));
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
 }
 
 export interface EncryptionInfo {

@@ -1,7 +1,7 @@
 /**
  * File uploads: a call to a method the spec marks `upload` (the internal `upload_and_create`)
  * carries its file as one part of a `multipart/form-data` body (ISO and qcow2 files are hundreds
- * of MB to several GB). The part is streamed through busboy and counted, optionally hashed and
+ * of MB to several GB). The part is streamed through @fastify/busboy (the maintained fork of busboy) and counted, optionally hashed and
  * written to the upload folder, but never held in memory; the other parts are small form fields
  * that join the call's parameters. The general body limit does not apply to these calls; the
  * upload limit (`--max-upload`) and an idle timeout do.
@@ -16,7 +16,7 @@ import { createHash, type Hash, randomUUID } from "node:crypto";
 import { accessSync, constants, createWriteStream, mkdirSync, rmSync, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import busboy from "busboy";
+import { Busboy, type BusboyInstance } from "@fastify/busboy";
 import { MAX_PARAMS } from "./limits";
 
 /** What the call learns of its file: the emulator keeps no bytes of it unless told to. */
@@ -82,9 +82,9 @@ export function readUpload(
       // Removed once closed (an open descriptor keeps the blocks of a removed file in use).
       stream.once("close", () => rmSync(path, { force: true }));
     };
-    let parser: busboy.Busboy;
+    let parser: BusboyInstance;
     try {
-      parser = busboy({
+      parser = Busboy({
         headers: { "content-type": contentType },
         limits: {
           fields: MAX_FIELDS,
@@ -112,11 +112,11 @@ export function readUpload(
       stream.resume();
       finish({ ok: false, status, code: status === 200 ? 100 : 101, reason });
     };
-    parser.on("field", (name, value, info) => {
-      if (info.valueTruncated) return abandon(413, `field ${name} is over ${MAX_FIELD_BYTES} bytes`);
+    parser.on("field", (name, value, _nameTruncated, valueTruncated) => {
+      if (valueTruncated) return abandon(413, `field ${name} is over ${MAX_FIELD_BYTES} bytes`);
       fields[name] = value;
     });
-    parser.on("file", (name, file, info) => {
+    parser.on("file", (name, file, fileName) => {
       if (name !== options.part || upload !== undefined || settled) {
         // Not the file this call takes: read past it.
         file.resume();
@@ -125,7 +125,7 @@ export function readUpload(
       let bytes = 0;
       const hash: Hash | undefined = options.hash ? createHash("sha256") : undefined;
       if (options.dir !== undefined && (options.mayKeep?.(fields) ?? true)) {
-        const path = join(options.dir, safeName(info.filename));
+        const path = join(options.dir, safeName(fileName));
         keep = { stream: createWriteStream(path, { flags: "wx", mode: 0o600 }), path };
         // A full disk, a removed folder, no descriptor left: the call's failure, not the process's.
         keep.stream.on("error", (err: NodeJS.ErrnoException) =>
@@ -144,7 +144,7 @@ export function readUpload(
       });
       file.on("limit", () => abandon(413, `the file is over ${options.maxBytes} bytes`));
       file.on("end", () => {
-        const made = { fileName: info.filename ?? "", bytes, sha256: hash?.digest("hex") };
+        const made = { fileName: fileName ?? "", bytes, sha256: hash?.digest("hex") };
         if (writing === undefined || keep === undefined) {
           upload = made;
           return;
@@ -166,7 +166,8 @@ export function readUpload(
       stream.resume();
       finish({ ok: true, fields, upload: undefined });
     });
-    parser.on("close", () => {
+    // The fork keeps busboy 0.x's events: `finish` once every part is read (1.x says `close`).
+    parser.on("finish", () => {
       const done = () => {
         // Written whole, unless the stream failed meanwhile (then `abandon` has answered).
         if (upload?.path !== undefined && keep === undefined) return;

@@ -242,16 +242,21 @@ describe("the dashboard with the control plane off (--admin false)", () => {
   });
   afterAll(() => emu.close());
 
-  it("GET / still answers 200 text/html, with no state, no script and no actions", async () => {
+  it("GET / answers 200 text/html: the state and the journal, read-only, with no script and no actions", async () => {
+    await emu.login();
     const res = await fetch(`${emu.url}/`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
     const page = await res.text();
     expect(page).toContain("--admin false");
-    expect(page).not.toContain("ubuntu-web");
+    expect(page).toContain("read-only");
+    expect(page).toContain("ubuntu-web");
+    expect(page).toContain("SYNO.API.Auth");
+    expect(page).not.toContain("synology"); // the login's password, redacted in the journal
     expect(page).not.toContain("<script");
-    expect(page).not.toContain("<button");
-    expect(page).not.toContain("/__admin");
+    // No control-plane action: the journal's "Copy as curl" buttons stay, inert without the script.
+    expect(page).not.toContain('class="action"');
+    expect(page).not.toContain('data-path="/__admin');
   });
 
   it("has no live endpoint and no power endpoint", async () => {

@@ -105,7 +105,9 @@ describe("rules across options", () => {
     expect(refusal).toMatch(/--accounts: entry 1 is not name:password/);
     expect(refusal).toMatch(/--accounts: account x is given twice/);
     expect(refusal).not.toMatch(/Secret/);
-    expect(() => parseConfig(["--acounts=x:Secret4"], {})).toThrow(/^unknown option --acounts\n/);
+    expect(() => parseConfig(["--acounts=x:Secret4"], {})).toThrow(
+      /^unknown option --acounts \(did you mean --accounts\?\)\n/,
+    );
     expect(() => parseConfig(["--acounts=x:Secret4"], {})).not.toThrow(/Secret4/);
   });
 });
@@ -162,7 +164,7 @@ describe("the compiled CLI", () => {
   it("refuses --host 0.0.0.0 with the control plane on and no token: exit 2, saying what to set", async () => {
     const run = cli(["--host", "0.0.0.0", "--port", "0", "--db", ":memory:"]);
     expect(await run.done).toBe(2);
-    expect(run.stderr()).toMatch(/--admin-token: needed .* \(or --admin false\)/);
+    expect(run.stderr()).toMatch(/--admin-token: needed .* or --admin false\)/);
     expect(run.stdout()).toBe("");
   });
 });

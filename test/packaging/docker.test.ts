@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawRequest } from "../harness";
 import { composeEnvironment, parseDockerfile, runImage, runStage } from "./dockerfile";
 import { insecure, kill, login, ROOT, ready, scratch, stop } from "./support";
 
@@ -44,12 +45,13 @@ describe("the Dockerfile", () => {
     expect(image.env).toMatchObject({
       VMM_EMULATOR_HOST: "0.0.0.0",
       VMM_EMULATOR_DB: "/data/emulator.sqlite",
-      VMM_EMULATOR_ADMIN: "false",
+      VMM_EMULATOR_ADMIN: "true",
+      VMM_EMULATOR_ADMIN_OPEN: "true",
     });
     expect(image.healthcheck[0]).toBe("node");
   });
 
-  it("the compose service's environment: healthy on GET /, terraform logs in over HTTP and HTTPS, no control plane", async () => {
+  it("the compose service's environment: healthy on GET /health, terraform logs in over HTTP and HTTPS, the control plane reachable and guarded", async () => {
     expect(composeEnvironment()).toMatchObject({ VMM_EMULATOR_ACCOUNTS: "terraform:Syn0logy:admin" });
     const data = join(tmp.dir, "data");
     mkdirSync(data);
@@ -62,8 +64,20 @@ describe("the Dockerfile", () => {
       expect((await login(line.url, "terraform", "Syn0logy")).success).toBe(true);
       expect((await login(line.https ?? "", "terraform", "Syn0logy")).success).toBe(true);
       expect((await undiciFetch(`${line.https}/`, { dispatcher: insecure })).status).toBe(200);
-      expect((await fetch(`${line.url}/__admin/state`)).status).toBe(404);
-      expect(line.admin).toBeNull();
+      // The control plane answers a CI job, as moto's and WireMock's do in their images ...
+      expect(line.admin).toBe(`${line.url}/__admin`);
+      expect((await fetch(`${line.url}/__admin/health`)).status).toBe(200);
+      expect((await fetch(`${line.url}/__admin/reset`, { method: "POST" })).status).toBe(200);
+      // ... and no web page: neither another site's script nor a rebound host name.
+      const crossSite = await fetch(`${line.url}/__admin/reset`, {
+        method: "POST",
+        headers: { "sec-fetch-site": "cross-site", origin: "https://evil.example" },
+      });
+      expect(crossSite.status).toBe(403);
+      const rebound = await rawRequest(line.url, "POST", "/__admin/reset", {
+        headers: { host: "evil.example" },
+      });
+      expect(rebound.status).toBe(403);
       // State and the self-signed certificate on the volume.
       expect(existsSync(join(data, "emulator.sqlite"))).toBe(true);
       expect(existsSync(join(data, "tls-cert.pem"))).toBe(true);
@@ -75,10 +89,27 @@ describe("the Dockerfile", () => {
     }
   });
 
-  it("turning the control plane on without a token refuses to start (exit 2), as beyond loopback anywhere", async () => {
-    const data = join(tmp.dir, "data-admin");
+  it("with a token (a shared network) the control plane needs it; without VMM_EMULATOR_ADMIN_OPEN nor a token it refuses to start (exit 2)", async () => {
+    const data = join(tmp.dir, "data-token");
     mkdirSync(data);
-    const refused = await runImage(image, app, data, { VMM_EMULATOR_ADMIN: "true" });
+    const guarded = await runImage(image, app, data, { VMM_EMULATOR_ADMIN_TOKEN: "s3cret" });
+    let pid: number | undefined;
+    try {
+      const line = await ready(guarded.proc);
+      pid = line.pid;
+      expect((await fetch(`${line.url}/__admin/health`)).status).toBe(401);
+      const withToken = await fetch(`${line.url}/__admin/health`, {
+        headers: { authorization: "Bearer s3cret" },
+      });
+      expect(withToken.status).toBe(200);
+      expect(await guarded.health()).toBe(0);
+      expect(await stop(guarded.proc, line)).toBe(0);
+    } finally {
+      kill(pid, guarded.proc.child.pid);
+    }
+    const refused = await runImage(image, app, join(tmp.dir, "data-refused"), {
+      VMM_EMULATOR_ADMIN_OPEN: "false",
+    });
     expect(await refused.proc.done).toBe(2);
     expect(refused.proc.stderr()).toMatch(/--admin-token: needed to serve the control plane on 0\.0\.0\.0/);
   });

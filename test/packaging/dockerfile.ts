@@ -6,7 +6,7 @@
  * test's own user).
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { basename, join } from "node:path";
 import { expect } from "vitest";
 import { freePort } from "../support/processes";
@@ -85,7 +85,7 @@ export function runStage(
       const from = /^--from=(\S+)\s+/.exec(args)?.[1];
       const paths = args.replace(/^--from=\S+\s+/, "").split(/\s+/);
       const dest = paths.pop() ?? ".";
-      for (const source of paths) {
+      for (const source of paths.flatMap((p) => (from === undefined ? expand(p) : [p]))) {
         const src = from === undefined ? join(ROOT, source) : inStage(options.built?.[from] ?? "", source);
         const target = dest.endsWith("/") ? join(cwd, dest, basename(source)) : join(cwd, dest);
         if (options.link && from !== undefined) symlinkSync(src, target);
@@ -100,6 +100,13 @@ export function runStage(
       execFileSync("bash", ["-c", args], { cwd, stdio: "pipe", maxBuffer: 64 * 1024 * 1024 });
     }
   }
+}
+
+/** A COPY source of the context: a `*` in its name matches what is there (maybe nothing, as Docker allows beside another source). */
+function expand(source: string): string[] {
+  if (!source.includes("*")) return [source];
+  const pattern = new RegExp(`^${source.replace(/[.]/g, "\\.").replace(/\*/g, ".*")}$`);
+  return readdirSync(ROOT).filter((name) => pattern.test(name));
 }
 
 /** `environment:` of the compose service, as `docker compose` passes it (comments left out). */
