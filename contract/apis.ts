@@ -5,11 +5,11 @@
  * - the emulator's operation table is typed from it (a method here without a handler, or a
  *   handler without a method here, does not compile), and SYNO.API.Info is generated from it;
  * - the conformance kit's safety guard and ledger classify every call with it;
- * - the tests check the README's coverage and error tables against it.
+ * - test/docs.test.ts checks docs/api-reference.md's coverage and error tables against it.
  *
  * Dialects: `dsm` is DSM's own core (discovery, login, DSM.Info, the system APIs); `public` is the guide's
  * `SYNO.Virtualization.API.*`; `internal` is the web UI's `SYNO.Virtualization.*`, which the
- * guide does not document (see ../shared/spec/dsm7-clients.md in the project's history).
+ * guide does not document (what real clients send to it: docs/clients.md).
  */
 import type { ErrorFamily } from "./errors";
 
@@ -18,7 +18,9 @@ export type Cgi = "query.cgi" | "auth.cgi" | "entry.cgi" | "encryption.cgi";
 export const CGIS: readonly Cgi[] = ["query.cgi", "auth.cgi", "entry.cgi", "encryption.cgi"];
 export type Dialect = "dsm" | "public" | "internal";
 export type SessionRule = "none" | "optional" | "required";
-export type ResourceKind = "guest" | "image";
+/** What a run can make and must remove again; in the order they are adopted (guests before images). */
+export const RESOURCE_KINDS = ["guest", "image"] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** How one dialect names one kind of object in its parameters and answers. */
 export interface ResourceNaming {

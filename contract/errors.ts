@@ -3,7 +3,8 @@
  * other families: 400-404 mean one thing on `SYNO.API.Auth` and another on the Virtualization
  * APIs, and the web UI's internal VMM APIs give 903-905 meanings of their own. Every API names
  * its family in apis.ts; the emulator answers codes from that family (plus the common ones),
- * and the conformance kit, the error-code tests and the README check read the same tables.
+ * and the conformance kit, the error-code tests and the docs check (docs/api-reference.md) read
+ * the same tables.
  */
 
 /** Codes every DSM WebAPI shares (guide chapter 2, plus what real DSM 7 answers beyond it). */
@@ -76,7 +77,7 @@ export const AUTH_ERRORS = {
  * The web UI's internal `SYNO.Virtualization.*` family. DSM documents none of it; the numbers
  * here are those clients know: the guide's where no client says otherwise, and 903-905 and 939
  * with the meanings py-synologydsm-api's table gives the power actions (not recorded from a NAS:
- * the README's differences say so, and the kit's scenarios probe them).
+ * docs/differences.md says so, and the kit's scenarios probe them).
  */
 export const VMM_INTERNAL_ERRORS = {
   ...VMM_ERRORS,

@@ -18,7 +18,7 @@ import { ControlPlane } from "./control/control-plane";
 import { liveness } from "./control/health";
 import { MAX_JOURNAL_VALUE } from "./control/journal";
 import { redactParams } from "./control/redact";
-import { ADMIN_PREFIX, adminRoutes } from "./control/routes";
+import { ADMIN_PREFIX, controlRoutes } from "./control/routes";
 import { dashboardRoutes } from "./dashboard/routes";
 import type { Fixture } from "./fixture";
 import { Pace } from "./model/pace";
@@ -136,7 +136,7 @@ export function createApp(options: AppOptions): App {
       ),
     ),
   );
-  if (config.admin) hono.route(ADMIN_PREFIX, adminRoutes(controlPlane, config.adminToken, log));
+  if (config.admin) hono.route(ADMIN_PREFIX, controlRoutes(controlPlane, config.adminToken, log));
   // The dashboard at `/` (DSM serves its web UI there); with the control plane off, read-only.
   hono.route("/", dashboardRoutes(controlPlane, { token: config.adminToken, readOnly: !config.admin }));
   hono.route(

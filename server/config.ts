@@ -1,7 +1,7 @@
 /**
  * Emulator options: command-line flags with environment-variable equivalents, validated with zod.
  * Flags win over the environment; defaults give a local, persistent emulator on 127.0.0.1:5000.
- * Each option carries its `--help` text (`about`); the README's Configuration table is held to
+ * Each option carries its `--help` text (`about`); docs/configuration.md's table is held to
  * it by test/packaging/cli.test.ts.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -445,7 +445,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Co
 const USAGE =
   "usage: synology-vmm-emulator [options] (from a clone: npm start -- [options]); --help lists them";
 
-/** An option as `--help` and the README show it. */
+/** An option as `--help` and docs/configuration.md show it. */
 export interface OptionHelp {
   readonly flag: string;
   readonly arg: string;

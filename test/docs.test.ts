@@ -1,8 +1,8 @@
 /**
  * docs/api-reference.md says what the emulator serves and how to provoke every code; these tests hold it
  * to the spec (contract/apis.ts, contract/errors.ts), so a row cannot go stale when an API, a method, a
- * version or a code changes. They also check every relative link of README.md and docs/, and
- * every anchor such a link names.
+ * version or a code changes. They also check every relative link of README.md and docs/, every
+ * anchor such a link names, and that docs/architecture.md's layering table is linted (biome.json).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -145,5 +145,27 @@ describe("links in README.md and docs/", () => {
       .filter(({ target, anchor }) => !slugs(target).has(anchor))
       .map(({ target, anchor }) => `${target}#${anchor}`);
     expect(missing).toEqual([]);
+  });
+});
+
+describe("docs/architecture.md's layering table and biome.json", () => {
+  const table = tableAfter(
+    readFileSync(join(ROOT, "docs/architecture.md"), "utf8"),
+    "## How the code is laid out",
+  );
+  const config = JSON.parse(readFileSync(join(ROOT, "biome.json"), "utf8")) as {
+    overrides?: { includes: string[] }[];
+  };
+  const linted = new Set((config.overrides ?? []).flatMap((o) => o.includes));
+
+  it("gives every folder the table restricts a lint override of its own", () => {
+    const restricted = table
+      .filter(([, , may]) => may !== "everything")
+      .flatMap(([folders]) => ticked(folders ?? ""))
+      .filter((f) => f.endsWith("/") && f !== "dist/");
+    expect(restricted.length).toBeGreaterThan(8);
+    // A folder is linted whole (`folder/**`) or by its own files (`folder/*.ts`) beside its subfolders'.
+    const covered = (folder: string) => linted.has(`${folder}**`) || linted.has(`${folder}*.ts`);
+    expect(restricted.filter((folder) => !covered(folder))).toEqual([]);
   });
 });

@@ -21,7 +21,9 @@ import { DsmClient } from "../client/dsm-client";
 import { DsmApiError } from "../client/errors";
 import type { Exchange, TlsPolicy, Transport } from "../client/transport";
 import { anonymiseFixture } from "./anonymise";
-import { type CapturedFixture, type Reads, toFixture } from "./to-fixture";
+import { type CapturedFixture, type Reads, toFixture, type Unread } from "./to-fixture";
+
+export type { Unread } from "./to-fixture";
 
 export type { CapturedFixture };
 
@@ -43,12 +45,6 @@ export interface CaptureOptions {
   readonly onExchange?: (exchange: Exchange) => void;
   /** The capture's date (default: now), written in `source`. */
   readonly now?: Date;
-}
-
-export interface Unread {
-  /** e.g. `SYNO.Virtualization.API.Guest.Image list` */
-  readonly what: string;
-  readonly why: string;
 }
 
 export interface CaptureResult {

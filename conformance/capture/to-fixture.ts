@@ -3,8 +3,15 @@
  * (a newer DSM may add keys); a list that could not be read gives an empty one. Units: the
  * public dialect's MB are the fixture's; the internal dialect's KiB are divided by 1024.
  */
+
 import { z } from "zod";
-import type { Unread } from "./capture";
+
+/** A read the capture could not make, and why (a leaf here, so that capture.ts and this file do not import each other). */
+export interface Unread {
+  /** e.g. `SYNO.Virtualization.API.Guest.Image list` */
+  readonly what: string;
+  readonly why: string;
+}
 
 /** The answers capture collected (`data` of each, or undefined when it could not be read). */
 export interface Reads {

@@ -1,7 +1,7 @@
 /**
  * The web UI's internal dialect (`SYNO.Virtualization.*`, no `.API`) as recorded on real NASes:
- * the Guest list of DSM 7.2 (py-synologydsm-api's fixture, spec section 5.1), the Host list of
- * DSM 7.1.1 (5.4), the Cluster get summary (5.5). Restated here from the recordings, not taken
+ * the Guest list of DSM 7.2 (py-synologydsm-api's fixture, see docs/clients.md), the Host list
+ * of DSM 7.1.1, the Cluster get summary (docs/api-reference.md, "The web UI's internal APIs"). Restated here from the recordings, not taken
  * from the emulator, for the same reason as shapes.ts.
  *
  * These shapes are checked loosely on purpose: a recorded key that is missing, or of another

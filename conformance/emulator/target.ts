@@ -12,7 +12,7 @@ import { SwitchableClock } from "../../server/clock";
 import { AdminClient } from "../../server/control/client";
 import { startEmulator } from "../../server/emulator";
 import { loadFixtureFile } from "../../server/fixture";
-import type { Target, TargetConfig } from "../target";
+import type { Target, TargetConfig } from "../target-types";
 import { Waiter } from "../wait";
 
 export const DEFAULT_FIXTURE = fileURLToPath(new URL("../../fixtures/default.json", import.meta.url));

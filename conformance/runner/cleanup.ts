@@ -4,6 +4,8 @@
  * in the run's prefix that the ledger missed. Each step's failure is recorded and the next
  * step still runs: one stuck guest must not leave the rest behind.
  */
+
+import { RESOURCE_KINDS, type ResourceKind } from "../../contract/apis";
 import { DsmApiError } from "../client/errors";
 import type { Ledger, LedgerEntry } from "../client/ledger";
 import type { VmmPort } from "../client/vmm";
@@ -45,6 +47,10 @@ export function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
+/** Whether an object is the ledger entry's: by id once the entry has one, else by name. */
+const isEntry = (entry: LedgerEntry, id: string, name: string): boolean =>
+  entry.id !== undefined ? id === entry.id : name === entry.name;
+
 /**
  * Deletes the guest of a ledger entry (a guest already gone is fine). Nothing here depends on
  * DSM's status words: it deletes, and when DSM refuses, forces the power off and tries again,
@@ -52,10 +58,7 @@ export function describe(err: unknown): string {
  * `shutdown` is cleaned up all the same, and a guest that never stops costs one timeout).
  */
 export async function removeGuest(vmm: VmmPort, waiter: Waiter, entry: LedgerEntry): Promise<void> {
-  const find = async () =>
-    (await vmm.listGuests()).find((g) =>
-      entry.id !== undefined ? g.guest_id === entry.id : g.guest_name === entry.name,
-    );
+  const find = async () => (await vmm.listGuests()).find((g) => isEntry(entry, g.guest_id, g.guest_name));
   const guest = await find();
   if (guest === undefined) {
     entry.live = false; // a create that failed on its task, or already deleted
@@ -80,9 +83,7 @@ export async function removeGuest(vmm: VmmPort, waiter: Waiter, entry: LedgerEnt
 }
 
 export async function removeImage(vmm: VmmPort, entry: LedgerEntry): Promise<void> {
-  const image = (await vmm.listImages()).find((i) =>
-    entry.id !== undefined ? i.image_id === entry.id : i.image_name === entry.name,
-  );
+  const image = (await vmm.listImages()).find((i) => isEntry(entry, i.image_id, i.image_name));
   if (image === undefined) {
     entry.live = false;
     return;
@@ -91,23 +92,40 @@ export async function removeImage(vmm: VmmPort, entry: LedgerEntry): Promise<voi
   entry.live = false;
 }
 
+/** How the cleanup finds and removes one kind of resource. */
+interface KindCleanup {
+  /** Every object of the kind on the target, by name and id (to adopt what the ledger missed). */
+  list(vmm: VmmPort): Promise<{ readonly name: string; readonly id: string }[]>;
+  remove(vmm: VmmPort, waiter: Waiter, entry: LedgerEntry): Promise<void>;
+}
+
+/** One row per kind: a kind added to the contract does not compile until it says how it is removed. */
+const CLEANUP: { readonly [K in ResourceKind]: KindCleanup } = {
+  guest: {
+    list: async (vmm) => (await vmm.listGuests()).map((g) => ({ name: g.guest_name, id: g.guest_id })),
+    remove: removeGuest,
+  },
+  image: {
+    list: async (vmm) => (await vmm.listImages()).map((i) => ({ name: i.image_name, id: i.image_id })),
+    remove: (vmm, _waiter, entry) => removeImage(vmm, entry),
+  },
+};
+
 /** Deletes every live ledger entry (guests before the images they may clone), then clears tasks. */
 export async function cleanupLedger(vmm: VmmPort, ledger: Ledger, waiter: Waiter): Promise<CleanupFailure[]> {
   const failures: CleanupFailure[] = [];
   // Guests the run found in its prefix without having recorded them are adopted, then removed.
   try {
-    for (const g of await vmm.listGuests())
-      if (ledger.inPrefix(g.guest_name)) ledger.adopt("guest", g.guest_name, g.guest_id);
-    for (const i of await vmm.listImages())
-      if (ledger.inPrefix(i.image_name)) ledger.adopt("image", i.image_name, i.image_id);
+    for (const kind of RESOURCE_KINDS)
+      for (const { name, id } of await CLEANUP[kind].list(vmm))
+        if (ledger.inPrefix(name)) ledger.adopt(kind, name, id);
   } catch (err) {
     failures.push({ step: "list the run's prefix", error: describe(err) });
   }
   for (const entry of ledger.liveNewestFirst()) {
     const step = `delete ${entry.kind} ${entry.name}`;
     try {
-      if (entry.kind === "guest") await removeGuest(vmm, waiter, entry);
-      else await removeImage(vmm, entry);
+      await CLEANUP[entry.kind].remove(vmm, waiter, entry);
     } catch (err) {
       failures.push({ step, error: describe(err) });
     }

@@ -15,7 +15,7 @@ import { SafetyGuard, type Tier } from "../client/safety";
 import type { Network, Storage } from "../client/shapes";
 import type { Exchange } from "../client/transport";
 import { guardPort, VmmApi, type VmmPort } from "../client/vmm";
-import type { Target } from "../target";
+import type { Target } from "../target-types";
 import { WaitTimeout } from "../wait";
 import { type CleanupFailure, CleanupStack, cleanupLedger, describe } from "./cleanup";
 import {

@@ -13,7 +13,7 @@ import type { Ledger } from "../client/ledger";
 import type { Tier } from "../client/safety";
 import type { Network, Storage } from "../client/shapes";
 import type { VmmPort } from "../client/vmm";
-import type { Credentials } from "../target";
+import type { TargetAccounts } from "../target-types";
 import type { Waiter } from "../wait";
 
 /** Optional features of a target that some scenarios need. */
@@ -29,13 +29,6 @@ export interface Scenario<X = unknown> {
   readonly emulatorOnly?: string;
   readonly needs?: readonly Need[];
   run(ctx: ScenarioContext<X>): Promise<void>;
-}
-
-export interface TargetAccounts {
-  readonly admin: Credentials;
-  readonly nonAdmin?: Credentials;
-  readonly disabled?: Credentials;
-  readonly otp?: Credentials & { readonly secret?: string };
 }
 
 export interface ScenarioContext<X = unknown> {

@@ -3,7 +3,7 @@
  * Assistant call: reads of every internal list (safe on a NAS) checked against the recorded
  * shapes and against the same objects through the guide's API (memory KiB there, MB here), and
  * owned-tier `set`, `pwr_ctl` and `upload_and_create` on the run's own guests and images. A NAS
- * run records DSM's answers to each, including the codes the emulator had to guess (README,
+ * run records DSM's answers to each, including the codes the emulator had to guess (docs/differences.md,
  * "The internal dialect").
  */
 import {

@@ -39,8 +39,8 @@ export const MAX_SNAPSHOTS = 32;
 const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** A refusal the routes turn into an HTTP status and `{"error": message}`. */
-export class AdminError extends Error {
-  override name = "AdminError";
+export class ControlPlaneError extends Error {
+  override name = "ControlPlaneError";
   constructor(
     readonly status: 400 | 404 | 409,
     message: string,
@@ -173,14 +173,14 @@ export class ControlPlane {
     try {
       fixture = parseFixture(input, "the body");
     } catch (err) {
-      throw new AdminError(400, (err as Error).message);
+      throw new ControlPlaneError(400, (err as Error).message);
     }
     await this.#o.store.preparePasswords(fixture);
     try {
       this.#o.store.seed(fixture, this.#o.clock.now());
     } catch (err) {
       // The schema cannot see every constraint (an id used twice); the transaction rolled back.
-      throw new AdminError(400, `the fixture cannot be loaded: ${(err as Error).message}`);
+      throw new ControlPlaneError(400, `the fixture cannot be loaded: ${(err as Error).message}`);
     }
     this.#fixture = fixture;
     this.#baseline = this.#o.store.databaseImages.capture();
@@ -203,7 +203,7 @@ export class ControlPlane {
           this.#o.store.nas.get(),
         );
       } catch (err) {
-        throw new AdminError(409, `the state cannot be exported: ${(err as Error).message}`);
+        throw new ControlPlaneError(409, `the state cannot be exported: ${(err as Error).message}`);
       }
     });
   }
@@ -212,9 +212,9 @@ export class ControlPlane {
     return this.#snapshots.list();
   }
   createSnapshot(name: string): { name: string; created_at: string } {
-    if (this.#snapshots.has(name)) throw new AdminError(409, `snapshot ${name} already exists`);
+    if (this.#snapshots.has(name)) throw new ControlPlaneError(409, `snapshot ${name} already exists`);
     if (this.#snapshots.inMemory >= MAX_SNAPSHOTS)
-      throw new AdminError(
+      throw new ControlPlaneError(
         409,
         `${MAX_SNAPSHOTS} snapshots are kept in memory at most: delete one first, or keep them in files (--snapshot-dir)`,
       );
@@ -225,12 +225,12 @@ export class ControlPlane {
   }
   restoreSnapshot(name: string): void {
     const image = this.#snapshots.image(name);
-    if (image === undefined) throw new AdminError(404, `no snapshot named ${name}`);
+    if (image === undefined) throw new ControlPlaneError(404, `no snapshot named ${name}`);
     try {
       this.#o.store.databaseImages.restore(image);
     } catch (err) {
       // A file saved by an emulator of another database schema: its rows cannot be copied here.
-      throw new AdminError(
+      throw new ControlPlaneError(
         409,
         `snapshot ${name} cannot be restored (${(err as Error).message}): with the emulator that saved it, ` +
           "restore it and export the state (GET /__admin/fixture), then load that fixture here (POST /__admin/fixture)",
@@ -239,7 +239,7 @@ export class ControlPlane {
     this.#saveClock();
   }
   deleteSnapshot(name: string): void {
-    if (!this.#snapshots.has(name)) throw new AdminError(404, `no snapshot named ${name}`);
+    if (!this.#snapshots.has(name)) throw new ControlPlaneError(404, `no snapshot named ${name}`);
     this.#snapshots.delete(name);
   }
 
@@ -248,7 +248,7 @@ export class ControlPlane {
   updateHost(ref: string, changes: HostChanges) {
     const { inventory } = this.#o.store;
     const hostId = inventory.hostIdOf(ref);
-    if (hostId === undefined) throw new AdminError(404, `no host with id or name ${ref}`);
+    if (hostId === undefined) throw new ControlPlaneError(404, `no host with id or name ${ref}`);
     return this.#change(() => {
       inventory.updateHost(hostId, changes);
       return inventory.host({ id: hostId });
@@ -257,7 +257,7 @@ export class ControlPlane {
   updateStorage(ref: string, changes: StorageChanges) {
     const { inventory } = this.#o.store;
     const storageId = inventory.storageIdOf(ref);
-    if (storageId === undefined) throw new AdminError(404, `no storage with id or name ${ref}`);
+    if (storageId === undefined) throw new ControlPlaneError(404, `no storage with id or name ${ref}`);
     return this.#change(() => {
       inventory.updateStorage(storageId, changes);
       return inventory.storage({ id: storageId });
@@ -274,12 +274,12 @@ export class ControlPlane {
     let hostId: string | undefined;
     if (host !== undefined) {
       hostId = store.inventory.hostIdOf(host);
-      if (hostId === undefined) throw new AdminError(404, `no host with id or name ${host}`);
+      if (hostId === undefined) throw new ControlPlaneError(404, `no host with id or name ${host}`);
     }
     const byId: Record<string, "normal" | "degraded" | "crashed"> = {};
     for (const [ref, status] of Object.entries(volumes ?? {})) {
       const storageId = store.inventory.storageIdOf(ref);
-      if (storageId === undefined) throw new AdminError(404, `no storage with id or name ${ref}`);
+      if (storageId === undefined) throw new ControlPlaneError(404, `no storage with id or name ${ref}`);
       byId[storageId] = status;
     }
     return this.#change(() => {
@@ -290,7 +290,8 @@ export class ControlPlane {
   crashGuest(ref: string): GuestRecord {
     return this.#onGuest(ref, (ctx, guest) => {
       // A guest still being created belongs to its task; crashing it would orphan the task.
-      if (guest.status === "creating") throw new AdminError(409, `guest ${ref} is still being created`);
+      if (guest.status === "creating")
+        throw new ControlPlaneError(409, `guest ${ref} is still being created`);
       crash(ctx, guest);
     });
   }
@@ -307,7 +308,7 @@ export class ControlPlane {
       } catch (err) {
         if (!(err instanceof Refusal)) throw err;
         const code = PUBLIC_REFUSALS[err.reason];
-        throw new AdminError(
+        throw new ControlPlaneError(
           409,
           `DSM error ${code}: ${errorText("vmm", code) ?? "?"} (${action} of ${ref}: ${err.reason})`,
         );
@@ -328,7 +329,7 @@ export class ControlPlane {
   /** Lifts the block of `address` (404 when it is not blocked), or every block. */
   unblock(address?: string): { lifted: number } {
     const lifted = this.#change(() => this.#o.store.accounts.unblock(address));
-    if (address !== undefined && lifted === 0) throw new AdminError(404, `${address} is not blocked`);
+    if (address !== undefined && lifted === 0) throw new ControlPlaneError(404, `${address} is not blocked`);
     return { lifted };
   }
 
@@ -349,7 +350,7 @@ export class ControlPlane {
       !(clock instanceof SwitchableClock) &&
       changes.mode !== this.clock().mode
     ) {
-      throw new AdminError(
+      throw new ControlPlaneError(
         400,
         "this emulator was given a fixed clock, so its mode cannot change (startEmulator without `clock` gives a switchable one)",
       );
@@ -366,9 +367,12 @@ export class ControlPlane {
 
   advanceClock(ms: number): ClockState {
     const { clock } = this.#o;
-    if (!hasAdvance(clock)) throw new AdminError(400, "this emulator's clock cannot be advanced");
+    if (!hasAdvance(clock)) throw new ControlPlaneError(400, "this emulator's clock cannot be advanced");
     if (clock.now() + ms > LATEST_TIME)
-      throw new AdminError(400, "the clock cannot go past the year 9999 (dates after it have no ISO form)");
+      throw new ControlPlaneError(
+        400,
+        "the clock cannot go past the year 9999 (dates after it have no ISO form)",
+      );
     clock.advance(ms);
     this.#o.tick.run(clock.now());
     this.#saveClock();
@@ -403,10 +407,10 @@ export class ControlPlane {
     const { store, clock, pace } = this.#o;
     return this.#change(() => {
       const guest = store.guests.findByIdOrName(ref);
-      if (guest === undefined) throw new AdminError(404, `no guest with id or name ${ref}`);
+      if (guest === undefined) throw new ControlPlaneError(404, `no guest with id or name ${ref}`);
       act({ store, now: clock.now(), pace, account: undefined, taskFault: undefined }, guest);
       const row = store.guests.find({ id: guest.guest_id });
-      if (row === undefined) throw new AdminError(404, `guest ${ref} is gone`);
+      if (row === undefined) throw new ControlPlaneError(404, `guest ${ref} is gone`);
       return store.guests.record(row);
     });
   }

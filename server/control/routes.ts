@@ -11,7 +11,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { authorityOf, bearerMatches, foreignRequest, isJson } from "../security/browser-guard";
 import { clientLeft } from "../wire/errors";
-import { AdminError, type ControlPlane } from "./control-plane";
+import { type ControlPlane, ControlPlaneError } from "./control-plane";
 import { routeIndex } from "./health";
 import {
   clockAdvance,
@@ -30,13 +30,13 @@ import {
 
 export const ADMIN_PREFIX = "/__admin";
 /** The largest control-plane body: 1 MiB, and 64 MiB for a fixture (10,000 guests are about 6 MB). */
-export const MAX_ADMIN_BODY = 1024 * 1024;
+export const MAX_CONTROL_BODY = 1024 * 1024;
 export const MAX_FIXTURE_BODY = 64 * 1024 * 1024;
 
 const tooLarge = (max: number) => (c: Context) =>
   c.json({ error: `the body is larger than ${max} bytes` }, 413, { Connection: "close" });
 
-export function adminRoutes(
+export function controlRoutes(
   plane: ControlPlane,
   token: string | undefined,
   log: (line: string) => void,
@@ -67,11 +67,11 @@ export function adminRoutes(
     await next();
   });
   // Bodies are read whole (they are JSON): bounded, a fixture more generously than the rest.
-  const small = bodyLimit({ maxSize: MAX_ADMIN_BODY, onError: tooLarge(MAX_ADMIN_BODY) });
+  const small = bodyLimit({ maxSize: MAX_CONTROL_BODY, onError: tooLarge(MAX_CONTROL_BODY) });
   const fixture = bodyLimit({ maxSize: MAX_FIXTURE_BODY, onError: tooLarge(MAX_FIXTURE_BODY) });
   app.use("*", (c, next) => (c.req.path.endsWith("/fixture") ? fixture(c, next) : small(c, next)));
   app.onError((err, c) => {
-    if (err instanceof AdminError) return c.json({ error: err.message }, err.status);
+    if (err instanceof ControlPlaneError) return c.json({ error: err.message }, err.status);
     // The client left mid-body: its doing, not a fault (and nobody reads this answer).
     if (clientLeft(err)) return c.json({ error: "the body was broken off" }, 400, { Connection: "close" });
     // The control plane speaks JSON, never DSM's envelope: a harness must see its own failure.
@@ -125,7 +125,7 @@ export function adminRoutes(
   app.post("/faults", async (c) => c.json(plane.faults.add(await body(c, faultRule)), 201));
   app.delete("/faults/:id", (c) => {
     const id = c.req.param("id");
-    if (!plane.faults.remove(id)) throw new AdminError(404, `no fault rule with id ${id}`);
+    if (!plane.faults.remove(id)) throw new ControlPlaneError(404, `no fault rule with id ${id}`);
     return c.json({ deleted: id });
   });
   app.delete("/faults", (c) => {
@@ -164,12 +164,12 @@ async function json(c: Context, empty?: unknown): Promise<unknown> {
   const text = await c.req.text();
   if (text.trim() === "") {
     if (empty !== undefined) return empty;
-    throw new AdminError(400, "this call needs a JSON body");
+    throw new ControlPlaneError(400, "this call needs a JSON body");
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new AdminError(400, `the body is not JSON: ${(err as Error).message}`);
+    throw new ControlPlaneError(400, `the body is not JSON: ${(err as Error).message}`);
   }
 }
 
@@ -188,5 +188,5 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.
     const path = i.path.join(".");
     return path === "" ? i.message : `${path}: ${i.message}`;
   });
-  throw new AdminError(400, `invalid ${what}: ${problems.join("; ")}`);
+  throw new ControlPlaneError(400, `invalid ${what}: ${problems.join("; ")}`);
 }

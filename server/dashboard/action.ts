@@ -5,7 +5,7 @@
  */
 import { type Html, html } from "./html";
 
-export interface AdminCall {
+export interface ControlCall {
   readonly method: "POST" | "DELETE" | "PATCH";
   /** Under `/__admin/`, each variable segment already URI-encoded. */
   readonly path: string;
@@ -25,7 +25,7 @@ export type Buttons = "enabled" | "disabled" | "none";
  */
 export function actionButton(
   text: string,
-  call: AdminCall,
+  call: ControlCall,
   what: string,
   key: string,
   buttons: Buttons,
@@ -35,6 +35,6 @@ export function actionButton(
 }
 
 /** `/__admin/<segments...>` with each segment encoded, so a name can never add a path segment. */
-export function adminPath(...segments: string[]): string {
+export function controlPath(...segments: string[]): string {
   return `/__admin/${segments.map(encodeURIComponent).join("/")}`;
 }

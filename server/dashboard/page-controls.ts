@@ -6,7 +6,7 @@
 import { actionButton } from "./action";
 import { type Html, html } from "./html";
 import type { SectionId } from "./live";
-import type { PageOptions } from "./page";
+import type { PageOptions } from "./page-options";
 
 type Section = (id: SectionId, o: PageOptions, intro?: Html | string, after?: Html | string) => Html;
 

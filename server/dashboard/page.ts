@@ -5,20 +5,11 @@
  * the script makes; the journal filter is a plain GET form and works without it.
  */
 import { actionButton } from "./action";
-import type { AssetUrls } from "./assets";
 import { type Html, html } from "./html";
 import { JOURNAL_LIMIT, type JournalFilter, OUTCOMES, type SectionId } from "./live";
 import { controlsPanel } from "./page-controls";
 import { documentHead } from "./page-head";
-
-export interface PageOptions {
-  readonly assets: AssetUrls;
-  /** The rendered sections, or undefined when the viewer has not shown the admin token. */
-  readonly sections: Record<SectionId, Html> | undefined;
-  readonly filter: JournalFilter;
-  readonly tokenRequired: boolean;
-  readonly pollMs: number;
-}
+import type { PageOptions } from "./page-options";
 
 const TITLES: Record<SectionId, string> = {
   connect: "How to connect",

@@ -1,5 +1,5 @@
 /** The live parts of the controls: fault rules with their counters, the clock, snapshots. */
-import { actionButton, adminPath, type Buttons } from "./action";
+import { actionButton, type Buttons, controlPath } from "./action";
 import { type Html, html } from "./html";
 import type { ClockView, FaultView, SnapshotView } from "./source";
 
@@ -21,7 +21,7 @@ function faultItem(f: FaultView, buttons: Buttons): Html {
 <span>${match.length === 0 ? "every call" : match.map(([k, v]) => html`<code>${k}=${String(v)}</code> `)}</span>
 <span>→ <strong>${type}</strong>${Object.keys(detail).length > 0 && html` <code>${JSON.stringify(detail)}</code>`}</span>
 <span class="muted">${limits.join(", ")}${limits.length > 0 && "; "}matched ${f.matched}, acted ${f.acted}</span>
-${actionButton("Remove", { method: "DELETE", path: adminPath("faults", f.id) }, `Remove fault rule ${f.id}`, `fault:${f.id}`, buttons)}
+${actionButton("Remove", { method: "DELETE", path: controlPath("faults", f.id) }, `Remove fault rule ${f.id}`, `fault:${f.id}`, buttons)}
 </li>`;
 }
 
@@ -40,6 +40,6 @@ export function snapshotsSection(snapshots: readonly SnapshotView[], buttons: Bu
     (
       s,
     ) => html`<li data-snapshot="${s.name}"><strong>${s.name}</strong> <span class="muted small">taken ${s.created_at}</span>
-${[actionButton("Restore", { method: "POST", path: adminPath("snapshots", s.name, "restore") }, `Restore snapshot ${s.name}`, `snapshot:restore:${s.name}`, buttons), actionButton("Delete", { method: "DELETE", path: adminPath("snapshots", s.name) }, `Delete snapshot ${s.name}`, `snapshot:delete:${s.name}`, buttons)]}</li>`,
+${[actionButton("Restore", { method: "POST", path: controlPath("snapshots", s.name, "restore") }, `Restore snapshot ${s.name}`, `snapshot:restore:${s.name}`, buttons), actionButton("Delete", { method: "DELETE", path: controlPath("snapshots", s.name) }, `Delete snapshot ${s.name}`, `snapshot:delete:${s.name}`, buttons)]}</li>`,
   )}</ul>`;
 }

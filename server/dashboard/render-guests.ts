@@ -1,5 +1,5 @@
 /** The guests: status, placement, size, disks, NICs, mounted ISOs and power buttons. */
-import { actionButton, adminPath, type Buttons } from "./action";
+import { actionButton, type Buttons, controlPath } from "./action";
 import { badge, size } from "./format";
 import { type Html, html } from "./html";
 import type { GuestView, StateView } from "./source";
@@ -64,6 +64,6 @@ function guestRow(
 <td data-label="Vdisks">${g.vdisks.length === 0 ? "none" : html`<ul class="plain">${g.vdisks.map((d) => html`<li>${size(d.vdisk_size)}</li>`)}</ul>`}</td>
 <td data-label="vNICs">${g.vnics.length === 0 ? "none" : html`<ul class="plain">${g.vnics.map((n) => html`<li><code>${n.mac}</code> ${n.network_name ?? "no network"}</li>`)}</ul>`}</td>
 <td data-label="ISOs">${isos.length === 0 ? "none" : html`<ul class="plain">${isos.map((id) => html`<li>${images.get(id) ?? id}</li>`)}</ul>`}</td>
-<td data-label="Power"><div class="buttons">${POWER.map(([action, text]) => actionButton(text, { method: "POST", path: adminPath("guests", g.guest_id, "power"), body: { action } }, `${text} ${g.guest_name}`, `power:${action}:${g.guest_id}`, buttons === "none" || POWER_FROM[action].has(g.status) ? buttons : "disabled"))}</div></td>
+<td data-label="Power"><div class="buttons">${POWER.map(([action, text]) => actionButton(text, { method: "POST", path: controlPath("guests", g.guest_id, "power"), body: { action } }, `${text} ${g.guest_name}`, `power:${action}:${g.guest_id}`, buttons === "none" || POWER_FROM[action].has(g.status) ? buttons : "disabled"))}</div></td>
 </tr>`;
 }

@@ -29,3 +29,6 @@ export interface Ref {
 }
 
 export const hasRef = (ref: Ref): boolean => ref.id !== undefined || ref.name !== undefined;
+
+/** The reference both dialects read from an id/name pair (`guest_id`/`guest_name`, ...). */
+export const refOf = (id: string | undefined, name: string | undefined): Ref => ({ id, name });

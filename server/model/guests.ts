@@ -1,7 +1,7 @@
 /**
  * A guest's life outside power: finding it, creating it (a task), editing and deleting it.
  * Preconditions are checked before anything is written, as vcsim does, in DSM's order (as far
- * as it is known: see the README's differences): bad parameters, name taken, storage unusable,
+ * as it is known: see docs/differences.md): bad parameters, name taken, storage unusable,
  * image not found, MAC taken, iSCSI LUN limit (one LUN per vdisk), not enough space. The guest
  * then exists as `creating` (its vdisks already hold their LUNs and space) until its task ends.
  *

@@ -6,13 +6,14 @@
  */
 import { newUuid } from "../ids";
 import { UniqueConflict } from "../store/errors";
-import type { ImageRow } from "../store/images";
+import type { ImageCopyRow, ImageRecord, ImageRow } from "../store/images";
+import type { Store } from "../store/index";
 import type { StorageRow } from "../store/inventory";
 import { hasRef, type ModelContext, type Ref } from "./context";
 import { refuse } from "./refusal";
 import { type ImageType, storageStatus, WRITABLE_STORAGE } from "./status";
 import { startTask } from "./tasks";
-import { mibFromBytes } from "./units";
+import { bytesFromMib, mibFromBytes } from "./units";
 
 export interface ImageSpec {
   readonly name: string;
@@ -116,3 +117,21 @@ export function deleteImage(ctx: ModelContext, image: ImageRow): void {
     refuse("image_in_use");
   ctx.store.images.delete(image.image_id);
 }
+
+/** The images a client is shown: those ready (one being created or that failed is not listed). */
+export function readyImages(store: Store): ImageRecord[] {
+  return store.images.list().filter((im) => im.state === "ready");
+}
+
+/** An image's copies a client is shown (those ready), each with the status DSM shows for it. */
+export function shownCopies(im: ImageRecord): { readonly copy: ImageCopyRow; readonly status: string }[] {
+  return im.copies
+    .filter((c) => c.state === "ready")
+    .map((copy) => ({
+      copy,
+      status: storageStatus({ status: copy.storage_status, host_status: copy.host_status }),
+    }));
+}
+
+/** An image's size in bytes: the uploaded file's own count, else its size in MiB. */
+export const imageBytes = (im: ImageRow): number => im.bytes ?? bytesFromMib(im.size);

@@ -236,3 +236,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
 ];
+
+/**
+ * Every table the migrations create, in the order they create them (a table before those that
+ * refer to it): read from the migrations, so that a new table is cleared by a reset without a
+ * second list to remember (test/store/database.test.ts holds it to SQLite's own list).
+ */
+export const TABLES: readonly string[] = MIGRATIONS.flatMap((migration) =>
+  [...migration.matchAll(/\bCREATE TABLE (\w+)/g)].flatMap((m) => (m[1] === undefined ? [] : [m[1]])),
+);

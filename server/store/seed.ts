@@ -2,31 +2,11 @@
 
 import type { Fixture } from "../fixture";
 import { type Db, replaceTables } from "./db";
+import { TABLES } from "./schema";
 
-const TABLES_IN_DELETE_ORDER = [
-  "nas",
-  "login_failures",
-  "blocked_addresses",
-  "tasks",
-  "vnics",
-  "vdisks",
-  "guests",
-  "image_storages",
-  "images",
-  "share_files",
-  "shares",
-  "host_networks",
-  "networks",
-  "storages",
-  "hosts",
-  "device_tokens",
-  "sessions",
-  "accounts",
-  "system",
-] as const;
-
+/** Empties every table, those that refer to others first (the caller defers the key checks anyway). */
 export function clearAll(db: Db): void {
-  for (const table of TABLES_IN_DELETE_ORDER) db.prepare(`DELETE FROM ${table}`).run();
+  for (const table of [...TABLES].reverse()) db.prepare(`DELETE FROM ${table}`).run();
 }
 
 /**

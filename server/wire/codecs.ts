@@ -60,8 +60,8 @@ export function unescapeValue(value: string): string {
 }
 
 /** A JSON-quoted string (`"win10"`) read as its content; anything else unchanged. */
-function unquote(value: string): string {
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+export function unquote<V extends string | undefined>(value: V): V | string {
+  if (value !== undefined && value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
     try {
       const parsed = parseJson(value);
       if (typeof parsed === "string") return parsed;

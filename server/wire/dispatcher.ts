@@ -18,6 +18,8 @@ import { Refusal } from "../model/refusal";
 import type { Tick } from "../model/tick";
 import type { SessionRow } from "../store/accounts";
 import type { Store } from "../store/index";
+import { unquote } from "./codecs";
+import type { DsmAnswer } from "./envelope";
 import { DsmError, type DsmErrorDetail, ErrorAnswer } from "./errors";
 import { MAX_BATCH_CALLS, MAX_BATCH_LOGINS } from "./limits";
 import {
@@ -55,14 +57,7 @@ export interface BatchBudget {
   logins: number;
 }
 
-export type DsmAnswer =
-  | { readonly success: true; readonly data: unknown; readonly cookies: readonly string[] }
-  | {
-      readonly success: false;
-      readonly code: number;
-      readonly errors?: DsmErrorDetail;
-      readonly cookies: readonly string[];
-    };
+export type { DsmAnswer } from "./envelope";
 
 /** What the dispatcher works with; built once by the composition root (app.ts). */
 export interface DispatchEnv {
@@ -133,26 +128,24 @@ export async function dispatch(
 ): Promise<Dispatched> {
   const route = routeOf(env, req);
   if ("answer" in route) return route;
+  const { operation } = route;
   if (req.batch !== undefined) {
-    const refused = overBudget(req.batch, route.operation);
+    const refused = overBudget(req.batch, operation);
     if (refused !== undefined) return refused;
   }
-  if (route.operation.batch !== undefined) return runBatch(env, req, hooks, route, route.operation.batch);
-  let params = req.params;
-  let prepared: unknown;
-  if (route.operation.prepare !== undefined) {
-    const done = await route.operation.prepare({
-      params,
-      now: env.clock.now(),
-      keys: env.keys,
-      store: env.store,
-      address: req.address,
-      header: (name) => req.header(name),
-    });
-    params = done.params ?? params;
-    prepared = done.value;
-  }
-  return runInTransaction(env, { ...req, params }, hooks, route, prepared);
+  if (operation.batch !== undefined) return runBatch(env, req, hooks, route, operation.batch);
+  if (operation.prepare === undefined) return runInTransaction(env, req, hooks, route, operation.call);
+  // Work that waits (a key, a decryption, a password hash) runs before the transaction opens.
+  const prepared = await operation.prepare({
+    params: req.params,
+    now: env.clock.now(),
+    keys: env.keys,
+    store: env.store,
+    address: req.address,
+    header: (name) => req.header(name),
+  });
+  const params = prepared.params ?? req.params;
+  return runInTransaction(env, { ...req, params }, hooks, route, prepared.call);
 }
 
 /**
@@ -196,110 +189,163 @@ function routeOf(env: DispatchEnv, req: DsmRequest): Route | Dispatched {
   return { apiName, spec, api, method: name, methodSpec, operation, version };
 }
 
+/** The handler of a routed call, bound to what its prepare step found (if it has one). */
+type Handler = (ctx: CallContext) => unknown;
+
+/** Builds the answers of one call: each failure carries the cookies the call has set so far. */
+function answers() {
+  const cookies: string[] = [];
+  const fail = (code: number, errors?: DsmErrorDetail): DsmAnswer =>
+    errors === undefined ? { success: false, code, cookies } : { success: false, code, errors, cookies };
+  return { cookies, fail };
+}
+type Fail = ReturnType<typeof answers>["fail"];
+
+/** One call in one transaction (a write transaction when it changes state or time made work due). */
 function runInTransaction(
   env: DispatchEnv,
   req: DsmRequest,
   hooks: DispatchHooks,
   route: Route,
-  prepared: unknown,
+  handler: Handler,
 ): Dispatched {
-  const { spec, api, methodSpec, operation, apiName, version } = route;
-  const cookies: string[] = [];
-  const fail = (code: number, errors?: DsmErrorDetail): DsmAnswer =>
-    errors === undefined ? { success: false, code, cookies } : { success: false, code, errors, cookies };
-  const { store, tick, config } = env;
+  const { store, tick } = env;
   const now = env.clock.now();
-  const writes = methodSpec.changes || tick.isDue(now);
-  let verdict: FaultVerdict | undefined;
+  const writes = route.methodSpec.changes || tick.isDue(now);
+  const call = { verdict: undefined as FaultVerdict | undefined };
   const run = (): DsmAnswer => {
     const opened = store.changes.stamp();
     tick.apply(now);
-    let session: SessionRow | undefined;
-    let caller: CallerAccount | undefined;
-    let byCookie = false;
-    if (methodSpec.session !== "none") {
-      const resolved = resolveSession(
-        store,
-        req,
-        now,
-        config.sessionTimeout * 1000,
-        config.sessionExpiredCode,
-      );
-      if (typeof resolved === "number") {
-        if (methodSpec.session === "required") return fail(resolved);
-      } else {
-        ({ session, caller, byCookie } = resolved);
-      }
-      if (spec.admin && caller !== undefined && !caller.isAdmin) return fail(105);
-    }
-
-    verdict = hooks.verdict?.({
-      api: apiName,
-      method: req.params.method ?? route.method,
-      version,
-      account: caller?.name,
-      params: req.params,
-    });
-    if (verdict?.error !== undefined) return fail(verdict.error.code, verdict.error.errors);
-    // The code is never sent: the transport fault replaces the whole answer.
-    if (verdict?.skip === true) return fail(100);
-
-    if (guardedByCluster(methodSpec)) {
-      const refusal = clusterRefusal(store);
-      if (refusal !== undefined) return fail(codeOf(api, refusal));
-    }
-
-    const ctx: CallContext = {
-      store,
-      now,
-      pace: env.pace,
-      account: caller?.name,
-      taskFault: verdict?.taskFault,
-      holdTransition: verdict?.holdTransition === true,
-      config,
-      keys: env.keys,
-      address: req.address,
-      upload: req.upload,
-      prepared,
-      api: apiName as CallContext["api"],
-      method: route.method,
-      version,
-      cgi: req.cgi,
-      params: req.params,
-      cookies: req.cookies,
-      session,
-      caller,
-      header: (h) => req.header(h),
-      setCookie: (cookie) => cookies.push(cookie),
-    };
-    // DSM hands a browser's session cookie back on its entry.cgi answers (DSM 7.1 was recorded
-    // doing so, without max-age), so a cookie client's session stays fresh in its jar.
-    if (byCookie && session !== undefined && req.cgi === "entry.cgi")
-      cookies.push(reissuedCookie(session.sid, now));
-    // A refused change leaves nothing behind. When the call wrote before it (the tick, the
-    // session's last use), the change runs in a savepoint that rolls back alone; otherwise a
-    // refusal that wrote rolls the whole transaction back (a savepoint costs two statements).
-    const savepoint = methodSpec.changes && store.changes.stamp() !== opened;
-    const before = store.changes.stamp();
-    try {
-      const data = savepoint ? store.immediate(() => operation.call(ctx)) : operation.call(ctx);
-      if (data instanceof ErrorAnswer) return fail(data.code, data.errors);
-      return { success: true, data, cookies };
-    } catch (err) {
-      const refused = refusalAnswer(err, api, spec, fail);
-      if (refused === undefined) throw err;
-      if (methodSpec.changes && !savepoint && store.changes.stamp() !== before) throw new Undone(refused);
-      return refused;
-    }
+    return answerCall(env, req, hooks, route, handler, now, opened, call);
   };
   try {
     const answer = writes ? store.immediate(run) : store.read(run);
-    return { answer: shaped(answer, verdict), verdict };
+    return { answer: shaped(answer, call.verdict), verdict: call.verdict };
   } catch (err) {
-    if (err instanceof Undone) return { answer: shaped(err.answer, verdict), verdict };
+    if (err instanceof Undone) return { answer: shaped(err.answer, call.verdict), verdict: call.verdict };
     throw err;
   } finally {
     tick.settle();
+  }
+}
+
+/** Inside the transaction, step by step: session, fault hooks, cluster rules, the handler. */
+function answerCall(
+  env: DispatchEnv,
+  req: DsmRequest,
+  hooks: DispatchHooks,
+  route: Route,
+  handler: Handler,
+  now: number,
+  opened: number,
+  call: { verdict: FaultVerdict | undefined },
+): DsmAnswer {
+  const { cookies, fail } = answers();
+  const caller = callerOf(env, req, route, now);
+  if (typeof caller === "number") return fail(caller);
+
+  const verdict = hooks.verdict?.({
+    api: route.apiName,
+    method: req.params.method ?? route.method,
+    version: route.version,
+    account: caller.caller?.name,
+    params: req.params,
+  });
+  call.verdict = verdict;
+  if (verdict?.error !== undefined) return fail(verdict.error.code, verdict.error.errors);
+  // The code is never sent: the transport fault replaces the whole answer.
+  if (verdict?.skip === true) return fail(100);
+
+  if (guardedByCluster(route.methodSpec)) {
+    const refusal = clusterRefusal(env.store);
+    if (refusal !== undefined) return fail(codeOf(route.api, refusal));
+  }
+
+  const ctx = callContext(env, req, route, now, caller, verdict, cookies);
+  // DSM hands a browser's session cookie back on its entry.cgi answers (DSM 7.1 was recorded
+  // doing so, without max-age), so a cookie client's session stays fresh in its jar.
+  if (caller.byCookie && caller.session !== undefined && req.cgi === "entry.cgi")
+    cookies.push(reissuedCookie(caller.session.sid, now));
+  return runHandler(env.store, route, handler, ctx, opened, { cookies, fail });
+}
+
+/** Who calls: the session (119/106 when one is required and missing), 105 for a non-admin on an admin API. */
+interface Caller {
+  readonly session: SessionRow | undefined;
+  readonly caller: CallerAccount | undefined;
+  readonly byCookie: boolean;
+}
+
+function callerOf(env: DispatchEnv, req: DsmRequest, route: Route, now: number): Caller | number {
+  const { methodSpec, spec } = route;
+  const none: Caller = { session: undefined, caller: undefined, byCookie: false };
+  if (methodSpec.session === "none") return none;
+  const { store, config } = env;
+  const resolved = resolveSession(store, req, now, config.sessionTimeout * 1000, config.sessionExpiredCode);
+  if (typeof resolved === "number") return methodSpec.session === "required" ? resolved : none;
+  if (spec.admin && !resolved.caller.isAdmin) return 105;
+  return resolved;
+}
+
+function callContext(
+  env: DispatchEnv,
+  req: DsmRequest,
+  route: Route,
+  now: number,
+  { session, caller }: Caller,
+  verdict: FaultVerdict | undefined,
+  cookies: string[],
+): CallContext {
+  return {
+    store: env.store,
+    now,
+    pace: env.pace,
+    account: caller?.name,
+    taskFault: verdict?.taskFault,
+    holdTransition: verdict?.holdTransition === true,
+    config: env.config,
+    keys: env.keys,
+    address: req.address,
+    upload: req.upload,
+    api: route.apiName as CallContext["api"],
+    method: route.method,
+    version: route.version,
+    cgi: req.cgi,
+    params: req.params,
+    cookies: req.cookies,
+    session,
+    caller,
+    header: (h) => req.header(h),
+    setCookie: (cookie) => cookies.push(cookie),
+  };
+}
+
+/**
+ * Runs the handler. A refused change leaves nothing behind: when the call wrote before it (the
+ * tick, the session's last use), the change runs in a savepoint that rolls back alone;
+ * otherwise a refusal that wrote rolls the whole transaction back (a savepoint costs two
+ * statements).
+ */
+function runHandler(
+  store: Store,
+  route: Route,
+  handler: Handler,
+  ctx: CallContext,
+  opened: number,
+  { cookies, fail }: { cookies: string[]; fail: Fail },
+): DsmAnswer {
+  const { methodSpec, api, spec } = route;
+  const savepoint = methodSpec.changes && store.changes.stamp() !== opened;
+  const before = store.changes.stamp();
+  try {
+    const data = savepoint ? store.immediate(() => handler(ctx)) : handler(ctx);
+    if (data instanceof ErrorAnswer) return fail(data.code, data.errors);
+    return { success: true, data, cookies };
+  } catch (err) {
+    const refused = refusalAnswer(err, api, spec, fail);
+    if (refused === undefined) throw err;
+    if (methodSpec.changes && !savepoint && store.changes.stamp() !== before) throw new Undone(refused);
+    return refused;
   }
 }
 
@@ -382,17 +428,6 @@ async function runBatch(
 /** The `id` cookie as DSM re-issues it on later answers: a week from now, no max-age. */
 function reissuedCookie(sid: string, now: number): string {
   return `id=${sid};expires=${new Date(now + SESSION_COOKIE_SECONDS * 1000).toUTCString()};path=/;HttpOnly`;
-}
-
-/** A JSON-quoted string (`"win10"`) read as its content; anything else unchanged. */
-function unquote(value: string | undefined): string | undefined {
-  if (value === undefined || value.length < 2 || !value.startsWith('"') || !value.endsWith('"')) return value;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return typeof parsed === "string" ? parsed : value;
-  } catch {
-    return value;
-  }
 }
 
 function codeOf(api: ApiOperations<never>, reason: Refusal["reason"]): number {

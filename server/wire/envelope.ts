@@ -5,6 +5,16 @@
  */
 import type { DsmErrorDetail } from "./errors";
 
+/** What a call answers, before the envelope is written: its data or its error, and its cookies. */
+export type DsmAnswer =
+  | { readonly success: true; readonly data: unknown; readonly cookies: readonly string[] }
+  | {
+      readonly success: false;
+      readonly code: number;
+      readonly errors?: DsmErrorDetail;
+      readonly cookies: readonly string[];
+    };
+
 export const DSM_HEADERS: Readonly<Record<string, string>> = {
   "Content-Type": 'application/json; charset="UTF-8"',
   "Cache-Control": "max-age=0, no-cache, no-store, must-revalidate",

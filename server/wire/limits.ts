@@ -92,7 +92,7 @@ export const SERVER_OPTIONS: ServerOptions = serverOptions();
 
 /**
  * Refuses bodies over `maxBytes` with HTTP 413 and the DSM envelope, reading no more than that;
- * calls `exempt` says are uploads are limited by the upload rules instead (dsm/upload.ts).
+ * calls `exempt` says are uploads are limited by the upload rules instead (upload.ts).
  */
 export function requestLimits(exempt: (c: Context) => boolean, maxBytes = MAX_BODY_BYTES): MiddlewareHandler {
   const limit = bodyLimit({

@@ -33,8 +33,6 @@ export interface CallContext extends ModelContext {
   readonly keys: Keys;
   /** The client's address (auto-block counts failed logins per address). */
   readonly address: string;
-  /** What the operation's `prepare` answered (undefined without one). */
-  readonly prepared: unknown;
   /** The file an upload method's call carried (counted, hashed, not kept). */
   readonly upload: Upload | undefined;
   readonly api: ApiName;
@@ -69,9 +67,15 @@ export interface PrepareInput {
 }
 
 /** What `prepare` answers: parameters to use instead of the sent ones, and a value for `run`. */
-export interface Prepared {
+export interface Prepared<V> {
   readonly params?: Readonly<Record<string, string>>;
-  readonly value?: unknown;
+  readonly value: V;
+}
+
+/** A call after its `prepare`: the parameters to use, and the handler bound to what was prepared. */
+export interface PreparedCall {
+  readonly params: Readonly<Record<string, string>> | undefined;
+  call(ctx: CallContext): unknown;
 }
 
 /** What a batch operation gets: the call's context and a way to run one inner call. */
@@ -90,44 +94,63 @@ export class BadParameters extends Error {
   override name = "BadParameters";
 }
 
-export interface Operation {
-  /**
-   * Work that must not run inside the call's transaction because it waits (a key being made,
-   * a decryption, a password hash off the event loop). Runs after routing, before the session check.
-   */
-  readonly prepare?: (input: PrepareInput) => Promise<Prepared>;
-  /** Parses the call's parameters (throwing BadParameters) and runs the handler. */
-  call(ctx: CallContext): unknown;
-  /** Set for a batch (SYNO.Entry.Request): it runs outside a transaction, each inner call in its own. */
-  readonly batch?: (ctx: BatchContext) => Promise<unknown>;
-}
+/**
+ * One method's row, of one of three kinds: a plain call (parse, run); a call with a step that
+ * waits before the transaction (a key being made, a decryption, a password hash off the event
+ * loop), which runs after routing and before the session check and answers the call to run; or
+ * a batch (SYNO.Entry.Request), which runs outside a transaction, each inner call in its own.
+ */
+export type Operation =
+  | { readonly call: (ctx: CallContext) => unknown; readonly prepare?: never; readonly batch?: never }
+  | {
+      readonly prepare: (input: PrepareInput) => Promise<PreparedCall>;
+      readonly call?: never;
+      readonly batch?: never;
+    }
+  | {
+      readonly batch: (ctx: BatchContext) => Promise<unknown>;
+      readonly call?: never;
+      readonly prepare?: never;
+    };
 
 /**
- * One row: a zod schema over the raw parameters (built from dsm/codecs.ts) and a handler that
+ * One row: a zod schema over the raw parameters (built from codecs.ts) and a handler that
  * returns the answer's `data` (undefined: an empty success), throws DsmError, lets the model's
  * Refusal through, or returns an ErrorAnswer for a change that stays applied.
  */
 export function op<S extends z.ZodType>(row: {
   readonly params: S;
-  readonly prepare?: (input: PrepareInput) => Promise<Prepared>;
   readonly run: (ctx: CallContext, params: z.output<S>) => unknown;
 }): Operation {
-  const call = (ctx: CallContext) => {
-    const parsed = row.params.safeParse(ctx.params);
-    if (!parsed.success) throw new BadParameters();
-    return row.run(ctx, parsed.data);
+  return { call: (ctx) => row.run(ctx, parse(row.params, ctx)) };
+}
+
+/**
+ * A row with a step that waits before the transaction (`prepare`): `run` gets what it found,
+ * typed by what `prepare` answers, and the parameters it chose to use.
+ */
+export function preparedOp<S extends z.ZodType, V>(row: {
+  readonly params: S;
+  readonly prepare: (input: PrepareInput) => Promise<Prepared<V>>;
+  readonly run: (ctx: CallContext, params: z.output<S>, prepared: V) => unknown;
+}): Operation {
+  return {
+    prepare: async (input) => {
+      const { params, value } = await row.prepare(input);
+      return { params, call: (ctx) => row.run(ctx, parse(row.params, ctx), value) };
+    },
   };
-  return row.prepare === undefined ? { call } : { prepare: row.prepare, call };
+}
+
+function parse<S extends z.ZodType>(schema: S, ctx: CallContext): z.output<S> {
+  const parsed = schema.safeParse(ctx.params);
+  if (!parsed.success) throw new BadParameters();
+  return parsed.data;
 }
 
 /** A batch row: its handler runs inner calls through `ctx.dispatch`, each answering on its own. */
 export function batchOp(run: (ctx: BatchContext) => Promise<unknown>): Operation {
-  return {
-    call: () => {
-      throw new Error("a batch runs through `batch`, never `call`");
-    },
-    batch: run,
-  };
+  return { batch: run };
 }
 
 /** How an API answers each of the model's refusals (complete: the compiler checks every reason). */

@@ -3,7 +3,7 @@
  * session that was given a SynoToken also needs the token (`SynoToken` or `X-SYNO-TOKEN`),
  * as DSM's CSRF protection does; without it the sid is treated as not found (119).
  *
- * By design (DSM's behaviour here is not documented, see the README's differences):
+ * By design (DSM's behaviour here is not documented, see docs/differences.md):
  * - an expired session answers `expiredCode` once (119 by default, as DSM 7 was seen to; 106 is
  *   the guide's), then 119: it is forgotten;
  * - a cookie session without a SynoToken (`format=cookie`, no `enable_syno_token`) is refused

@@ -9,7 +9,7 @@
  * By design: a key is found at any depth of `data` (every object that holds it), so a rule says
  * "`vcpu_num` becomes a string" without a path; shapes apply in the order the rules were added.
  */
-import type { DsmAnswer } from "./dispatcher";
+import type { DsmAnswer } from "./envelope";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

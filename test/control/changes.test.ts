@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HOSTS, STORAGES } from "../fixture-ids";
 import { createGuest, expectDsmError, expectSuccess, guestParams, useEmulator } from "../harness";
-import { adminCall } from "./support";
+import { controlCall } from "./support";
 
 const HOST_1 = HOSTS.first.name;
 const HOST_2 = HOSTS.second.name;
@@ -90,15 +90,15 @@ describe("control plane: out-of-band changes", () => {
 
   it("a guest still being created cannot crash (409)", async () => {
     await createGuest(t.emu, t.sid, "in-creation");
-    const res = await adminCall(t.emu, "POST", "/guests/in-creation/crash");
+    const res = await controlCall(t.emu, "POST", "/guests/in-creation/crash");
     expect(res.status).toBe(409);
   });
 
   it("unknown hosts, storages and guests answer 404", async () => {
-    expect((await adminCall(t.emu, "PATCH", "/hosts/nope", { status: "running" })).status).toBe(404);
-    expect((await adminCall(t.emu, "PATCH", "/storages/nope", { status: "online" })).status).toBe(404);
-    expect((await adminCall(t.emu, "POST", "/guests/nope/crash")).status).toBe(404);
-    expect((await adminCall(t.emu, "GET", "/no-such-endpoint")).status).toBe(404);
+    expect((await controlCall(t.emu, "PATCH", "/hosts/nope", { status: "running" })).status).toBe(404);
+    expect((await controlCall(t.emu, "PATCH", "/storages/nope", { status: "online" })).status).toBe(404);
+    expect((await controlCall(t.emu, "POST", "/guests/nope/crash")).status).toBe(404);
+    expect((await controlCall(t.emu, "GET", "/no-such-endpoint")).status).toBe(404);
   });
 
   it("bad input answers 400 naming the field and changes nothing", async () => {
@@ -112,11 +112,11 @@ describe("control plane: out-of-band changes", () => {
       ["PATCH", "/cluster", { auto_select_host: "random" }, "auto_select_host"],
     ];
     for (const [method, path, body, field] of cases) {
-      const res = await adminCall(t.emu, method, path, body);
+      const res = await controlCall(t.emu, method, path, body);
       expect(res.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(400);
       expect(String(res.body.error)).toContain(field);
     }
-    expect((await adminCall(t.emu, "PATCH", "/cluster", "not json")).status).toBe(400);
+    expect((await controlCall(t.emu, "PATCH", "/cluster", "not json")).status).toBe(400);
     expect(await t.emu.admin.state()).toEqual(before);
   });
 });

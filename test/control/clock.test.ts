@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { startEmulator } from "../../server/emulator";
 import { createGuest, expectDsmError, expectSuccess, useEmulator } from "../harness";
-import { adminCall } from "./support";
+import { controlCall } from "./support";
 
 describe("control plane: clock on a test's VirtualClock", () => {
   const t = useEmulator({}, { reset: true });
@@ -32,7 +32,7 @@ describe("control plane: clock on a test's VirtualClock", () => {
   });
 
   it("advancing past the session timeout makes the sid answer 119 (DSM 7's code for an expired session)", async () => {
-    await adminCall(t.emu, "POST", "/clock/advance", { seconds: 901 });
+    await controlCall(t.emu, "POST", "/clock/advance", { seconds: 901 });
     expectDsmError(await t.emu.vmm(t.sid, "Guest", "list"), 119);
   });
 
@@ -58,15 +58,15 @@ describe("control plane: clock on a test's VirtualClock", () => {
   });
 
   it("a fixed clock cannot switch mode (400, nothing changes); bad input answers 400", async () => {
-    const res = await adminCall(t.emu, "POST", "/clock", { mode: "real", time_scale: 5 });
+    const res = await controlCall(t.emu, "POST", "/clock", { mode: "real", time_scale: 5 });
     expect(res.status).toBe(400);
     expect(String(res.body.error)).toMatch(/fixed clock/);
     expect((await t.emu.admin.clock()).time_scale).toBe("realtime");
-    expect((await adminCall(t.emu, "POST", "/clock/advance", { ms: -1 })).status).toBe(400);
-    expect((await adminCall(t.emu, "POST", "/clock/advance", { ms: 1, seconds: 1 })).status).toBe(400);
-    expect((await adminCall(t.emu, "POST", "/clock/advance", {})).status).toBe(400);
-    expect((await adminCall(t.emu, "POST", "/clock", { time_scale: "fast" })).status).toBe(400);
-    expect((await adminCall(t.emu, "POST", "/clock", { time_scale: 0 })).status).toBe(400);
+    expect((await controlCall(t.emu, "POST", "/clock/advance", { ms: -1 })).status).toBe(400);
+    expect((await controlCall(t.emu, "POST", "/clock/advance", { ms: 1, seconds: 1 })).status).toBe(400);
+    expect((await controlCall(t.emu, "POST", "/clock/advance", {})).status).toBe(400);
+    expect((await controlCall(t.emu, "POST", "/clock", { time_scale: "fast" })).status).toBe(400);
+    expect((await controlCall(t.emu, "POST", "/clock", { time_scale: 0 })).status).toBe(400);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ACCOUNTS, STORAGES } from "../fixture-ids";
 import { createGuest, expectDsmError, expectSuccess, guestParams, useEmulator } from "../harness";
-import { adminCall } from "./support";
+import { controlCall } from "./support";
 
 const GUEST_API = "SYNO.Virtualization.API.Guest";
 const DSM_INFO = { api: "SYNO.DSM.Info", version: "2", method: "getinfo" };
@@ -118,7 +118,7 @@ describe("control plane: fault rules answering DSM errors", () => {
     await t.emu.admin.removeFault(a.id);
     expectDsmError(await getinfo(), 403);
     expect((await t.emu.admin.faults()).map((f) => f.id)).toEqual([b.id]);
-    expect((await adminCall(t.emu, "DELETE", `/faults/${a.id}`)).status).toBe(404);
+    expect((await controlCall(t.emu, "DELETE", `/faults/${a.id}`)).status).toBe(404);
     await t.emu.admin.clearFaults();
     expectSuccess(await getinfo());
   });
@@ -150,7 +150,7 @@ describe("control plane: fault rules answering DSM errors", () => {
       [{ action: { type: "task_stuck", at_progress: 100 } }, "action.at_progress"],
     ];
     for (const [body, field] of cases) {
-      const res = await adminCall(t.emu, "POST", "/faults", body);
+      const res = await controlCall(t.emu, "POST", "/faults", body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(String(res.body.error)).toContain(field);
     }

@@ -3,7 +3,7 @@ import { parseConfig } from "../../server/config";
 import { AdminCallError, AdminClient } from "../../server/control/client";
 import { HOSTS } from "../fixture-ids";
 import { createGuest, expectSuccess, startTestEmulator } from "../harness";
-import { adminCall } from "./support";
+import { controlCall } from "./support";
 
 // Several emulators, or emulators started with other control-plane options: each test starts its own.
 describe("control plane: in-process emulators", () => {
@@ -53,15 +53,15 @@ describe("control plane: in-process emulators", () => {
   it("with an admin token, calls without the bearer token answer 401; the returned client sends it", async () => {
     const emu = await startTestEmulator({ adminToken: "s3cret" });
     try {
-      expect((await adminCall(emu, "GET", "/state")).status).toBe(401);
+      expect((await controlCall(emu, "GET", "/state")).status).toBe(401);
       expect(
-        (await adminCall(emu, "GET", "/state", undefined, { authorization: "Bearer wrong" })).status,
+        (await controlCall(emu, "GET", "/state", undefined, { authorization: "Bearer wrong" })).status,
       ).toBe(401);
-      expect((await adminCall(emu, "POST", "/reset", undefined, { authorization: "s3cret" })).status).toBe(
+      expect((await controlCall(emu, "POST", "/reset", undefined, { authorization: "s3cret" })).status).toBe(
         401,
       );
       expect(
-        (await adminCall(emu, "GET", "/clock", undefined, { authorization: "Bearer s3cret" })).status,
+        (await controlCall(emu, "GET", "/clock", undefined, { authorization: "Bearer s3cret" })).status,
       ).toBe(200);
       expect((await emu.admin.state()).hosts.length).toBe(3);
       const anonymous = new AdminClient(emu.url);

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ACCOUNTS } from "../fixture-ids";
 import { useEmulator } from "../harness";
-import { adminCall } from "./support";
+import { controlCall } from "./support";
 
 describe("control plane: journal", () => {
   const t = useEmulator();
@@ -65,8 +65,8 @@ describe("control plane: journal", () => {
       "syno",
       "nope2",
     ]);
-    expect((await adminCall(t.emu, "GET", "/journal?status=maybe")).status).toBe(400);
-    expect((await adminCall(t.emu, "GET", "/journal?limit=0")).status).toBe(400);
+    expect((await controlCall(t.emu, "GET", "/journal?status=maybe")).status).toBe(400);
+    expect((await controlCall(t.emu, "GET", "/journal?limit=0")).status).toBe(400);
   });
 
   it("summarises calls to APIs and methods the emulator does not implement", async () => {

@@ -11,7 +11,7 @@ import { configSchema } from "../../server/config";
 import { exportDatabase } from "../../server/export-command";
 import { FIXTURE_FORMAT, parseFixture } from "../../server/fixture";
 import { createGuest, expectSuccess, startTestEmulator, type TestEmulator } from "../harness";
-import { adminCall } from "./support";
+import { controlCall } from "./support";
 
 const running: TestEmulator[] = [];
 const folders: string[] = [];
@@ -56,7 +56,7 @@ describe("state in files", () => {
       expect(await of(b, sidB), api).toEqual(await of(a, sidA));
     }
     // The control plane's own load (POST /__admin/fixture) takes the file as well.
-    expect((await adminCall(a, "POST", "/fixture", first)).status).toBe(200);
+    expect((await controlCall(a, "POST", "/fixture", first)).status).toBe(200);
     expect(await a.admin.exportFixture()).toEqual(first);
   });
 
@@ -93,7 +93,7 @@ describe("state in files", () => {
     const snapshotDir = folder();
     writeFileSync(join(snapshotDir, "broken.sqlite"), "not a database");
     const emu = await start({ snapshotDir });
-    const res = await adminCall(emu, "POST", "/snapshots/broken/restore");
+    const res = await controlCall(emu, "POST", "/snapshots/broken/restore");
     expect(res.status).toBe(409);
     expect(String(res.body.error)).toMatch(/export the state \(GET \/__admin\/fixture\)/);
   });
@@ -103,7 +103,7 @@ describe("state in files", () => {
     const current = await emu.admin.exportFixture();
     const { format: _, ...unversioned } = current;
     expect(parseFixture(unversioned).format).toBeUndefined();
-    const res = await adminCall(emu, "POST", "/fixture", { ...current, format: FIXTURE_FORMAT + 1 });
+    const res = await controlCall(emu, "POST", "/fixture", { ...current, format: FIXTURE_FORMAT + 1 });
     expect(res.status).toBe(400);
     expect(String(res.body.error)).toMatch(
       /format: this emulator reads fixture formats 1 to 1: .*upgrade this one/,

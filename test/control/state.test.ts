@@ -3,7 +3,7 @@ import { DEFAULT_FIXTURE } from "../../server/config";
 import { AdminCallError } from "../../server/control/client";
 import { loadFixtureFile } from "../../server/fixture";
 import { createGuest, expectDsmError, expectSuccess, useEmulator } from "../harness";
-import { adminCall } from "./support";
+import { controlCall } from "./support";
 
 describe("control plane: state, reset, fixtures", () => {
   // Reset before each test, then one admin session (the harness's).
@@ -11,7 +11,7 @@ describe("control plane: state, reset, fixtures", () => {
 
   it("dumps the whole state without password hashes, OTP secrets or sids", async () => {
     const sid = t.sid;
-    const res = await adminCall(t.emu, "GET", "/state");
+    const res = await controlCall(t.emu, "GET", "/state");
     expect(res.status).toBe(200);
     const state = await t.emu.admin.state();
     expect(Object.keys(state).sort()).toEqual(
@@ -106,19 +106,19 @@ describe("control plane: state, reset, fixtures", () => {
     const fixture = loadFixtureFile(DEFAULT_FIXTURE);
     const before = await t.emu.admin.state();
     const bad = { ...fixture, hosts: [{ ...fixture.hosts[0], total_cpu_core: "many" }] };
-    const res = await adminCall(t.emu, "POST", "/fixture", bad);
+    const res = await controlCall(t.emu, "POST", "/fixture", bad);
     expect(res.status).toBe(400);
     expect(String(res.body.error)).toContain("hosts.0.total_cpu_core");
     expect(await t.emu.admin.state()).toEqual(before);
 
     const duplicateId = { ...fixture, hosts: [...fixture.hosts, { ...fixture.hosts[0], host_name: "Twin" }] };
-    const dup = await adminCall(t.emu, "POST", "/fixture", duplicateId);
+    const dup = await controlCall(t.emu, "POST", "/fixture", duplicateId);
     expect(dup.status).toBe(400);
     // Caught by the schema or, failing that, by the database inside the seeding transaction.
     expect(String(dup.body.error)).toMatch(/host_id|cannot be loaded/);
     expect(await t.emu.admin.state()).toEqual(before);
 
-    const notJson = await adminCall(t.emu, "POST", "/fixture", "{nope");
+    const notJson = await controlCall(t.emu, "POST", "/fixture", "{nope");
     expect(notJson.status).toBe(400);
     expect(String(notJson.body.error)).toMatch(/not JSON/);
   });
@@ -159,10 +159,10 @@ describe("control plane: snapshots", () => {
     await t.emu.admin.deleteSnapshot("one");
     expect((await t.emu.admin.snapshots()).map((s) => s.name)).not.toContain("one");
 
-    expect((await adminCall(t.emu, "POST", "/snapshots/one/restore")).status).toBe(404);
-    expect((await adminCall(t.emu, "DELETE", "/snapshots/one")).status).toBe(404);
-    expect((await adminCall(t.emu, "POST", "/snapshots", { name: "two" })).status).toBe(409);
-    const bad = await adminCall(t.emu, "POST", "/snapshots", { name: "has space" });
+    expect((await controlCall(t.emu, "POST", "/snapshots/one/restore")).status).toBe(404);
+    expect((await controlCall(t.emu, "DELETE", "/snapshots/one")).status).toBe(404);
+    expect((await controlCall(t.emu, "POST", "/snapshots", { name: "two" })).status).toBe(409);
+    const bad = await controlCall(t.emu, "POST", "/snapshots", { name: "has space" });
     expect(bad.status).toBe(400);
     expect(String(bad.body.error)).toContain("name");
     await expect(t.emu.admin.restoreSnapshot("missing")).rejects.toBeInstanceOf(AdminCallError);

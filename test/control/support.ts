@@ -1,18 +1,18 @@
 /** Helpers of the control-plane tests only: raw admin calls, to see the statuses. */
 
-export interface AdminReply {
+export interface ControlReply {
   readonly status: number;
   readonly body: Record<string, unknown>;
 }
 
 /** Calls the control plane directly (the typed client throws on non-2xx; these tests want the status). */
-export async function adminCall(
+export async function controlCall(
   emu: { url: string },
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<AdminReply> {
+): Promise<ControlReply> {
   const res = await fetch(`${emu.url}/__admin${path}`, {
     method,
     headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },

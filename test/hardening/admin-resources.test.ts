@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { MAX_SNAPSHOTS } from "../../server/control/control-plane";
-import { MAX_ADMIN_BODY } from "../../server/control/routes";
+import { MAX_CONTROL_BODY } from "../../server/control/routes";
 import { rawDefaultFixture, useEmulator } from "../harness";
 
 describe("the control plane's own resources are bounded", () => {
@@ -13,7 +13,7 @@ describe("the control plane's own resources are bounded", () => {
 
   it("a body over the limit answers 413 and is not stored", async () => {
     const big = JSON.stringify({
-      match: { api: "x".repeat(MAX_ADMIN_BODY) },
+      match: { api: "x".repeat(MAX_CONTROL_BODY) },
       action: { type: "error", code: 500 },
     });
     const res = await fetch(`${t.emu.url}/__admin/faults`, {

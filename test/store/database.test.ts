@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, schemaVersion } from "../../server/store/db";
-import { MIGRATIONS } from "../../server/store/schema";
+import { MIGRATIONS, TABLES } from "../../server/store/schema";
 import { expectDsmError, expectSuccess, fixtureWith, startTestEmulator } from "../harness";
 
 // These tests are about starting and restarting emulators, so they start their own.
@@ -133,6 +133,8 @@ describe("the SQLite file: created and seeded on first start, reused on the next
         db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
       ).map((t) => t.name);
       expect(tables).toEqual(expect.arrayContaining(["accounts", "sessions", "hosts", "guests", "tasks"]));
+      // The reset clears the tables read from the migrations: that list must be SQLite's own.
+      expect([...TABLES].sort()).toEqual(tables.filter((t) => !t.startsWith("sqlite_")).sort());
       expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
     } finally {
       db.close();

@@ -1,5 +1,5 @@
 /**
- * Helpers of the core tests only: the login shapes real clients send (spec section 6), cookie
+ * Helpers of the core tests only: the login shapes real clients send (docs/clients.md), cookie
  * reading, and the envelope check of a raw answer. Everything shared lives in ../harness.ts.
  */
 import { expect } from "vitest";

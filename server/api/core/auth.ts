@@ -54,6 +54,7 @@ import {
   op,
   type Prepared,
   type PrepareInput,
+  preparedOp,
 } from "../../wire/operation";
 import {
   MAX_CLIENT_NAME,
@@ -74,14 +75,14 @@ type Encryption = "plain" | "opened" | "unreadable" | "busy";
  * Opens an encrypted login, outside the transaction (the RSA key may still be being made), its
  * RSA step on a worker thread (security/rsa-pool.ts).
  */
-async function openEncrypted({ params, now, keys }: PrepareInput): Promise<Prepared> {
+async function openEncrypted({ params, now, keys }: PrepareInput): Promise<Prepared<Encryption>> {
   const cipher = params[CIPHER_KEY];
-  if (cipher === undefined) return { value: "plain" satisfies Encryption };
-  const unreadable: Prepared = { value: "unreadable" satisfies Encryption };
+  if (cipher === undefined) return { value: "plain" };
+  const unreadable: Prepared<Encryption> = { value: "unreadable" };
   const key = await keys.login.ready.catch(() => undefined);
   if (key === undefined) return unreadable;
   const opened = await decryptLoginParamsOffThread(key, cipher);
-  if (opened === "busy") return { value: "busy" satisfies Encryption };
+  if (opened === "busy") return { value: "busy" };
   if (!opened.ok || !isCipherTokenFresh(opened.params, Math.floor(now / 1000))) return unreadable;
   const merged: Record<string, string> = { ...params };
   delete merged[CIPHER_KEY];
@@ -90,7 +91,7 @@ async function openEncrypted({ params, now, keys }: PrepareInput): Promise<Prepa
     if (value === "" && merged[name]) continue;
     merged[name] = value;
   }
-  return { params: merged, value: "opened" satisfies Encryption };
+  return { params: merged, value: "opened" };
 }
 
 const policyOf = (ctx: CallContext): AutoBlockPolicy => ({
@@ -128,18 +129,18 @@ interface LoginPrepared {
  * a hash takes milliseconds of CPU, which inside the call would hold up every other call. The
  * handler uses the result only if the account's hash is still the one checked.
  */
-async function prepareLogin(input: PrepareInput): Promise<Prepared> {
+async function prepareLogin(input: PrepareInput): Promise<Prepared<LoginPrepared>> {
   // A login from another site, or from a blocked address, is answered (402, 407) before any
   // crypto: neither its blob nor its password is looked at, so neither costs anything.
-  if (fromAnotherSite(input.header)) return { value: { encryption: "plain" } satisfies LoginPrepared };
+  if (fromAnotherSite(input.header)) return { value: { encryption: "plain" } };
   const block = input.store.accounts.blockOf(input.address);
   if (block !== undefined && (block.until === null || block.until > input.now))
-    return { value: { encryption: "plain" } satisfies LoginPrepared };
+    return { value: { encryption: "plain" } };
   const opened = await openEncrypted(input);
-  const encryption = opened.value as Encryption;
-  const answer = (verified?: Verified): Prepared => ({
+  const encryption = opened.value;
+  const answer = (verified?: Verified): Prepared<LoginPrepared> => ({
     ...opened,
-    value: (verified === undefined ? { encryption } : { encryption, verified }) satisfies LoginPrepared,
+    value: verified === undefined ? { encryption } : { encryption, verified },
   });
   if (encryption === "unreadable" || encryption === "busy") return answer();
   const p = loginParams.safeParse(opened.params ?? input.params);
@@ -151,19 +152,17 @@ async function prepareLogin(input: PrepareInput): Promise<Prepared> {
     return answer({ hash, ok: await checkPassword(p.data.passwd ?? "", hash) });
   } catch (err) {
     // Too many checks wait already: refused unread, and not counted (as a busy RSA pool).
-    if (err instanceof HashingBusy)
-      return { ...opened, value: { encryption: "busy" } satisfies LoginPrepared };
+    if (err instanceof HashingBusy) return { ...opened, value: { encryption: "busy" } };
     throw err;
   }
 }
 
-const login = op({
+const login = preparedOp({
   params: loginParams,
   prepare: prepareLogin,
-  run: (ctx, p) => {
+  run: (ctx, p, prepared) => {
     const { store, address, now } = ctx;
     const policy = policyOf(ctx);
-    const prepared = ctx.prepared as LoginPrepared;
     // Answered with the transaction committed, so the failure counts even though the call fails.
     const failed = (code: 400 | 404) => {
       recordFailure(store, policy, address, now);

@@ -9,18 +9,17 @@
  * a call that comes before it is ready waits for it, outside any transaction.
  */
 import { z } from "zod";
-import { encryptionInfo, type LoginKey } from "../../security/login-encryption";
+import { encryptionInfo } from "../../security/login-encryption";
 import { text } from "../../wire/codecs";
 import { DsmError } from "../../wire/errors";
-import { type ApiOperations, op } from "../../wire/operation";
+import { type ApiOperations, preparedOp } from "../../wire/operation";
 
 export const encryptionApi: ApiOperations<"SYNO.API.Encryption"> = {
   methods: {
-    getinfo: op({
+    getinfo: preparedOp({
       params: z.object({ format: text() }),
       prepare: async ({ keys }) => ({ value: await keys.login.ready.catch(() => undefined) }),
-      run: (ctx, p) => {
-        const key = ctx.prepared as LoginKey | undefined;
+      run: (ctx, p, key) => {
         if (key === undefined) throw new DsmError(100);
         return encryptionInfo(key, Math.floor(ctx.now / 1000), p.format);
       },

@@ -1,16 +1,16 @@
 /**
  * How the web UI's internal API answers the model's refusals. DSM documents none of it: these
- * are the guide's numbers, except where the internal API is known (from py-synologydsm-api's
+ * are the guide's numbers (../refusals.ts), except where the internal API is known (from py-synologydsm-api's
  * table) to give a number another meaning: 939 for a guest already running, and 903/904/905 for
  * shutdown/power-off/restart of a guest that is not running (pwr_ctl picks by action). The
- * public 903 (not enough memory) is therefore answered 402 here; the README's differences say so.
+ * public 903 (not enough memory) is therefore answered 402 here; docs/differences.md says so.
  */
 import type { CodeOf } from "../../../contract/errors";
 import type { Reason } from "../../model/refusal";
-import { PUBLIC_REFUSALS } from "../public/codes";
+import { BASE_REFUSALS } from "../refusals";
 
 export const INTERNAL_REFUSALS: { readonly [R in Reason]: CodeOf<"vmm-internal"> } = {
-  ...PUBLIC_REFUSALS,
+  ...BASE_REFUSALS,
   online: 939,
   offline: 904,
   memory: 402,

@@ -6,12 +6,14 @@
  * API's table has it. A reboot is a real transition: `booting` for the boot's time, then running.
  */
 import { z } from "zod";
+import { refOf } from "../../model/context";
 import { findGuest } from "../../model/guests";
 import { powerOff, powerOn, reboot, shutdown } from "../../model/power";
 import { Refusal } from "../../model/refusal";
-import { ref } from "../../wire/codecs";
+import { unquote } from "../../wire/codecs";
 import { DsmError } from "../../wire/errors";
 import { type ApiOperations, op } from "../../wire/operation";
+import { guestRef } from "../params";
 import { INTERNAL_REFUSALS, NOT_RUNNING } from "./codes";
 
 const ACTIONS = {
@@ -27,7 +29,7 @@ const action = z
   .string()
   .optional()
   .transform((v, ctx) => {
-    const key = (v ?? "").replace(/^"|"$/g, "");
+    const key = unquote(v ?? "");
     if (!Object.hasOwn(ACTIONS, key)) {
       ctx.addIssue({ code: "custom", message: "action is poweron, poweroff, shutdown or reboot" });
       return z.NEVER;
@@ -39,12 +41,9 @@ export const internalGuestActionApi: ApiOperations<"SYNO.Virtualization.Guest.Ac
   refusals: INTERNAL_REFUSALS,
   methods: {
     pwr_ctl: op({
-      params: z.object({ guest_id: ref(), guest_name: ref(), action }),
+      params: z.object({ ...guestRef, action }),
       run: (ctx, p) => {
-        const guest = findGuest(
-          ctx.store,
-          p.guest_id !== undefined ? { id: p.guest_id } : { name: p.guest_name },
-        );
+        const guest = findGuest(ctx.store, refOf(p.guest_id, p.guest_name));
         try {
           if (p.action === "poweron") powerOn(ctx, guest, undefined);
           else if (p.action === "poweroff") powerOff(ctx, guest);

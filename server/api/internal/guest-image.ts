@@ -1,7 +1,7 @@
 /**
  * SYNO.Virtualization.Guest.Image (the web UI's dialect): `list`, and `upload_and_create`: an
  * image made from a file uploaded in the request (a `multipart/form-data` body whose `file` part
- * the HTTP layer streams and counts, never holding it in memory; see dsm/upload.ts), copied to
+ * the HTTP layer streams and counts, never holding it in memory; see wire/upload.ts), copied to
  * the storages (`repos`) in `image_repos`. It answers a task, polled with the public Task.Info.
  *
  * Client quirks: the Terraform provider double-encodes `image_repos` (a JSON string whose content
@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { IMAGE_TYPES } from "../../../contract/statuses";
-import { createUploadedImage } from "../../model/images";
+import { createUploadedImage, readyImages } from "../../model/images";
 import { bool, ref, requiredText, text } from "../../wire/codecs";
 import { DsmError } from "../../wire/errors";
 import { type ApiOperations, op } from "../../wire/operation";
@@ -41,10 +41,7 @@ export const internalGuestImageApi: ApiOperations<"SYNO.Virtualization.Guest.Ima
     list: op({
       params: z.object({}),
       run: (ctx) => ({
-        images: ctx.store.images
-          .list()
-          .filter((im) => im.state === "ready")
-          .map(presentImage),
+        images: readyImages(ctx.store).map(presentImage),
       }),
     }),
     upload_and_create: op({

@@ -8,13 +8,14 @@
  * fields (`cpu_weight`, `boot_from`, `usbs`, `vdisks_add`, ...) are accepted and not modelled.
  * It follows the public `set`'s rules (no resize while running, 1600 on HA).
  *
- * By design (DSM is silent, see the README's differences): an unknown guest answers 401; with
+ * By design (DSM is silent, see docs/differences.md): an unknown guest answers 401; with
  * `guest_id` given, a `guest_name` other than the guest's renames it (the Terraform provider
  * sends a renamed resource that way); an ISO slot naming an image that is not a ready ISO image
  * answers 906; `get` answers the list's object for one guest.
  */
 import { z } from "zod";
-import type { Ref } from "../../model/context";
+import { freezeOf } from "../../model/cluster";
+import { type Ref, refOf } from "../../model/context";
 import { editGuest, findGuest, mountIsos } from "../../model/guests";
 import type { Usage } from "../../model/telemetry";
 import { slot } from "../../store/answers";
@@ -26,12 +27,9 @@ import { bool, int, json, ref, text } from "../../wire/codecs";
 import { jsonArrayParts, RawJson } from "../../wire/envelope";
 import { ErrorAnswer } from "../../wire/errors";
 import { type ApiOperations, type CallContext, op } from "../../wire/operation";
+import { guestRef } from "../params";
 import { INTERNAL_REFUSALS } from "./codes";
 import { type Inventory, inventoryOf, presentGuest, presentSetting, usageIn } from "./present";
-
-const guestRef = { guest_id: ref(), guest_name: ref() };
-const refOf = (p: { guest_id?: string | undefined; guest_name?: string | undefined }): Ref =>
-  p.guest_id !== undefined ? { id: p.guest_id } : { name: p.guest_name };
 
 /** Two CD-ROM slots: image ids or "unmounted"; `null` (the 4 characters) leaves them as they are. */
 const isoSlots = json(
@@ -111,13 +109,11 @@ function listAnswer(ctx: CallContext): RawJson {
     fragments.set(g, { stamp, usage: own, bytes });
     return bytes;
   };
-  const statuses = store.inventory.hostStatuses();
-  const frozen = statuses.filter((status) => status === "inaccessible").length;
   const answer = new RawJson(
     jsonArrayParts(
       `{"canHA":${system.ha_enabled === 1},"canMove":${system.pro_licence === 1},"guests":`,
       records.map(fragment),
-      `,"is_freeze":${frozen * 2 > statuses.length}}`,
+      `,"is_freeze":${freezeOf(store.inventory.hostStatuses()).frozen}}`,
     ),
   );
   lists.set(records, { stamp, usage, system, answer });
@@ -133,11 +129,13 @@ export const internalGuestApi: ApiOperations<"SYNO.Virtualization.Guest"> = {
     }),
     get: op({
       params: z.object({ ...guestRef, additional: bool(false) }),
-      run: (ctx, p) => present(ctx)(ctx.store.guests.record(findGuest(ctx.store, refOf(p)))),
+      run: (ctx, p) =>
+        present(ctx)(ctx.store.guests.record(findGuest(ctx.store, refOf(p.guest_id, p.guest_name)))),
     }),
     get_setting: op({
       params: z.object(guestRef),
-      run: (ctx, p) => presentSetting(ctx.store.guests.record(findGuest(ctx.store, refOf(p)))),
+      run: (ctx, p) =>
+        presentSetting(ctx.store.guests.record(findGuest(ctx.store, refOf(p.guest_id, p.guest_name)))),
     }),
     // The host's USB devices a guest could take: the emulated hosts have none.
     usb_list: op({ params: z.object({}), run: () => ({ usbs: [] }) }),
@@ -154,7 +152,7 @@ export const internalGuestApi: ApiOperations<"SYNO.Virtualization.Guest"> = {
         iso_images: isoSlots,
       }),
       run: (ctx, p) => {
-        const guest = findGuest(ctx.store, refOf(p));
+        const guest = findGuest(ctx.store, refOf(p.guest_id, p.guest_name));
         const renamed =
           p.new_guest_name ??
           p.name ??

@@ -5,15 +5,17 @@
  * Gaps: only the internal Host list is recorded (DSM 7.1.1); the Cluster summaries are derived
  * from the state in the recorded key set; Cluster `get_guest`'s per-guest `cpu_usage` and
  * `ram_usage` are hundredths of a percent (hass-synovmm shows value / 100 as %), of the host's
- * threads and of the guest's memory; Network and Repo lists are not recorded (see README).
+ * threads and of the guest's memory; Network and Repo lists are not recorded (docs/differences.md).
  */
 import { z } from "zod";
-import { isHostOffline, ONLINE } from "../../model/status";
+import { freezeOf } from "../../model/cluster";
+import { guestHealth, healthSummary, hostHealth, licenceHealth, storageHealth } from "../../model/health";
+import { ONLINE, storageStatus } from "../../model/status";
 import { usageOf } from "../../model/telemetry";
 import type { Store } from "../../store/index";
 import { type ApiOperations, op } from "../../wire/operation";
 import { INTERNAL_REFUSALS } from "./codes";
-import { inventoryOf, presentHost, presentRepo } from "./present";
+import { presentHost, presentRepo } from "./present";
 
 const none = z.object({});
 
@@ -30,14 +32,6 @@ function hostLoads(store: Store, now: number): Map<string, number> {
   return loads;
 }
 
-/** Counts by status type, in DSM's key order (a guest summary also counts the running ones). */
-const summary = (items: readonly string[], running?: number) => ({
-  error: items.filter((t) => t === "error").length,
-  healthy: items.filter((t) => t === "healthy").length,
-  ...(running === undefined ? {} : { running }),
-  warning: items.filter((t) => t === "warning").length,
-});
-
 export const internalHostApi: ApiOperations<"SYNO.Virtualization.Host"> = {
   refusals: INTERNAL_REFUSALS,
   methods: {
@@ -47,10 +41,9 @@ export const internalHostApi: ApiOperations<"SYNO.Virtualization.Host"> = {
         const system = ctx.store.system.get();
         const hosts = ctx.store.inventory.hosts();
         const loads = hostLoads(ctx.store, ctx.now);
-        const offline = hosts.filter((h) => isHostOffline(h.status)).length;
         return {
           hosts: hosts.map((h) => presentHost(h, system, loads.get(h.host_id) ?? 0)),
-          is_freeze: offline * 2 > hosts.length,
+          is_freeze: freezeOf(hosts.map((h) => h.status)).frozen,
           max_host_num: 7,
         };
       },
@@ -67,26 +60,19 @@ export const clusterApi: ApiOperations<"SYNO.Virtualization.Cluster"> = {
         const { store } = ctx;
         const system = store.system.get();
         const hosts = store.inventory.hosts();
-        const offline = hosts.filter((h) => isHostOffline(h.status)).length;
-        const frozen = offline * 2 > hosts.length;
+        const { offline, frozen } = freezeOf(hosts.map((h) => h.status));
         const guests = store.guests.list();
-        const guestTypes = guests.map((g) =>
-          g.status === "crashed" ? "error" : g.status === "inaccessible" ? "warning" : "healthy",
-        );
-        const inv = inventoryOf(hosts, store.inventory.storages());
-        const repoTypes = [...inv.storages.values()].map((s) => presentRepo(s).status_type);
-        const reasons = frozen ? [{ num: offline, status: "host_offline" }] : [];
+        const storages = store.inventory.storages();
         return {
           cluster_status: frozen ? "frozen" : system.cluster_status,
-          guest_summ: summary(guestTypes, guests.filter((g) => g.status === "running").length),
-          host_summ: summary(
-            hosts.map((h) =>
-              isHostOffline(h.status) ? "error" : h.status === "running" ? "healthy" : "warning",
-            ),
+          guest_summ: healthSummary(
+            guests.map((g) => guestHealth(g.status)),
+            guests.filter((g) => g.status === "running").length,
           ),
-          license_summ: summary([system.pro_licence === 1 ? "healthy" : "warning"]),
-          reasons,
-          repo_summ: summary(repoTypes),
+          host_summ: healthSummary(hosts.map((h) => hostHealth(h.status))),
+          license_summ: healthSummary([licenceHealth(system.pro_licence === 1)]),
+          reasons: frozen ? [{ num: offline, status: "host_offline" }] : [],
+          repo_summ: healthSummary(storages.map((s) => storageHealth(storageStatus(s)))),
         };
       },
     }),

@@ -5,10 +5,12 @@
  * only a running guest has. Values DSM knows and the emulator does not model are constants, the
  * recorded ones (no HA, no guest agent, no USB devices, VirtIO-era defaults).
  */
+import { guestHealth, hostHealth, storageHealth } from "../../model/health";
+import { imageBytes, shownCopies } from "../../model/images";
 import { freeCpu, freeRam } from "../../model/placement";
 import { isHostOffline, ONLINE, storageStatus } from "../../model/status";
 import { type Usage, usageOf } from "../../model/telemetry";
-import { kibFromMib } from "../../model/units";
+import { bytesFromMib, gibFromMib, kibFromMib } from "../../model/units";
 import type { GuestRecord } from "../../store/guests";
 import type { ImageRecord } from "../../store/images";
 import type { HostRow, StorageRow } from "../../store/inventory";
@@ -27,13 +29,6 @@ export function inventoryOf(hosts: readonly HostRow[], storages: readonly Storag
 }
 
 const UNMOUNTED = "unmounted";
-
-/** `healthy`, `warning` or `error`, as the web UI colours a guest. */
-function statusType(status: string): string {
-  if (status === "crashed") return "error";
-  if (status === "inaccessible" || status === "unknown" || status === "undefined") return "warning";
-  return "healthy";
-}
 
 /** The host a guest is shown on: the one it runs on, or, while it is off, its storage's (repo's). */
 function hostOf(g: GuestRecord, inv: Inventory): HostRow | undefined {
@@ -90,7 +85,7 @@ export function presentGuest(g: GuestRecord, inv: Inventory, now: number, usage 
     snap_num: 0,
     status: g.status,
     status_desc: "",
-    status_type: statusType(g.status),
+    status_type: guestHealth(g.status),
     ...(online
       ? { total_disk_iops: 0, total_disk_throughput: 0, total_net_receive: 0, total_net_send: 0 }
       : {}),
@@ -128,7 +123,7 @@ export function presentSetting(g: GuestRecord) {
       controller: d.controller,
       unmap: d.unmap === 1,
       vdisk_id: d.vdisk_id,
-      vdisk_size: d.vdisk_size / 1024,
+      vdisk_size: gibFromMib(d.vdisk_size),
     })),
     video_card: "vmvga",
     vnics: g.vnics.map((v) => ({
@@ -172,7 +167,7 @@ export function presentHost(
     package_version: system.vmm_version,
     rs_package_version: "",
     status: h.status,
-    status_type: offline ? "error" : h.status === "running" ? "healthy" : "warning",
+    status_type: hostHealth(h.status),
     sys_reserved_ram_size: kibFromMib(h.other_ram_used),
     total_cpu_num: h.total_cpu_core,
     total_ram_size: kibFromMib(h.total_ram_size),
@@ -185,17 +180,15 @@ export function presentHost(
 /** A storage as the web UI calls it: a repo. Gaps: not recorded; sizes in bytes. */
 export function presentRepo(s: StorageRow) {
   const status = storageStatus(s);
-  const MIB = 1024 * 1024;
   return {
-    free_size: Math.max(0, s.size - s.used) * MIB,
+    free_size: bytesFromMib(Math.max(0, s.size - s.used)),
     host_id: s.host_id,
     host_name: s.host_name,
     name: s.storage_name,
     repo_id: s.storage_id,
     status,
-    status_type:
-      status === "online" ? "healthy" : status === "missing" || status === "crashed" ? "error" : "warning",
-    total_size: s.size * MIB,
+    status_type: storageHealth(status),
+    total_size: bytesFromMib(s.size),
     volume_path: s.volume_path,
   };
 }
@@ -205,14 +198,12 @@ export function presentImage(im: ImageRecord) {
   return {
     image_id: im.image_id,
     name: im.image_name,
-    repos: im.copies
-      .filter((c) => c.state === "ready")
-      .map((c) => ({
-        repo_id: c.storage_id,
-        repo_name: c.storage_name,
-        status: isHostOffline(c.host_status) ? "missing" : c.storage_status,
-      })),
+    repos: shownCopies(im).map(({ copy, status }) => ({
+      repo_id: copy.storage_id,
+      repo_name: copy.storage_name,
+      status,
+    })),
     type: im.type,
-    used_size: im.bytes ?? im.size * 1024 * 1024,
+    used_size: imageBytes(im),
   };
 }

@@ -5,12 +5,13 @@
  * power-ons can never over-commit a host.
  */
 import { z } from "zod";
+import { refOf } from "../../model/context";
 import { findGuest } from "../../model/guests";
 import { powerOff, powerOn, shutdown } from "../../model/power";
 import { ref } from "../../wire/codecs";
 import { type ApiOperations, op } from "../../wire/operation";
+import { guestRef } from "../params";
 import { PUBLIC_REFUSALS } from "./codes";
-import { guestRef, refOf } from "./params";
 
 export const guestActionApi: ApiOperations<"SYNO.Virtualization.API.Guest.Action"> = {
   refusals: PUBLIC_REFUSALS,

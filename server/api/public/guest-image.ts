@@ -3,12 +3,12 @@
  * `create` (non-blocking; see model/images.ts for its checks) and `delete`.
  */
 import { z } from "zod";
-import { createImage, deleteImage, findImage } from "../../model/images";
+import { refOf } from "../../model/context";
+import { createImage, deleteImage, findImage, readyImages } from "../../model/images";
 import { IMAGE_TYPES } from "../../model/status";
 import { bool, json, ref, requiredText } from "../../wire/codecs";
 import { type ApiOperations, op } from "../../wire/operation";
 import { PUBLIC_REFUSALS } from "./codes";
-import { refOf } from "./params";
 import { presentImage } from "./present";
 
 const names = json(z.array(z.union([z.string(), z.number()]).transform(String)).max(64));
@@ -19,10 +19,7 @@ export const guestImageApi: ApiOperations<"SYNO.Virtualization.API.Guest.Image">
     list: op({
       params: z.object({}),
       run: (ctx) => ({
-        images: ctx.store.images
-          .list()
-          .filter((im) => im.state === "ready")
-          .map(presentImage),
+        images: readyImages(ctx.store).map(presentImage),
       }),
     }),
     create: op({

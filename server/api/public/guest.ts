@@ -11,6 +11,7 @@
  * cannot reserve an edit's new figures, the edit stays applied and 1600 answers (guide).
  */
 import { z } from "zod";
+import { refOf } from "../../model/context";
 import { createGuest, deleteGuest, editGuest, findGuest, type VnicSpec } from "../../model/guests";
 import { slot } from "../../store/answers";
 import type { GuestRecord } from "../../store/guests";
@@ -18,8 +19,8 @@ import { bool, int, json, jsonInt, ref, requiredText, text } from "../../wire/co
 import { RawJson } from "../../wire/envelope";
 import { ErrorAnswer } from "../../wire/errors";
 import { type ApiOperations, op } from "../../wire/operation";
+import { guestRef } from "../params";
 import { PUBLIC_REFUSALS } from "./codes";
-import { guestRef, refOf } from "./params";
 import { presentGuest } from "./present";
 
 const idText = z.union([z.string(), z.number()]).transform(String);

@@ -3,6 +3,7 @@
  * key and type for type, in the guide's units (MB, which is the model's MiB). Keys are written in
  * the guide's (alphabetical) order, as DSM's JSON writer emits them.
  */
+import { imageBytes, shownCopies } from "../../model/images";
 import { freeCpu, freeRam } from "../../model/placement";
 import { isHostOffline, storageStatus } from "../../model/status";
 import type { GuestRecord } from "../../store/guests";
@@ -81,15 +82,13 @@ export function presentImage(im: ImageRecord) {
   return {
     image_id: im.image_id,
     image_name: im.image_name,
-    storages: im.copies
-      .filter((c) => c.state === "ready")
-      .map((c) => ({
-        status: isHostOffline(c.host_status) ? "missing" : c.storage_status,
-        storage_id: c.storage_id,
-        storage_name: c.storage_name,
-      })),
+    storages: shownCopies(im).map(({ copy, status }) => ({
+      status,
+      storage_id: copy.storage_id,
+      storage_name: copy.storage_name,
+    })),
     type: im.type,
     // Beyond the guide: the Terraform provider reads it ("the size of the image in bytes").
-    used_size: im.bytes ?? im.size * 1024 * 1024,
+    used_size: imageBytes(im),
   };
 }

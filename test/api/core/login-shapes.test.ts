@@ -5,7 +5,7 @@ import { goLogin, loginData, pythonLogin, setCookie } from "../../support/logins
 
 const ADMIN = ACCOUNTS.admin;
 
-describe("the login shapes real clients send (spec section 6)", () => {
+describe("the login shapes real clients send (docs/clients.md)", () => {
   const t = useEmulator();
 
   describe("legacy: GET auth.cgi version 3 (guide, npm syno)", () => {
