@@ -13,8 +13,13 @@ export const newSid = (loginVersion: number): string =>
 /** A SynoToken (CSRF token): 96 random bits. */
 export const newSynoToken = (): string => randomBytes(12).toString("base64url");
 
-/** A device token (`did`) for trusted-device logins. */
-export const newDeviceToken = (): string => randomBytes(24).toString("base64url");
+/**
+ * A device token for trusted-device logins: on version 7 (`device_id`) an 86-character base64url
+ * token like the sid, as DSM 7.1.1 issues them; on older versions (`did`) 32 characters, DSM 6's
+ * format not being recorded.
+ */
+export const newDeviceToken = (loginVersion: number): string =>
+  randomBytes(loginVersion >= 7 ? 64 : 24).toString("base64url");
 
 /** Guest, vdisk, vnic and image ids are UUIDs on DSM. */
 export const newUuid = (): string => randomUUID();

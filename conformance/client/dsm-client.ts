@@ -58,7 +58,7 @@ export interface RequestOptions {
   readonly cgi?: string;
   /** Send the session (default true when logged in). */
   readonly withSession?: boolean;
-  /** Extra request headers (a `Cookie` for a cookie session). */
+  /** Extra request headers (a `Cookie` for a cookie session, a front-door probe's `Accept-Encoding`). */
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -255,12 +255,16 @@ export class DsmClient {
     return (await this.exchange(raw, options)).envelope;
   }
 
-  /** Like `request`, and also answers the `Set-Cookie` values the answer carried. */
+  /** Like `request`, and also answers the `Set-Cookie` values and the other headers the answer carried. */
   async exchange(
     raw: Record<string, string | number | boolean | undefined>,
     options: RequestOptions = {},
     file?: UploadFile,
-  ): Promise<{ envelope: DsmEnvelope; cookies: readonly string[] }> {
+  ): Promise<{
+    envelope: DsmEnvelope;
+    cookies: readonly string[];
+    headers: Readonly<Record<string, string>>;
+  }> {
     const plain: Record<string, string> = {};
     for (const [k, v] of Object.entries(raw)) if (v !== undefined) plain[k] = String(v);
     this.guard.check(plain.api, plain.method, plain);
@@ -298,7 +302,7 @@ export class DsmClient {
     if (login && !envelope.success) this.failedLogins.push(Date.now());
     if (envelope.success) ledger.observe(plain, envelope.data);
     else ledger.observeFailure(plain);
-    return { envelope, cookies: exchange.cookies ?? [] };
+    return { envelope, cookies: exchange.cookies ?? [], headers: exchange.headers ?? {} };
   }
 
   #send(cgi: string, params: Record<string, string>, headers: Record<string, string>, file?: UploadFile) {

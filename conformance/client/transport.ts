@@ -4,7 +4,9 @@
  * CA), a pinned certificate SHA-256 fingerprint (DSM's self-signed certificate, checked before
  * any byte of the request is sent), or insecure (explicit opt-in only).
  */
+
 import { TLSSocket } from "node:tls";
+import { gunzipSync } from "node:zlib";
 import { Agent, buildConnector, type Dispatcher, request } from "undici";
 import { DsmTransportError } from "./errors";
 
@@ -57,6 +59,8 @@ export interface Exchange {
   readonly body: unknown;
   /** The answer's `Set-Cookie` values (UIConfig's `_SSID`, login's `id`). */
   readonly cookies?: readonly string[];
+  /** The answer's other headers, names lower-cased, repeated ones joined with ", ". */
+  readonly headers?: Readonly<Record<string, string>>;
   /** The answer's `Content-Type`, as sent. */
   readonly contentType?: string;
 }
@@ -138,7 +142,9 @@ export function httpTransport(baseUrl: string, dispatcher: Dispatcher): Transpor
         cause: err,
       });
     }
-    const text = await res.body.text();
+    // DSM's nginx gzips the JSON when the request accepts gzip (spec 7.2); the text is the JSON either way.
+    const bytes = Buffer.from(await res.body.arrayBuffer());
+    const text = (res.headers["content-encoding"] === "gzip" ? gunzipSync(bytes) : bytes).toString("utf8");
     // Clients reject anything but HTTP 200 with JSON; DSM sends its errors inside a 200.
     if (res.statusCode !== 200) {
       // The body of a non-200 answer says why (DSM's own error page, a proxy's): keep its start.
@@ -156,8 +162,11 @@ export function httpTransport(baseUrl: string, dispatcher: Dispatcher): Transpor
     }
     const raw = res.headers["set-cookie"];
     const cookies = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-    const type = res.headers["content-type"];
-    const contentType = Array.isArray(type) ? type.join(", ") : (type ?? "");
-    return { cgi, params, status: res.statusCode, body, cookies, contentType };
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(res.headers))
+      if (name !== "set-cookie" && value !== undefined)
+        headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+    const contentType = headers["content-type"] ?? "";
+    return { cgi, params, status: res.statusCode, body, cookies, headers, contentType };
   }
 }

@@ -221,9 +221,16 @@ export const discoveryScenarios = [
     async run({ dsm }) {
       const info = expectShape(dsmInfo, await dsm.call(API.dsm, "getinfo", {}), "getinfo answer");
       check(info.model !== "" && info.version !== "", "model and version should be non-empty");
+      // Every DSM 6 and 7 recording has C ctime text here: `Sat Aug  7 13:04:04 2021`.
+      if (info.time !== undefined)
+        check(CTIME.test(info.time), `time ${JSON.stringify(info.time)} should be C ctime text`);
     },
   }),
 ];
+
+/** C `ctime()` text without its newline: weekday, month, space-padded day, clock, year. */
+const CTIME =
+  /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ 1-3]\d \d\d:\d\d:\d\d \d{4}$/;
 
 /** The data of an envelope, or its error thrown as DsmApiError. */
 export function unwrap(env: DsmEnvelope): unknown {

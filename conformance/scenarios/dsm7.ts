@@ -87,6 +87,11 @@ export const dsm7Scenarios = [
         typeof login.device_id === "string" && login.device_id !== "",
         "version 7 names the device token device_id",
       );
+      // DSM 7.1.1 issued an 86-character base64url token, like the sid (spec 7.2).
+      check(
+        /^[A-Za-z0-9_-]{86}$/.test(login.device_id ?? ""),
+        "device_id is an 86-character base64url token, like the sid",
+      );
       check(login.did === undefined, "version 7 has no did");
       check(login.ik_message === undefined, "no ik_message was sent, so none is answered");
       ctx.note(`sid length ${login.sid.length}`);
@@ -110,6 +115,43 @@ export const dsm7Scenarios = [
       const ssid = cookies.map((c) => /^_SSID=([^;]*)/.exec(c)?.[1]).find((v) => v !== undefined);
       check(ssid !== undefined, "the answer should set _SSID");
       equal(Buffer.from(ssid, "base64url").length, 32, "_SSID's key length");
+    },
+  }),
+  scenario({
+    id: "dsm7.front-door.headers",
+    title:
+      "entry.cgi answers with nginx's and DSM's headers (Server, nosniff, X-XSS-Protection, no-cache) and gzips the JSON only when Accept-Encoding asks",
+    covers: [[API.dsm, "getinfo"]],
+    tier: "readonly",
+    async run({ dsm, note }) {
+      const call = { api: API.dsm, method: "getinfo", version: 2 };
+      const plain = await dsm.exchange(call);
+      const zipped = await dsm.exchange(call, { headers: { "accept-encoding": "gzip" } });
+      for (const [what, answer] of [
+        ["plain", plain],
+        ["gzip", zipped],
+      ] as const) {
+        check(answer.envelope.success, `${what} getinfo failed: ${JSON.stringify(answer.envelope)}`);
+        const h = answer.headers;
+        equal(
+          [
+            h.server,
+            h["content-type"],
+            h["x-content-type-options"],
+            h["x-xss-protection"],
+            h.pragma,
+            h.expires,
+          ],
+          ["nginx", 'application/json; charset="UTF-8"', "nosniff", "1; mode=block", "no-cache", "0"],
+          `${what}: Server, Content-Type, X-Content-Type-Options, X-XSS-Protection, Pragma, Expires`,
+        );
+      }
+      equal(plain.headers["content-encoding"], undefined, "no gzip when the request does not accept it");
+      equal(zipped.headers["content-encoding"], "gzip", "gzip when the request accepts it");
+      equal(zipped.headers.vary, "Accept-Encoding", "Vary on the gzipped answer");
+      // Recorded only on gzipped answers; the emulator's guess (nginx's gzip_vary) is on both.
+      note(`Vary without Accept-Encoding: ${plain.headers.vary ?? "(none)"}`);
+      note(`Strict-Transport-Security: ${plain.headers["strict-transport-security"] ?? "(none)"}`);
     },
   }),
   scenario({

@@ -276,9 +276,43 @@ export const internalScenarios = [
     },
   }),
   scenario({
+    id: "internal.guest.set.empty-name",
+    title:
+      "internal Guest set as go-synology sends it after a create (guest_id, guest_name empty) answers 401 and changes nothing; with the guest's own name it applies (provider issue #203)",
+    covers: [
+      [GUEST, "set"],
+      [API.guest, "get"],
+    ],
+    tier: "owned",
+    async run(ctx) {
+      const g = await createGuest(ctx, "i203");
+      const before = await ctx.vmm.getGuest({ guest_id: g.id });
+      // Exactly what the Terraform provider 0.6.11 sends after every create (spec 5.2, 7.3).
+      const request = { guest_id: g.id, iso_images: "null", autorun: 0, vcpu_num: 2, vram_size: 2048 };
+      await expectCode(
+        ctx.dsm.call(GUEST, "set", { ...request, guest_name: "" }),
+        401,
+        "set with an empty guest_name (DSM answered 401 in issue #203)",
+      );
+      const after = await ctx.vmm.getGuest({ guest_id: g.id });
+      equal(
+        [after.vcpu_num, after.vram_size],
+        [before.vcpu_num, before.vram_size],
+        "the guest is as created",
+      );
+      await ctx.dsm.call(GUEST, "set", { ...request, guest_name: g.name });
+      const applied = await ctx.vmm.getGuest({ guest_id: g.id });
+      equal(
+        [applied.guest_name, applied.vcpu_num, applied.vram_size],
+        [g.name, 2, 2048],
+        "the same call with the guest's own name applies",
+      );
+    },
+  }),
+  scenario({
     id: "internal.guest.set.both-forms",
     title:
-      "internal Guest set takes go-synology's form (guest_id, empty guest_name, MB) and the web UI's (name, desc); the guide's get shows both",
+      "internal Guest set takes go-synology's form (guest_id, the guest's name, MB) and the web UI's (name, desc); the guide's get shows both",
     covers: [
       [GUEST, "set"],
       [API.guest, "get"],
@@ -287,10 +321,10 @@ export const internalScenarios = [
     async run(ctx) {
       const g = await createGuest(ctx, "iset");
       const description = ctx.ledger.description("internal set");
-      // Exactly what the Terraform provider sends after a create (spec 5.2).
+      // What the Terraform provider sends after a create (spec 5.2), with the name DSM needs.
       await ctx.dsm.call(GUEST, "set", {
         guest_id: g.id,
-        guest_name: "",
+        guest_name: g.name,
         iso_images: "null",
         autorun: 0,
         vcpu_num: 2,
@@ -333,7 +367,7 @@ export const internalScenarios = [
       await expectCode(pwr(ctx, g.id, "poweron"), 939, "poweron of a running guest");
       // The emulator's guess: the internal table's "already running" for a resize while running.
       await expectCode(
-        ctx.dsm.call(GUEST, "set", { guest_id: g.id, guest_name: "", vcpu_num: 2 }),
+        ctx.dsm.call(GUEST, "set", { guest_id: g.id, guest_name: g.name, vcpu_num: 2 }),
         939,
         "set resizing a running guest",
       );
@@ -382,13 +416,13 @@ export const internalScenarios = [
       const g = await createGuest(ctx, "iso");
       await ctx.dsm.call(GUEST, "set", {
         guest_id: g.id,
-        guest_name: "",
+        guest_name: g.name,
         iso_images: JSON.stringify([iso.id, "unmounted"]),
       });
       equal((await internalGet(ctx, g.id)).iso_images, [iso.id, "unmounted"], "iso_images after mounting");
       await ctx.dsm.call(GUEST, "set", {
         guest_id: g.id,
-        guest_name: "",
+        guest_name: g.name,
         iso_images: JSON.stringify(["unmounted", "unmounted"]),
       });
       equal(

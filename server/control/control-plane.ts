@@ -139,6 +139,7 @@ export class ControlPlane {
       body: exchange.body,
       cookies: answer.cookies,
       secure: exchange.secure,
+      gzip: exchange.gzip,
     });
   }
 

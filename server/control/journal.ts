@@ -6,6 +6,7 @@
  * By design: answers produced by a fault rule carry `fault_rule` and are left out of the
  * unimplemented summary, so an injected 102 is never mistaken for a missing API.
  */
+import { DSM_HEADERS, HSTS, P3P } from "../wire/envelope";
 import { redactBody, redactCookie, redactParams } from "./redact";
 
 export interface JournalEntry {
@@ -100,13 +101,19 @@ type StoredEntry = Omit<JournalEntry, "at" | "params" | "code" | "fault_rule" | 
   cut: number;
   cookies: readonly string[] | undefined;
   secure: boolean;
+  /** Sent gzipped (the request accepted gzip); the journal keeps the JSON text. */
+  gzip: boolean;
 };
 
 /** What a caller records: the call and, when it has one, the answer as sent. */
-export type JournalRecord = Omit<StoredEntry, "seq" | "body" | "redacted" | "cut" | "cookies" | "secure"> & {
+export type JournalRecord = Omit<
+  StoredEntry,
+  "seq" | "body" | "redacted" | "cut" | "cookies" | "secure" | "gzip"
+> & {
   body?: string | Uint8Array | undefined;
   cookies?: readonly string[] | undefined;
   secure?: boolean | undefined;
+  gzip?: boolean | undefined;
 };
 
 /**
@@ -157,9 +164,13 @@ function bounded(params: Readonly<Record<string, string>>): Readonly<Record<stri
 
 /** The answer's headers as the emulator sent them, and its body, secrets redacted. */
 function response(e: StoredEntry): JournalResponse {
-  const headers: Record<string, string | string[]> = { "Content-Type": 'application/json; charset="UTF-8"' };
+  // DSM's header set as answerResponse writes it (wire/envelope.ts); the body is shown as JSON
+  // text even when it went gzipped.
+  const headers: Record<string, string | string[]> = { ...DSM_HEADERS, Vary: "Accept-Encoding" };
+  if (e.api === "SYNO.API.Auth") headers.P3P = P3P;
   if (e.cookies !== undefined && e.cookies.length > 0) headers["Set-Cookie"] = e.cookies.map(redactCookie);
-  if (e.secure) headers["Strict-Transport-Security"] = "max-age=15768000";
+  if (e.secure) headers["Strict-Transport-Security"] = HSTS;
+  if (e.gzip) headers["Content-Encoding"] = "gzip";
   if (e.redacted === undefined) e.redacted = redactBody(e.body ?? "");
   return {
     status: 200,
@@ -199,6 +210,7 @@ export class Journal {
       cut: kept.cut,
       cookies: entry.cookies,
       secure: entry.secure === true,
+      gzip: entry.gzip === true,
     };
     if (this.#entries.length < this.#capacity) this.#entries.push(full);
     else {

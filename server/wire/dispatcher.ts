@@ -32,7 +32,7 @@ import {
   type Operation,
   type OperationTable,
 } from "./operation";
-import { resolveSession, SESSION_COOKIE_SECONDS } from "./session";
+import { resolveSession, sessionCookie } from "./session";
 import { type AnswerShape, shapeAnswer } from "./shape";
 import type { Upload } from "./upload";
 
@@ -262,10 +262,11 @@ function answerCall(
   }
 
   const ctx = callContext(env, req, route, now, caller, verdict, cookies);
-  // DSM hands a browser's session cookie back on its entry.cgi answers (DSM 7.1 was recorded
-  // doing so, without max-age), so a cookie client's session stays fresh in its jar.
+  // DSM hands a browser's session cookie back on its entry.cgi answers, so a cookie client's
+  // session stays fresh in its jar: DSM 7.1 was recorded doing so without max-age, DSM 7.2
+  // (Home Assistant issue #148837) with the login's attributes, max-age included, as here.
   if (caller.byCookie && caller.session !== undefined && req.cgi === "entry.cgi")
-    cookies.push(reissuedCookie(caller.session.sid, now));
+    cookies.push(sessionCookie(caller.session.sid, now));
   return runHandler(env.store, route, handler, ctx, opened, { cookies, fail });
 }
 
@@ -423,11 +424,6 @@ async function runBatch(
       };
     throw err;
   }
-}
-
-/** The `id` cookie as DSM re-issues it on later answers: a week from now, no max-age. */
-function reissuedCookie(sid: string, now: number): string {
-  return `id=${sid};expires=${new Date(now + SESSION_COOKIE_SECONDS * 1000).toUTCString()};path=/;HttpOnly`;
 }
 
 function codeOf(api: ApiOperations<never>, reason: Refusal["reason"]): number {

@@ -2,8 +2,14 @@
  * The one place that writes DSM's answer envelope and headers. Every DSM-level answer,
  * success or error, is HTTP 200 with DSM's content type and no-cache header; clients reject
  * anything else. Keys come in DSM's order (`data`/`error` before `success`).
+ *
+ * The headers are DSM 7's on `entry.cgi`, as Home Assistant's debug logs recorded them (issues
+ * #54238, #64867, #148837 in home-assistant/core): nginx's `Server`, the CGI's content type,
+ * `nosniff`, `X-XSS-Protection` and the no-cache trio; `Vary` on the answers nginx may gzip.
+ * `Date`, `Connection` and `Keep-Alive` are Node's own (see docs/differences.md).
  */
 import type { DsmErrorDetail } from "./errors";
+import { gzipped } from "./gzip";
 
 /** What a call answers, before the envelope is written: its data or its error, and its cookies. */
 export type DsmAnswer =
@@ -15,15 +21,24 @@ export type DsmAnswer =
       readonly cookies: readonly string[];
     };
 
+const SERVER = "nginx";
+const CONTENT_TYPE = 'application/json; charset="UTF-8"';
+const XSS = "1; mode=block";
+const NO_CACHE = "max-age=0, no-cache, no-store, must-revalidate";
+
+/** On every answer, the envelope's and the ones Node writes itself (400, 408, 413, 417, 431). */
 export const DSM_HEADERS: Readonly<Record<string, string>> = {
-  "Content-Type": 'application/json; charset="UTF-8"',
-  "Cache-Control": "max-age=0, no-cache, no-store, must-revalidate",
+  Server: SERVER,
+  "Content-Type": CONTENT_TYPE,
+  "X-Content-Type-Options": "nosniff",
+  "X-XSS-Protection": XSS,
+  "Cache-Control": NO_CACHE,
   Pragma: "no-cache",
   Expires: "0",
-  // DSM's own, recorded in Home Assistant's issues; no client reads it.
-  P3P: 'CP="IDC DSP COR ADM DEVi TAIi PSA PSD IVAi IVDi CONi HIS OUR IND CNT"',
-  "X-Content-Type-Options": "nosniff",
 };
+
+/** DSM's privacy policy header, recorded on login answers (and DSM 6's query.cgi); no client reads it. */
+export const P3P = 'CP="IDC DSP COR ADM DEVi TAIi PSA PSD IVAi IVDi CONi HIS OUR IND CNT"';
 
 const OPEN = Buffer.from('{"data":');
 /** Answers of at most this many characters (or bytes) are written as text (see RawJson.body). */
@@ -39,6 +54,7 @@ const CLOSE = Buffer.from(',"success":true}');
 export class RawJson {
   #envelope: Uint8Array | undefined;
   #short: string | undefined;
+  #gzipped: Uint8Array | Promise<Uint8Array> | undefined;
   readonly #data: string | readonly Uint8Array[];
   constructor(data: string | readonly Uint8Array[]) {
     this.#data = data;
@@ -72,6 +88,17 @@ export class RawJson {
             "utf8",
           );
     return this.#short;
+  }
+
+  /** The success answer gzipped, compressed once however often it is asked for (a polled list). */
+  gzipped(): Uint8Array | Promise<Uint8Array> {
+    if (this.#gzipped === undefined) {
+      const made = gzipped(this.envelope);
+      this.#gzipped = made;
+      // A failed compression is not kept: the next answer tries again.
+      if (made instanceof Promise) made.catch(() => (this.#gzipped = undefined));
+    }
+    return this.#gzipped;
   }
 
   /** For anything that serialises an answer itself (it then gets the same JSON). */
@@ -125,4 +152,49 @@ export function dsmResponse(body: string | Uint8Array, status = 200, extraHeader
   const headers = new Headers(DSM_HEADERS);
   for (const [k, v] of extraHeaders) headers.append(k, v);
   return new Response(body, { status, headers });
+}
+
+/** DSM's HSTS on HTTPS, as recorded (HA issue #54238; DSM sends it when its HSTS option is on). */
+export const HSTS = "max-age=15768000; includeSubdomains; preload";
+
+/** What a DSM answer's headers add to DSM_HEADERS. */
+export interface AnswerHeaders {
+  /** Over TLS. */
+  readonly hsts: boolean;
+  /** The body is gzipped (gzip.ts). */
+  readonly gzip: boolean;
+  /** A login (`SYNO.API.Auth`) answer. */
+  readonly p3p: boolean;
+}
+
+/**
+ * A DSM answer (HTTP 200): DSM_HEADERS, `Vary` (nginx may gzip it), `Content-Length` and the
+ * answer's own headers and cookies. The headers are built as an object literal with the length
+ * already in it: a spread copy of DSM_HEADERS, to which the adapter then added
+ * `Content-Length`, cost about 6 µs an answer (V8 gives such copies a slow shape), more than
+ * gzipping a short answer does.
+ */
+export function answerResponse(
+  body: string | Uint8Array,
+  how: AnswerHeaders,
+  cookies: readonly string[],
+): Response {
+  const headers: Record<string, string> = {
+    Server: SERVER,
+    "Content-Type": CONTENT_TYPE,
+    Vary: "Accept-Encoding",
+    "X-Content-Type-Options": "nosniff",
+    "X-XSS-Protection": XSS,
+    "Cache-Control": NO_CACHE,
+    Pragma: "no-cache",
+    Expires: "0",
+    "Content-Length": String(typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength),
+  };
+  if (how.p3p) headers.P3P = P3P;
+  if (how.hsts) headers["Strict-Transport-Security"] = HSTS;
+  if (how.gzip) headers["Content-Encoding"] = "gzip";
+  if (cookies.length === 0) return new Response(body, { status: 200, headers });
+  const all = new Headers(headers);
+  for (const cookie of cookies) all.append("Set-Cookie", cookie);
+  return new Response(body, { status: 200, headers: all });
 }

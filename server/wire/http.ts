@@ -21,8 +21,9 @@ import {
   dispatch,
   type TransportFault,
 } from "./dispatcher";
-import { dsmResponse, errorBody, successBody } from "./envelope";
+import { answerResponse, dsmResponse, errorBody, RawJson, successBody } from "./envelope";
 import { clientLeft } from "./errors";
+import { acceptsGzip, gzipped } from "./gzip";
 import { bodyDeadline, MAX_PARAMS, requestLimits } from "./limits";
 import { printable } from "./printable";
 import { sessionExists } from "./session";
@@ -40,6 +41,8 @@ export interface Exchange {
   readonly body?: string | Uint8Array;
   /** Whether it came over HTTPS (the answer then carries HSTS). */
   readonly secure?: boolean;
+  /** Whether the answer went gzipped (the request accepted gzip). */
+  readonly gzip?: boolean;
 }
 
 /** How long a request body may take, and what an upload may be. */
@@ -86,6 +89,11 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
     const transport = verdict?.transport;
     const body = bodyOf(answer);
     const secure = isSecure(c);
+    const how: AnswerHow = {
+      secure,
+      gzip: acceptsGzip(headerOf(c, "accept-encoding")),
+      login: (req.params.api || pathApi) === "SYNO.API.Auth",
+    };
     options.onAnswer?.({
       req,
       answer,
@@ -94,9 +102,14 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
       durationMs: performance.now() - started,
       body,
       secure,
+      gzip: how.gzip,
     });
-    if (transport === undefined) return shapeResponse(render(answer, secure, body), verdict?.shapes ?? []);
-    return applyTransportFault(c, transport, answer, options.shutdown);
+    if (transport === undefined) {
+      const shapes = verdict?.shapes ?? [];
+      const res = render(answer, how, body);
+      return res instanceof Promise ? res.then((r) => shapeResponse(r, shapes)) : shapeResponse(res, shapes);
+    }
+    return applyTransportFault(c, transport, answer, how, options.shutdown);
   };
   // The body deadline (408) and size limit (413) before any route reads a body (uploads have
   // their own): see limits.ts.
@@ -121,20 +134,35 @@ export function webApiRoutes(env: DispatchEnv, options: WebApiOptions): Hono {
   return app;
 }
 
-/** DSM sends HSTS on its HTTPS answers (its exact max-age is not recorded: half a year here). */
-const HSTS = "max-age=15768000";
+/** What an answer's headers depend on besides the answer. */
+export interface AnswerHow {
+  /** Over TLS: HSTS. */
+  readonly secure: boolean;
+  /** The request accepts gzip: the body is gzipped (gzip.ts). */
+  readonly gzip: boolean;
+  /** A `SYNO.API.Auth` call: DSM adds its P3P header. */
+  readonly login: boolean;
+}
+const PLAIN: AnswerHow = { secure: false, gzip: false, login: false };
 
 /** The envelope's JSON text (or bytes, for a cached list), written once per answer. */
 export function bodyOf(answer: DsmAnswer): string | Uint8Array {
   return answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
 }
 
-export function render(answer: DsmAnswer, secure = false, body = bodyOf(answer)): Response {
-  if (answer.cookies.length === 0 && !secure) return dsmResponse(body);
-  const headers = new Headers();
-  for (const cookie of answer.cookies) headers.append("Set-Cookie", cookie);
-  if (secure) headers.set("Strict-Transport-Security", HSTS);
-  return dsmResponse(body, 200, headers);
+/** The DSM answer: envelope, DSM's headers, gzipped when asked (off the event loop when large). */
+export function render(
+  answer: DsmAnswer,
+  how: AnswerHow = PLAIN,
+  body = bodyOf(answer),
+): Response | Promise<Response> {
+  const headers = { hsts: how.secure, gzip: how.gzip, p3p: how.login };
+  if (!how.gzip) return answerResponse(body, headers, answer.cookies);
+  // A kept answer (a list polled between changes) is compressed once.
+  const zipped = answer.success && answer.data instanceof RawJson ? answer.data.gzipped() : gzipped(body);
+  return zipped instanceof Promise
+    ? zipped.then((bytes) => answerResponse(bytes, headers, answer.cookies))
+    : answerResponse(zipped, headers, answer.cookies);
 }
 
 /** Whether the request came over TLS (the HTTPS port). */
@@ -321,15 +349,16 @@ async function applyTransportFault(
   c: Context,
   fault: TransportFault,
   answer: DsmAnswer,
+  how: AnswerHow,
   shutdown: AbortSignal | undefined,
 ): Promise<Response> {
   switch (fault.type) {
     case "delay":
       await held(c.req.raw.signal, shutdown, fault.ms);
-      return render(answer);
+      return render(answer, how);
     case "malformed": {
       // Valid headers and status, a body cut mid-way: what a proxy dying mid-answer produces.
-      const body = answer.success ? successBody(answer.data) : errorBody(answer.code, answer.errors);
+      const body = bodyOf(answer);
       return dsmResponse(body.slice(0, Math.max(1, Math.floor(body.length / 2))));
     }
     case "hang":

@@ -21,6 +21,22 @@ import type { CallerAccount } from "./operation";
 
 /** How long DSM's `id` cookie lives (its `max-age`). */
 export const SESSION_COOKIE_SECONDS = 604_800;
+
+/**
+ * A cookie's `expires` date as DSM writes it, `seconds` after `now`: the Netscape form with
+ * dashes (`Thu, 24-Jul-2025 01:50:48 GMT`, recorded in Home Assistant issue #148837).
+ */
+export function cookieExpires(now: number, seconds: number): string {
+  const [day, date, month, year, time] = new Date(now + seconds * 1000).toUTCString().split(" ");
+  return `${day} ${date}-${month}-${year} ${time} GMT`;
+}
+
+/**
+ * The session cookie, on the login and again on later entry.cgi answers to a cookie session
+ * (both recorded with the same attributes).
+ */
+export const sessionCookie = (sid: string, now: number): string =>
+  `id=${sid};expires=${cookieExpires(now, SESSION_COOKIE_SECONDS)};max-age=${SESSION_COOKIE_SECONDS};path=/;HttpOnly`;
 /**
  * Per account: the sessions and device tokens kept (the oldest go first). Per account, so that
  * a non-administrator logging in in a loop evicts only its own sessions.

@@ -24,6 +24,7 @@ describe("the kit over HTTPS", () => {
       "dsm7.info.versions: pass",
       "dsm7.login.v7-answer: pass",
       "dsm7.uiconfig.ssid: pass",
+      "dsm7.front-door.headers: pass",
       "dsm7.encryption.getinfo: pass",
       "dsm7.normaluser.get: pass",
       "dsm7.batch.reads: pass",

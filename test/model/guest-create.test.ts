@@ -119,6 +119,14 @@ describe("Guest create", () => {
     expectDsmError(await create(base("vm-huge", [disk(400_000)])), 402);
   });
 
+  it("makes a guest of 1 vCPU and 1024 MB, as DSM does (the provider's issue #203 saw that orphan)", async () => {
+    const { task_id } = expectSuccess(await create(base("vm-size"))) as { task_id: string };
+    t.emu.clock.advance(5_000);
+    expectSuccess(await t.emu.vmm(t.sid, "Task.Info", "get", { task_id }));
+    const guest = expectSuccess(await t.emu.vmm(t.sid, "Guest", "get", { guest_name: "vm-size" }));
+    expect([guest.vcpu_num, guest.vram_size]).toEqual([1, 1024]);
+  });
+
   it("answers 404 when the vdisks would pass the system's iSCSI LUN limit", async () => {
     await t.start({
       fixtureData: fixtureWith((f) => {
@@ -142,6 +150,10 @@ describe("Guest create", () => {
     ["an unknown network", { vnics: '[{"network_name":"nowhere"}]' }],
     ["a malformed MAC", { vnics: '[{"network_id":"","mac":"zz"}]' }],
     ["a bad auto_clean_task", { auto_clean_task: "sometimes" }],
+    // The Terraform provider's source: DSM answers 401 to these on create (it sets them afterwards).
+    ["vcpu_num (not a create parameter)", { vcpu_num: "2" }],
+    ["vram_size (not a create parameter)", { vram_size: "2048" }],
+    ["an empty vcpu_num", { vcpu_num: "" }],
   ])("answers 401 for %s", async (_label, params) => {
     expectDsmError(await create({ ...base("vm-bad"), ...params }), 401);
     expectDsmError(await t.emu.vmm(t.sid, "Guest", "get", { guest_name: "vm-bad" }), 401);

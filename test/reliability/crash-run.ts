@@ -96,8 +96,6 @@ async function worker(cycle: Cycle, id: string, r: Rng): Promise<void> {
         storage_id: BENCH_STORAGE_ID,
         vdisks: JSON.stringify([{ create_type: 0, vdisk_size: 1024 }]),
         vnics: JSON.stringify([{ network_id: BENCH_NETWORK_ID }]),
-        vcpu_num: "1",
-        vram_size: "256",
       });
       if (body.success) model.guests.set(fresh, { description: "", online: false });
     } else if (roll < 0.5) {

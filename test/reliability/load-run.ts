@@ -93,8 +93,6 @@ export async function runLoadTest(clients: number, length: LoadLength, seed: num
           storage_id: BENCH_STORAGE_ID,
           vdisks: JSON.stringify([{ create_type: 0, vdisk_size: 1024 + Math.floor(r() * 8192) }]),
           vnics: JSON.stringify([{ network_id: BENCH_NETWORK_ID }]),
-          vcpu_num: String(1 + Math.floor(r() * 4)),
-          vram_size: String(512 * (1 + Math.floor(r() * 4))),
         };
       } else if (roll < 0.64)
         [op, params] = [

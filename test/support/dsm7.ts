@@ -7,6 +7,7 @@ import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { TLSSocket } from "node:tls";
 import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
 import { Agent, buildConnector, type Dispatcher, request } from "undici";
 import { LoginKeyHolder, loginKeyFrom } from "../../server/security/login-encryption";
 import { newResponderKey } from "../../server/security/noise";
@@ -58,7 +59,10 @@ export interface Reply {
   readonly text: string;
 }
 
-/** One request to `url` with `dispatcher` (method, headers and body exactly as given). */
+/**
+ * One request to `url` with `dispatcher` (method, headers and body exactly as given). A gzipped
+ * answer is decompressed, as Go's and aiohttp's clients do (`headers` still say it was gzipped).
+ */
 export async function send(
   dispatcher: Dispatcher,
   url: string,
@@ -70,7 +74,8 @@ export async function send(
     ...(init.headers === undefined ? {} : { headers: init.headers }),
     ...(init.body === undefined ? {} : { body: init.body }),
   });
-  const text = await res.body.text();
+  const bytes = Buffer.from(await res.body.arrayBuffer());
+  const text = (res.headers["content-encoding"] === "gzip" ? gunzipSync(bytes) : bytes).toString("utf8");
   return { status: res.statusCode, headers: res.headers, body: JSON.parse(text), text };
 }
 

@@ -57,10 +57,11 @@ import {
   preparedOp,
 } from "../../wire/operation";
 import {
+  cookieExpires,
   MAX_CLIENT_NAME,
   MAX_DEVICES_PER_ACCOUNT,
   MAX_SESSIONS_PER_ACCOUNT,
-  SESSION_COOKIE_SECONDS,
+  sessionCookie,
 } from "../../wire/session";
 
 /** What DSM 7 answered as `synotoken` to a login that did not ask for one. */
@@ -271,17 +272,14 @@ function openSession(
   store.accounts.capSessionsOf(account.name, MAX_SESSIONS_PER_ACCOUNT);
   let did: string | undefined;
   if (p.enable_device_token) {
-    did = newDeviceToken();
+    did = newDeviceToken(version);
     store.accounts.addDeviceToken(did, account.name, (p.device_name || "").slice(0, MAX_CLIENT_NAME), now);
     store.accounts.capDevicesOf(account.name, MAX_DEVICES_PER_ACCOUNT);
   }
   if (cookie) {
-    const expires = (seconds: number) => new Date(now + seconds * 1000).toUTCString();
-    ctx.setCookie(
-      `id=${sid};expires=${expires(SESSION_COOKIE_SECONDS)};max-age=${SESSION_COOKIE_SECONDS};path=/;HttpOnly`,
-    );
+    ctx.setCookie(sessionCookie(sid, now));
     if (did !== undefined)
-      ctx.setCookie(`did=${did};expires=${expires(DEVICE_COOKIE_SECONDS)};path=/;HttpOnly`);
+      ctx.setCookie(`did=${did};expires=${cookieExpires(now, DEVICE_COOKIE_SECONDS)};path=/;HttpOnly`);
   }
   if (version < 6) return synotoken === null ? { sid } : { sid, synotoken };
   const token = synotoken ?? (version >= 7 ? NO_SYNOTOKEN : undefined);

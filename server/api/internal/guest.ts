@@ -2,11 +2,17 @@
  * SYNO.Virtualization.Guest (the web UI's dialect): `list`, `get`, `get_setting`, `usb_list`
  * and `set`, over the same guests as the guide's API, memory in KiB (set takes MB).
  *
- * `set` takes both forms real clients send: go-synology's (`guest_id` with an empty or current
+ * `set` takes both forms real clients send: go-synology's (`guest_id` with the current
  * `guest_name`, `vcpu_num`, `vram_size` in MB, `autorun` always, `iso_images` null or two slots,
  * `new_guest_name`, `description`) and the web UI's (`name`, `desc`, ...); the web UI's other
  * fields (`cpu_weight`, `boot_from`, `usbs`, `vdisks_add`, ...) are accepted and not modelled.
  * It follows the public `set`'s rules (no resize while running, 1600 on HA).
+ *
+ * DSM's refusal, reproduced on purpose: `guest_name` sent empty (`guest_name=`, which go-synology
+ * 83ae2f7 sends beside `guest_id` after every create of the Terraform provider 0.6.11) answers
+ * 401 before anything changes, as real DSM answered it in terraform-provider-synology issue #203
+ * ("[401] Bad parameter"; the guest stays as created). The same call with the guest's own name
+ * succeeds.
  *
  * By design (DSM is silent, see docs/differences.md): an unknown guest answers 401; with
  * `guest_id` given, a `guest_name` other than the guest's renames it (the Terraform provider
@@ -141,7 +147,9 @@ export const internalGuestApi: ApiOperations<"SYNO.Virtualization.Guest"> = {
     usb_list: op({ params: z.object({}), run: () => ({ usbs: [] }) }),
     set: op({
       params: z.object({
-        ...guestRef,
+        guest_id: ref(),
+        // Present and empty answers 401 (issue #203, above); absent is no name.
+        guest_name: text().refine((v) => v !== "", "an empty guest_name answers 401 (DSM, issue #203)"),
         new_guest_name: ref(),
         name: ref(),
         description: text(),

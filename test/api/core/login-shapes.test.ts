@@ -40,7 +40,7 @@ describe("the login shapes real clients send (docs/clients.md)", () => {
       const id = setCookie(res, "id");
       expect(id?.value).toBe(sid);
       expect(id?.attributes).toEqual([
-        expect.stringMatching(/^expires=[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} [\d:]{8} GMT$/),
+        expect.stringMatching(/^expires=[A-Z][a-z]{2}, \d{2}-[A-Z][a-z]{2}-\d{4} [\d:]{8} GMT$/),
         "max-age=604800",
         "path=/",
         "HttpOnly",

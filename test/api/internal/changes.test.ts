@@ -29,21 +29,41 @@ describe("internal Guest set", () => {
       }),
     );
 
-  it("takes go-synology's call after a create: empty guest_name, iso_images=null, autorun=0, vram_size in MB", async () => {
+  it("refuses go-synology's call after a create (guest_name empty) with 401, as DSM did (provider issue #203), changing nothing", async () => {
+    const before = await internalGuest(GUESTS.syno.id);
+    const refused = await set({
+      autorun: "0",
+      guest_id: GUESTS.syno.id,
+      guest_name: "",
+      iso_images: "null",
+      vcpu_num: "4",
+      vram_size: "4096",
+    });
+    expectDsmError(refused, 401);
+    expect(refused.text).toBe('{"error":{"code":401},"success":false}');
+    expect(await internalGuest(GUESTS.syno.id)).toEqual(before);
+    // JSON-quoted empty is empty too.
+    expectDsmError(await set({ guest_id: GUESTS.syno.id, guest_name: '""', vcpu_num: "2" }), 401);
+  });
+
+  it("takes the same call with the guest's own name: iso_images=null, autorun=0, vram_size in MB", async () => {
     expectSuccess(
       await set({
         autorun: "0",
         guest_id: GUESTS.syno.id,
-        guest_name: "",
+        guest_name: GUESTS.syno.name,
         iso_images: "null",
         vcpu_num: "4",
         vram_size: "4096",
       }),
     );
     const g = await internalGuest(GUESTS.syno.id);
-    expect([g.vcpu_num, g.vram_size, g.autorun]).toEqual([4, 4096 * 1024, 0]);
+    expect([g.name, g.vcpu_num, g.vram_size, g.autorun]).toEqual([GUESTS.syno.name, 4, 4096 * 1024, 0]);
     const pub = expectSuccess(await t.emu.vmm(t.sid, "Guest", "get", { guest_id: GUESTS.syno.id }));
     expect([pub.vcpu_num, pub.vram_size]).toEqual([4, 4096]);
+    // Without guest_name at all (the web UI's form names the guest by id only) it applies too.
+    expectSuccess(await set({ guest_id: GUESTS.syno.id, vcpu_num: "2" }));
+    expect((await internalGuest(GUESTS.syno.id)).vcpu_num).toBe(2);
   });
 
   it("mounts ISO images in two slots, seen by the internal list, and unmounts them", async () => {
@@ -51,7 +71,7 @@ describe("internal Guest set", () => {
       await set({
         autorun: "0",
         guest_id: GUESTS.syno.id,
-        guest_name: "",
+        guest_name: GUESTS.syno.name,
         iso_images: JSON.stringify([IMAGES.iso.id, "unmounted"]),
       }),
     );
