@@ -320,7 +320,9 @@ export function toFixture(
   const clusterStatus =
     cl.cluster_status === "incompatible" || cl.cluster_status === "not_ready" ? cl.cluster_status : "normal";
   for (const api of reads.system.keys())
-    assumed.push(`${api} read, and kept out (the fixture format has no field for it)`);
+    assumed.push(
+      `${api} read, and kept out (the fixture's nas section holds the states a test sets, not a capture)`,
+    );
   assumed.push(`max_iscsi_luns ${ASSUMED_MAX_LUNS}, vCPU reservations 0, no shares (no list shows them)`);
   assumed.push(
     "one account, the one capture logged in as, with the password given for the fixture (never the NAS's)",
