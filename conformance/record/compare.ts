@@ -128,6 +128,7 @@ function inventory(
   const [a, b] = [census(r.byStatus), census(p.byStatus)];
   if (a !== b) out.add(`${path}: pre-existing objects recorded ${a}, replayed ${b}`);
   // Keys and types among objects of one status: a running guest may carry what an off one lacks.
+  // With no status in common (a NAS saying `stopped`), among all of them: keys still count.
   const common = [...r.byStatus.keys()].filter((s) => p.byStatus.has(s));
   const groups: [unknown[], unknown[]][] =
     common.length > 0
