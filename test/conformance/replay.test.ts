@@ -33,4 +33,15 @@ describe("replaying the recordings against the emulator", () => {
     const results = await replay(files, resolveTarget(SIMULATED_NAS));
     for (const [file, problems] of results) expect(problems, file).toEqual([]);
   });
+
+  it("against an emulator holding another inventory, differs only in the pre-existing objects' counts and statuses", async () => {
+    const results = await replay(files, resolveTarget({}));
+    for (const [file, problems] of results) {
+      expect(problems.length, file).toBeGreaterThan(0);
+      expect(
+        problems.filter((p) => !/: pre-existing objects recorded .*, replayed /.test(p)),
+        file,
+      ).toEqual([]);
+    }
+  });
 });
