@@ -8,6 +8,7 @@
  * private, but MB against bytes, or a size of 0, still shows.
  */
 import { isSecretKey, REDACTED } from "../report/redact";
+import { timingType } from "./timing";
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const TASK = /@[^/\s"]+\/virtualization_api_(?:guest|image)_create[0-9A-Fa-f]{16}/g;
@@ -25,7 +26,7 @@ const SIZE_KEYS = new Set([
   "uptime",
 ]);
 const TIME_KEYS = /^(time|date|.*_at|.*_time)$/;
-const NAME_KEYS = new Set([
+export const NAME_KEYS: ReadonlySet<string> = new Set([
   "guest_name",
   "image_name",
   "storage_name",
@@ -125,21 +126,25 @@ export class Normaliser {
   }
 }
 
-/** A JSON value's shape: types for primitives, keys for objects, the union of elements for arrays. */
+/**
+ * A JSON value's shape: types for primitives, keys for objects, the union of elements for arrays.
+ * A timing-dependent number (timing.ts) has its range in its type: `integer 0–100`.
+ */
 export type Shape = string | { readonly [key: string]: Shape } | { readonly "[]": Shape | null };
 
-export function shapeOf(value: unknown): Shape {
+export function shapeOf(value: unknown, key?: string): Shape {
   if (value === null) return "null";
   if (Array.isArray(value)) {
     let merged: Shape | null = null;
-    for (const v of value) merged = merged === null ? shapeOf(v) : mergeShapes(merged, shapeOf(v));
+    for (const v of value) merged = merged === null ? shapeOf(v, key) : mergeShapes(merged, shapeOf(v, key));
     return { "[]": merged };
   }
   if (typeof value === "object") {
     const out: Record<string, Shape> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = shapeOf(v);
+    for (const [k, v] of Object.entries(value)) out[k] = shapeOf(v, k);
     return out;
   }
+  if (typeof value === "number" && key !== undefined) return timingType(key, value) ?? "number";
   return typeof value;
 }
 

@@ -1,8 +1,9 @@
 /**
  * Recordings: the exchanges of a run's scenarios, normalised (see normalise.ts), stored under
  * fixtures/recordings/ with the DSM version, model and date of the target. Replay runs the same
- * scenarios against the emulator and compares: keys and types everywhere, values of the stable
- * fields only where the run controls them (objects it created), `success` and error codes
+ * scenarios against the emulator and compares (compare.ts): keys and types everywhere, timing
+ * values by range (timing.ts), values of the stable fields only where the run controls them
+ * (objects it created), lists by what they hold rather than by names, `success` and error codes
  * everywhere. Recordings are written by `record` only, never by hand.
  */
 import { readFileSync } from "node:fs";
@@ -10,7 +11,8 @@ import { z } from "zod";
 import type { Exchange } from "../client/transport";
 import type { RunResult } from "../runner/run";
 import type { Scenario } from "../runner/scenario";
-import { diffShapes, Normaliser, shapeOf } from "./normalise";
+import { compareAnswers } from "./compare";
+import { Normaliser } from "./normalise";
 
 /** Fields whose values must match on objects the run created. */
 export const STABLE_FIELDS = [
@@ -18,7 +20,8 @@ export const STABLE_FIELDS = [
   "code",
   "finish",
   "auto_clean_task",
-  // Not `progress`: how far a task got when it was polled depends on timing (compared by type).
+  // Not `progress`: how far a task got when it was polled depends on timing (compared by type
+  // and range, see timing.ts).
   "status",
   "autorun",
   "vcpu_num",
@@ -132,21 +135,6 @@ export class Recorder {
   }
 }
 
-/** Values of stable fields outside arrays, by path. */
-function stableValues(
-  value: unknown,
-  fields: ReadonlySet<string>,
-  path = "$",
-  out = new Map<string, unknown>(),
-) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return out;
-  for (const [k, v] of Object.entries(value)) {
-    if (fields.has(k) && (typeof v !== "object" || v === null)) out.set(`${path}.${k}`, v);
-    else stableValues(v, fields, `${path}.${k}`, out);
-  }
-  return out;
-}
-
 /** Differences between a recording and a replay of the same scenarios. */
 export function compareRecordings(recorded: Recording, replayed: readonly RecordedExchange[]): string[] {
   const problems: string[] = [];
@@ -170,19 +158,12 @@ export function compareRecordings(recorded: Recording, replayed: readonly Record
       problems.push(`${k}: recorded, not made in replay`);
       continue;
     }
-    for (const d of diffShapes(shapeOf(rec.response), shapeOf(rep.response))) problems.push(`${k}: ${d}`);
+    const answers = compareAnswers(rec.response, rep.response, { stable: fields, owned: rec.owned });
+    for (const d of answers) problems.push(`${k}: ${d}`);
     if (rec.http !== undefined && rep.http !== undefined) {
       for (const field of ["status", "content_type", "cookie_names"] as const) {
         const [r, p] = [JSON.stringify(rec.http[field]), JSON.stringify(rep.http[field])];
         if (r !== p) problems.push(`${k}: HTTP ${field} recorded ${r}, replayed ${p}`);
-      }
-    }
-    const compared = rec.owned ? fields : new Set(["success", "code"]);
-    const a = stableValues(rec.response, compared);
-    const b = stableValues(rep.response, compared);
-    for (const [path, v] of a) {
-      if (b.has(path) && JSON.stringify(b.get(path)) !== JSON.stringify(v)) {
-        problems.push(`${k}: ${path} recorded ${JSON.stringify(v)}, replayed ${JSON.stringify(b.get(path))}`);
       }
     }
   }
