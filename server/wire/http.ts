@@ -176,7 +176,7 @@ function isSecure(c: Context): boolean {
  * `c.req.header()` builds a whole `Headers` object on each call, a measurable share of a
  * small answer's cost. Socket-less (`app.fetch`) calls have no Node request and use Hono's.
  */
-function headerOf(c: Context, name: string): string | undefined {
+export function headerOf(c: Context, name: string): string | undefined {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming === undefined) return c.req.header(name);
   // HTTP/2 has no Host header: its :authority is the same thing.
