@@ -1,12 +1,16 @@
 /**
  * Run by bench/lifecycle.ts in a fresh process (`node --expose-gc --import tsx`): how long an
  * in-process `startEmulator()` takes, the first of the process and the ones after it, and the
- * memory each emulator holds while open. Prints one JSON line.
+ * memory each emulator holds while open. Prints one JSON line. The second argument names the
+ * compiled emulator module to measure (another checkout's `dist/server/emulator.js`, to set a
+ * change against what it changed), by default this checkout's sources.
  */
-import { startEmulator } from "../server/emulator";
 import { median } from "./load";
 
 const COUNT = Number(process.argv[2] ?? 20);
+const { startEmulator }: typeof import("../server/emulator") = await import(
+  process.argv[3] ?? "../server/emulator"
+);
 
 function heldBytes(): number {
   globalThis.gc?.();

@@ -25,7 +25,6 @@ export interface LifecycleResult {
   readonly inProcess: { firstMs: number; laterMs: number; perEmulatorKiB: number };
 }
 
-const CLI = join(PROJECT_ROOT, "dist", "server", "cli.js");
 const IN_MEMORY = ["--port", "0", "--https-port", "0", "--db", ":memory:"];
 
 async function startAndStop(
@@ -39,47 +38,87 @@ async function startAndStop(
   return { start: child.listeningAfterMs, stop: performance.now() - t };
 }
 
+/**
+ * Section 0 for this checkout, and with `before` (another checkout's folder, with its own dist/
+ * and node_modules) for that one too, each run of one alternating with the same run of the other.
+ */
 export async function benchLifecycle(
   runs: number,
   hello: readonly string[],
   log: (line: string) => void,
-): Promise<LifecycleResult> {
-  // dist/ as `npm start` would find it.
-  spawnSync(process.execPath, [join(PROJECT_ROOT, "scripts", "ensure-built.mjs")], { stdio: "inherit" });
-  const node = (args: readonly string[]) => () => spawnListening(process.execPath, args);
-  const series = { https: [] as number[], http: [] as number[], hello: [] as number[] };
-  const npm = { npm: [] as number[], compiled: [] as number[] };
-  const stops = { "0": [] as number[], "100": [] as number[], "1000": [] as number[] };
-  log("  lifecycle: start and stop, alternating");
-  for (let i = 0; i < runs; i++) {
-    const https = await startAndStop(node([CLI, ...IN_MEMORY]));
-    series.https.push(https.start);
-    stops["0"].push(https.stop);
-    series.hello.push((await startAndStop(node(hello))).start);
-    series.http.push(
-      (await startAndStop(node([CLI, "--port", "0", "--https-port", "off", "--db", ":memory:"]))).start,
-    );
-    stops["100"].push((await startAndStop(node([CLI, ...IN_MEMORY]), 100)).stop);
-    stops["1000"].push((await startAndStop(node([CLI, ...IN_MEMORY]), 1000)).stop);
-    npm.npm.push(
-      (await startAndStop(() => spawnListening("npm", ["start", "--silent", "--", ...IN_MEMORY]))).start,
-    );
-    npm.compiled.push((await startAndStop(node([CLI, ...IN_MEMORY]))).start);
-  }
+  before?: string,
+): Promise<{ now: LifecycleResult; before: LifecycleResult | undefined }> {
+  const roots = before === undefined ? [PROJECT_ROOT] : [PROJECT_ROOT, before];
+  const series = roots.map(() => newSeries());
+  for (let i = 0; i < runs; i++)
+    for (const [n, root] of roots.entries()) await lifecycleRun(root, hello, series[n] ?? newSeries());
   log("  lifecycle: in-process starts");
+  const [now, then] = roots.map((root, n) => summary(series[n] ?? newSeries(), inProcess(root)));
+  if (now === undefined) throw new Error("no lifecycle measured");
+  return { now, before: then };
+}
+
+function newSeries() {
+  return {
+    https: [] as number[],
+    http: [] as number[],
+    hello: [] as number[],
+    npm: [] as number[],
+    compiled: [] as number[],
+    stops: { "0": [] as number[], "100": [] as number[], "1000": [] as number[] },
+  };
+}
+
+type Series = ReturnType<typeof newSeries>;
+
+function inProcess(root: string): LifecycleResult["inProcess"] {
   const child = spawnSync(
     process.execPath,
-    ["--expose-gc", "--import", "tsx", join(PROJECT_ROOT, "bench", "in-process-start.ts"), "20"],
+    [
+      "--expose-gc",
+      "--import",
+      "tsx",
+      join(PROJECT_ROOT, "bench", "in-process-start.ts"),
+      "20",
+      join(root, "dist", "server", "emulator.js"),
+    ],
     { cwd: PROJECT_ROOT, encoding: "utf8" },
   );
-  const inProcess = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}");
+  return JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}");
+}
+
+function summary(s: Series, inProcess: LifecycleResult["inProcess"]): LifecycleResult {
   return {
-    startHttps: median(series.https),
-    startHttp: median(series.http),
-    startHello: median(series.hello),
-    npmStart: median(npm.npm),
-    npmCompiled: median(npm.compiled),
-    stopAt: { "0": median(stops["0"]), "100": median(stops["100"]), "1000": median(stops["1000"]) },
+    startHttps: median(s.https),
+    startHttp: median(s.http),
+    startHello: median(s.hello),
+    npmStart: median(s.npm),
+    npmCompiled: median(s.compiled),
+    stopAt: { "0": median(s.stops["0"]), "100": median(s.stops["100"]), "1000": median(s.stops["1000"]) },
     inProcess,
   };
+}
+
+/** One run of every start and stop of the checkout at `root` (its dist/ built first, as `npm start` would). */
+async function lifecycleRun(root: string, hello: readonly string[], s: Series): Promise<void> {
+  spawnSync(process.execPath, [join(root, "scripts", "ensure-built.mjs")], { stdio: "inherit", cwd: root });
+  const CLI = join(root, "dist", "server", "cli.js");
+  const node = (args: readonly string[]) => () => spawnListening(process.execPath, args);
+  const https = await startAndStop(node([CLI, ...IN_MEMORY]));
+  s.https.push(https.start);
+  s.stops["0"].push(https.stop);
+  s.hello.push((await startAndStop(node(hello))).start);
+  s.http.push(
+    (await startAndStop(node([CLI, "--port", "0", "--https-port", "off", "--db", ":memory:"]))).start,
+  );
+  s.stops["100"].push((await startAndStop(node([CLI, ...IN_MEMORY]), 100)).stop);
+  s.stops["1000"].push((await startAndStop(node([CLI, ...IN_MEMORY]), 1000)).stop);
+  s.npm.push(
+    (
+      await startAndStop(() =>
+        spawnListening("npm", ["start", "--silent", "--", ...IN_MEMORY], { cwd: root }),
+      )
+    ).start,
+  );
+  s.compiled.push((await startAndStop(node([CLI, ...IN_MEMORY]))).start);
 }

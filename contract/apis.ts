@@ -7,7 +7,7 @@
  * - the conformance kit's safety guard and ledger classify every call with it;
  * - test/docs.test.ts checks docs/api-reference.md's coverage and error tables against it.
  *
- * Dialects: `dsm` is DSM's own core (discovery, login, DSM.Info); `public` is the guide's
+ * Dialects: `dsm` is DSM's own core (discovery, login, DSM.Info, the system APIs); `public` is the guide's
  * `SYNO.Virtualization.API.*`; `internal` is the web UI's `SYNO.Virtualization.*`, which the
  * guide does not document (what real clients send to it: docs/clients.md).
  */
@@ -142,6 +142,9 @@ const CORE = {
   admin: false,
 } as const;
 
+/** DSM's system APIs (the NAS around VMM): DSM's own, for administrators. */
+const SYSTEM = { ...CORE, admin: true } as const;
+
 const INTERNAL_VMM = {
   dialect: "internal",
   path: "entry.cgi",
@@ -207,6 +210,16 @@ export const APIS = {
     // Its elements are checked one by one as calls of their own.
     methods: { request: { session: "none", changes: true, safety: { class: "batch" } } },
   },
+  // DSM's system surface: what Home Assistant's Synology DSM integration (py-synologydsm-api)
+  // reads, at DSM 7.2's paths and versions (py-synologydsm-api's recorded Info). Administrators
+  // only, as Home Assistant's documentation asks of the account (a guess: docs/differences.md).
+  "SYNO.Core.System": { ...SYSTEM, maxVersion: 3, methods: { info: READ } },
+  "SYNO.Core.System.Utilization": { ...SYSTEM, methods: { get: READ } },
+  "SYNO.Storage.CGI.Storage": { ...SYSTEM, methods: { load_info: READ } },
+  "SYNO.DSM.Network": { ...SYSTEM, minVersion: 2, maxVersion: 2, methods: { list: READ } },
+  "SYNO.Core.SecurityScan.Status": { ...SYSTEM, methods: { system_get: READ } },
+  "SYNO.Core.Upgrade.Server": { ...SYSTEM, maxVersion: 4, methods: { check: READ } },
+  "SYNO.Core.ExternalDevice.Storage.USB": { ...SYSTEM, methods: { list: READ } },
   "SYNO.Virtualization.API.Task.Info": {
     ...PUBLIC_VMM,
     methods: {
@@ -318,6 +331,13 @@ export const API = {
   dsm: "SYNO.DSM.Info",
   normalUser: "SYNO.Core.NormalUser",
   entryRequest: "SYNO.Entry.Request",
+  system: "SYNO.Core.System",
+  utilization: "SYNO.Core.System.Utilization",
+  nasStorage: "SYNO.Storage.CGI.Storage",
+  dsmNetwork: "SYNO.DSM.Network",
+  securityScan: "SYNO.Core.SecurityScan.Status",
+  upgradeServer: "SYNO.Core.Upgrade.Server",
+  usb: "SYNO.Core.ExternalDevice.Storage.USB",
   task: "SYNO.Virtualization.API.Task.Info",
   network: "SYNO.Virtualization.API.Network",
   storage: "SYNO.Virtualization.API.Storage",

@@ -19,7 +19,9 @@ export function exportDatabase(config: Config): Fixture {
   try {
     const store = new Store(db);
     if (store.isEmpty()) throw new Error(`${config.db} holds no NAS yet (it was never seeded)`);
-    return store.deferred(() => exportFixture(store.fixtureRows.read(), fixture.accounts, fixture.source));
+    return store.deferred(() =>
+      exportFixture(store.fixtureRows.read(), fixture.accounts, fixture.source, store.nas.get()),
+    );
   } finally {
     db.close();
   }

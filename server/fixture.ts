@@ -8,10 +8,13 @@ import { z } from "zod";
 import {
   AUTO_SELECT,
   CLUSTER_STATUSES,
+  DISK_STATES,
   FIXTURE_GUEST_STATUSES,
   HOST_STATUSES,
   IMAGE_TYPES,
+  SECURITY_STATES,
   STORAGE_STATUSES,
+  VOLUME_STATES,
 } from "../contract/statuses";
 
 const id = z.string().min(1);
@@ -136,6 +139,39 @@ const guest = z.strictObject({
   vnics: z.array(vnic),
 });
 
+/** DSM 7's disk ids: `sata1`, `sata2`, ... */
+export const diskId = z.string().regex(/^sata[1-9][0-9]*$/, "a disk id is sata1, sata2, ...");
+
+export const usbDeviceSchema = z.strictObject({
+  producer: z.string().min(1),
+  product: z.string().min(1),
+  /** MB, as DSM's `total_size_mb`. */
+  size_mb: mb,
+  used_mb: mb.default(0),
+  /** DSM's `filesystem` (`ntfs`, `FAT32`, `ext4`, ...); empty: an unsupported partition. */
+  filesystem: z.string().default("ext4"),
+});
+
+/**
+ * The NAS around VMM (DSM's system APIs): its states a test can set, each with a default so a
+ * fixture without this section still loads. Disks are named by DSM 7's ids (`sata1`, `sata2`, ...),
+ * volumes by their storage's id.
+ */
+export const nasSchema = z.strictObject({
+  /** The host a login lands on (default: the cluster's first host). */
+  host_id: id.optional(),
+  /** °C, SYNO.Core.System's `sys_temp` and SYNO.DSM.Info's `temperature`. */
+  temperature: z.number().int().min(0).max(120).default(40),
+  /** The DSM version an update would bring, or null: no update available. */
+  update: z.string().min(1).nullable().default(null),
+  security: z.enum(SECURITY_STATES).default("safe"),
+  disks: z.record(diskId, z.enum(DISK_STATES)).default({}),
+  volumes: z.record(id, z.enum(VOLUME_STATES)).default({}),
+  usb: z.array(usbDeviceSchema).max(16).default([]),
+});
+
+export type NasState = z.output<typeof nasSchema>;
+export type UsbDevice = z.output<typeof usbDeviceSchema>;
 /**
  * The fixture format's version. A fixture without `format` is format 1. Raise it when a change
  * would make an older fixture mean something else or fail, and say in FORMAT_CHANGES what an
@@ -167,6 +203,7 @@ export const fixtureSchema = z
     shares: z.array(share).default([]),
     images: z.array(image).default([]),
     guests: z.array(guest).default([]),
+    nas: nasSchema.default(() => nasSchema.parse({})),
   })
   .superRefine((f, ctx) => {
     const hostIds = new Set(f.hosts.map((h) => h.host_id));
@@ -175,6 +212,10 @@ export const fixtureSchema = z
     const imageIds = new Set(f.images.map((i) => i.image_id));
     const bad = (path: (string | number)[], message: string) =>
       ctx.addIssue({ code: "custom", path, message });
+    if (f.nas.host_id !== undefined && !hostIds.has(f.nas.host_id))
+      bad(["nas", "host_id"], `unknown host ${f.nas.host_id}`);
+    for (const storageId of Object.keys(f.nas.volumes))
+      if (!storageIds.has(storageId)) bad(["nas", "volumes", storageId], `unknown storage ${storageId}`);
     f.storages.forEach((s, i) => {
       if (!hostIds.has(s.host_id)) bad(["storages", i, "host_id"], `unknown host ${s.host_id}`);
     });

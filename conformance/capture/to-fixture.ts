@@ -5,6 +5,7 @@
  */
 
 import { z } from "zod";
+import { FIXTURE_GUEST_STATUSES, HOST_STATUSES, STORAGE_STATUSES } from "../../contract/statuses";
 
 /** A read the capture could not make, and why (a leaf here, so that capture.ts and this file do not import each other). */
 export interface Unread {
@@ -110,17 +111,9 @@ function listOf<T extends z.ZodType>(data: unknown, key: string, item: T): z.out
 
 const MIB = 1024 * 1024;
 const RUNNING = new Set(["running", "booting", "shutting_down", "moving", "stor_migrating", "ha_standby"]);
-const FIXTURE_STATUSES = new Set(["running", "shutdown", "crashed", "inaccessible"]);
-const HOST_STATUSES = new Set(["running", "inaccessible", "network_warn", "control_unavail"]);
-const STORAGE_STATUSES = new Set([
-  "online",
-  "missing",
-  "unavailable",
-  "degraded",
-  "crashed",
-  "full",
-  "provision_warning",
-]);
+const FIXTURE_STATUSES = new Set<string>(FIXTURE_GUEST_STATUSES);
+const KNOWN_HOST_STATUSES = new Set<string>(HOST_STATUSES);
+const KNOWN_STORAGE_STATUSES = new Set<string>(STORAGE_STATUSES);
 
 /** The fixture as capture writes it: plain JSON, validated by the emulator when it loads it. */
 export interface CapturedFixture {
@@ -227,7 +220,7 @@ export function toFixture(
     return {
       host_id: h.host_id,
       host_name: h.host_name,
-      status: HOST_STATUSES.has(h.status) ? h.status : "running",
+      status: KNOWN_HOST_STATUSES.has(h.status) ? h.status : "running",
       total_cpu_core: Math.max(1, h.total_cpu_core ?? inner?.total_cpu_num ?? 1),
       total_ram_size: Math.max(1, total),
       other_ram_used: reserved,
@@ -259,7 +252,7 @@ export function toFixture(
       // What is used by neither the vdisks nor the images: other shares on the volume.
       other_used: Math.max(0, (used ?? 0) - vdisks - copies),
       // A storage shows as missing while its host is offline; the host's status says so already.
-      status: STORAGE_STATUSES.has(s.status) && s.status !== "missing" ? s.status : "online",
+      status: KNOWN_STORAGE_STATUSES.has(s.status) && s.status !== "missing" ? s.status : "online",
       volume_path: s.volume_path,
     };
   });
@@ -320,7 +313,9 @@ export function toFixture(
   const clusterStatus =
     cl.cluster_status === "incompatible" || cl.cluster_status === "not_ready" ? cl.cluster_status : "normal";
   for (const api of reads.system.keys())
-    assumed.push(`${api} read, and kept out (the fixture format has no field for it)`);
+    assumed.push(
+      `${api} read, and kept out (the fixture's nas section holds the states a test sets, not a capture)`,
+    );
   assumed.push(`max_iscsi_luns ${ASSUMED_MAX_LUNS}, vCPU reservations 0, no shares (no list shows them)`);
   assumed.push(
     "one account, the one capture logged in as, with the password given for the fixture (never the NAS's)",

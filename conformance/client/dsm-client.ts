@@ -146,10 +146,26 @@ export class DsmClient {
     return { cgi: info.path, version: Math.max(info.minVersion, Math.min(info.maxVersion, cap)) };
   }
 
-  /** SYNO.API.Info on query.cgi (answered by DSM 6 and 7) for Auth, DSM.Info and every VMM API. */
+  /**
+   * SYNO.API.Info on query.cgi (answered by DSM 6 and 7) for Auth, DSM.Info, every VMM API and
+   * the system APIs Home Assistant reads.
+   */
   async discover(): Promise<ApiInfo> {
     const data = await this.call("SYNO.API.Info", "query", {
-      query: "SYNO.API.,SYNO.DSM.Info,SYNO.Core.NormalUser,SYNO.Entry.Request,SYNO.Virtualization.",
+      query: [
+        "SYNO.API.",
+        "SYNO.DSM.Info",
+        "SYNO.DSM.Network",
+        "SYNO.Core.NormalUser",
+        "SYNO.Core.System",
+        "SYNO.Core.System.Utilization",
+        "SYNO.Storage.CGI.Storage",
+        "SYNO.Core.SecurityScan.Status",
+        "SYNO.Core.Upgrade.Server",
+        "SYNO.Core.ExternalDevice.Storage.USB",
+        "SYNO.Entry.Request",
+        "SYNO.Virtualization.",
+      ].join(","),
     });
     this.#apis = apiInfo.parse(data);
     return this.#apis;

@@ -8,6 +8,7 @@
  * the kit judges the emulator, so a mistake in the emulator's enums must not be copied here.
  */
 import { z } from "zod";
+import { GUEST_STATUSES, HOST_STATUSES } from "../../contract/statuses";
 
 const int = z.number().int();
 
@@ -109,28 +110,14 @@ export const host = z.strictObject({
   free_ram_size: int.optional(),
   host_id: z.string(),
   host_name: z.string(),
-  status: z.enum(["running", "inaccessible", "network_warn", "control_unavail"]),
+  status: z.enum(HOST_STATUSES),
   total_cpu_core: int.optional(),
   total_ram_size: int.optional(),
 });
 export type Host = z.infer<typeof host>;
 
-export const GUEST_STATUSES = [
-  "running",
-  "shutdown",
-  "inaccessible",
-  "booting",
-  "shutting_down",
-  "moving",
-  "stor_migrating",
-  "creating",
-  "importing",
-  "preparing",
-  "ha_standby",
-  "unknown",
-  "crashed",
-  "undefined",
-] as const;
+/** DSM's guest statuses, as the contract lists them (the kit checks a NAS against the same list). */
+export { GUEST_STATUSES };
 export type GuestStatus = (typeof GUEST_STATUSES)[number];
 
 export const vdisk = z.strictObject({

@@ -9,6 +9,7 @@ import { check, equal, expectCode } from "../runner/check";
 import { type Scenario, type ScenarioContext, scenario } from "../runner/scenario";
 import { API, createGuest, powerOnAndWait, SMALL_DISK_MB } from "../scenarios/helpers";
 import { SCENARIOS } from "../scenarios/index";
+import { systemEmulatorScenarios } from "./system-scenarios";
 import type { EmulatorExtra } from "./target";
 
 const CONTROL_PLANE = "needs the control plane to change cluster state";
@@ -369,4 +370,8 @@ export const emulatorOnlyScenarios: Scenario<EmulatorExtra>[] = [
 ];
 
 /** Every scenario: the NAS-safe suite, then the emulator's own (a NAS run lists those as skipped). */
-export const ALL_SCENARIOS: readonly Scenario<EmulatorExtra>[] = [...SCENARIOS, ...emulatorOnlyScenarios];
+export const ALL_SCENARIOS: readonly Scenario<EmulatorExtra>[] = [
+  ...SCENARIOS,
+  ...emulatorOnlyScenarios,
+  ...systemEmulatorScenarios,
+];

@@ -9,41 +9,32 @@
  * safety guard and ledger.
  */
 import { fileURLToPath } from "node:url";
-import { DsmClient } from "../client/dsm-client";
+import type { DsmClient } from "../client/dsm-client";
 import { Ledger, newRunId } from "../client/ledger";
 import { SafetyGuard, type Tier } from "../client/safety";
-import type { Network, Storage } from "../client/shapes";
 import type { Exchange } from "../client/transport";
 import { guardPort, VmmApi, type VmmPort } from "../client/vmm";
 import type { Target } from "../target-types";
-import { WaitTimeout } from "../wait";
-import { type CleanupFailure, CleanupStack, cleanupLedger, describe } from "./cleanup";
+import type { CleanupFailure } from "./cleanup";
 import {
-  applyExpectation,
   type ExpectationFile,
-  expectationFor,
   globToRegExp,
   isFailing,
   loadExpectations,
-  type Outcome,
-  type Status,
   stalePatterns,
 } from "./expectations";
-import { inventoryChanges, snapshotInventory } from "./inventory";
-import type { Scenario, ScenarioContext } from "./scenario";
+import type { Scenario } from "./scenario";
+import {
+  cleanUp,
+  logIn,
+  openClient,
+  placementFinder,
+  runScenarios,
+  type ScenarioResult,
+  takeFirstInventory,
+} from "./steps";
 
-export interface ScenarioResult {
-  readonly id: string;
-  readonly title: string;
-  readonly covers: readonly (readonly [string, string])[];
-  readonly tier: Tier;
-  readonly outcome: Outcome;
-  readonly status: Status;
-  readonly message?: string;
-  readonly expectationReason?: string;
-  readonly notes: readonly string[];
-  readonly durationMs: number;
-}
+export { NAS_LOGIN_BUDGET, type ScenarioResult } from "./steps";
 
 export interface RunResult {
   readonly runId: string;
@@ -96,45 +87,15 @@ export interface RunOptions<X = unknown> {
   readonly onScenario?: (scenario: Scenario | undefined) => void;
 }
 
-/** Refused logins a NAS run may cause in any 5 minutes (DSM's default auto-block: 10). */
-export const NAS_LOGIN_BUDGET = 6;
-
 export function expectationsPath(kind: "emulator" | "nas"): string {
   return fileURLToPath(new URL(`../expectations/${kind}.json`, import.meta.url));
 }
 
-/** Why a scenario does not run here, or undefined when it does. */
-function skipReason<X>(
-  s: Scenario<X>,
-  target: Target<X>,
-  guard: SafetyGuard,
-  dsm: DsmClient,
-): { outcome: Outcome; reason: string } | undefined {
-  if (s.emulatorOnly !== undefined && target.kind !== "emulator") {
-    return { outcome: "skipped-unsupported", reason: `emulator only: ${s.emulatorOnly}` };
-  }
-  if (!guard.allows(s.tier))
-    return { outcome: "disabled", reason: `needs the ${s.tier} tier (run: ${guard.tier})` };
-  for (const need of s.needs ?? []) {
-    const missing =
-      (need === "imageSource" && target.imageSourcePath === undefined) ||
-      (need === "nonAdmin" && target.accounts.nonAdmin === undefined) ||
-      (need === "disabledAccount" && target.accounts.disabled === undefined) ||
-      (need === "otpAccount" && target.accounts.otp === undefined) ||
-      (need === "controlPlane" && target.extra === undefined) ||
-      (need === "slow" && target.slow !== true);
-    if (missing) return { outcome: "skipped-unsupported", reason: `the target does not provide: ${need}` };
-  }
-  const absent = s.covers
-    .map(([api]) => api)
-    .find((api) => api.startsWith("SYNO.") && !dsm.isAdvertised(api));
-  if (absent !== undefined)
-    return { outcome: "skipped-unsupported", reason: `${absent} is not advertised by SYNO.API.Info` };
-  return undefined;
-}
+/** What the run learnt of the target's identity: the headline and the report name it. */
+type TargetInfo = Awaited<ReturnType<DsmClient["dsmInfo"]>> | undefined;
 
 export async function runConformance<X>(options: RunOptions<X>): Promise<RunResult> {
-  const { target } = options;
+  const { target, signal } = options;
   const log = options.log ?? (() => {});
   const started = Date.now();
   const runId = options.runId ?? newRunId();
@@ -148,186 +109,35 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
       : options.expectations;
   const only = options.only === undefined ? undefined : globToRegExp(options.only);
   const scenarios = options.scenarios.filter((s) => only === undefined || only.test(s.id));
+  const base = { runId, started, secrets, signal };
 
-  const base = {
-    runId,
-    startedAt: new Date(started).toISOString(),
-    secrets,
-  };
-  const failedSetup = (error: string): RunResult => ({
-    ...base,
-    target: {
-      kind: target.kind,
-      url: target.url,
-      tier: target.tier,
-      dsmVersion: "unknown",
-      model: "unknown",
-    },
-    durationMs: Date.now() - started,
-    scenarios: [],
-    cleanupFailures: [],
-    residue: [],
-    inventoryChanges: [],
-    staleExpectations: [],
-    wireDifferences: [],
-    interrupted: options.signal?.aborted === true,
-    failedLogins: 0,
-    setupError: error,
-    ok: false,
-  });
-
-  const dsm = new DsmClient({
-    baseUrl: target.url,
-    tls: target.tls,
-    guard,
-    secrets,
-    ...(options.onExchange ? { onExchange: options.onExchange } : {}),
-    // Against a NAS, refused logins stay well below DSM's auto-block (10 in 5 minutes): the
-    // kit makes at most 4 on purpose (bad password, disabled account, 2-step without and with
-    // a wrong code); a fifth and sixth are allowed for a mistyped password, no more.
-    ...(target.kind === "nas" ? { loginBudget: NAS_LOGIN_BUDGET } : {}),
-  });
-  const differencesSince = (mark: number) => dsm.differences.slice(mark);
-  const outside: string[] = [];
+  // Open the target and log in; nothing is created before this succeeds.
+  const dsm = openClient(target, guard, secrets, options.onExchange);
   const vmm = options.port === undefined ? new VmmApi(dsm) : guardPort(options.port, guard, ledger);
-  try {
-    await dsm.discover();
-    await dsm.login(target.accounts.admin.account, target.accounts.admin.password);
-  } catch (err) {
-    await dsm.close();
-    return failedSetup(describe(err));
-  }
+  const loginError = await logIn(dsm, target);
+  if (loginError !== undefined) return failedSetup(base, target, loginError);
   const info = await dsm.dsmInfo().catch(() => undefined);
   log(
     `target ${target.kind} ${target.url}: ${info?.model ?? "?"} ${info?.version_string ?? info?.version ?? "?"}, tier ${guard.tier}, run ${runId}`,
   );
+
+  // Take the inventory of what existed before, so the end can prove none of it changed.
   const strict = target.kind === "emulator";
-  let before: Awaited<ReturnType<typeof snapshotInventory>>;
-  try {
-    before = await snapshotInventory(vmm, ledger, strict);
-  } catch (err) {
-    // Nothing was created yet: a failed first inventory ends the run before any scenario.
-    await dsm.logout().catch(() => {});
-    await dsm.close();
-    return failedSetup(`the first inventory failed: ${describe(err)}`);
-  }
-  outside.push(...differencesSince(0));
+  const first = await takeFirstInventory(dsm, vmm, ledger, strict);
+  if ("error" in first) return failedSetup(base, target, first.error);
+  const outside = [...dsm.differences];
 
-  let placement: { storage: Storage; network: Network | undefined } | undefined;
-  const placementOf = async () => {
-    if (placement !== undefined) return placement;
-    const storages = await vmm.listStorages();
-    const hosts = new Map((await vmm.listHosts()).map((h) => [h.host_id, h.status]));
-    const storage =
-      target.storageName !== undefined
-        ? storages.find((s) => s.storage_name === target.storageName)
-        : storages.find((s) => s.status === "online" && hosts.get(s.host_id) === "running");
-    if (storage === undefined)
-      throw new Error(`no usable storage (wanted ${target.storageName ?? "any online"})`);
-    const network = (await vmm.listNetworks())[0];
-    placement = { storage, network };
-    return placement;
-  };
+  // Run each scenario the tier, the target and the expectations allow, undoing it right after.
+  const placement = placementFinder(vmm, target);
+  const env = { target, dsm, vmm, ledger, guard, placement, signal, onScenario: options.onScenario };
+  const { results, undoFailures } = await runScenarios(scenarios, env, expectations, log);
 
-  const results: ScenarioResult[] = [];
-  const cleanupFailures: CleanupFailure[] = [];
-  for (const s of scenarios) {
-    const t0 = Date.now();
-    const expectation = expectations === null ? undefined : expectationFor(expectations, s.id);
-    const common = { id: s.id, title: s.title, covers: s.covers, tier: s.tier };
-    const reason = expectationReasonOf(expectation);
-    const skip = options.signal?.aborted
-      ? { outcome: "disabled" as const, reason: "interrupted before it ran (Ctrl-C or SIGTERM)" }
-      : expectation?.status === "skip"
-        ? { outcome: "disabled" as const, reason: expectation.reason }
-        : skipReason(s, target, guard, dsm);
-    if (skip !== undefined) {
-      results.push({
-        ...common,
-        outcome: skip.outcome,
-        status: skip.outcome,
-        message: skip.reason,
-        notes: [],
-        durationMs: 0,
-      });
-      continue;
-    }
-    const stack = new CleanupStack();
-    const notes: string[] = [];
-    const ctx: ScenarioContext<X> = {
-      kind: target.kind,
-      dsm,
-      vmm,
-      ledger,
-      wait: target.waiter,
-      extra: target.extra,
-      accounts: target.accounts,
-      imageSourcePath: target.imageSourcePath,
-      defer: (label, undo) => stack.push(label, undo),
-      newClient: () => {
-        // Closed with the scenario's other undo steps, so a failing scenario leaks no pool.
-        const client = dsm.sibling();
-        stack.push("close a scenario's client", () => client.close());
-        return client;
-      },
-      placement: placementOf,
-      note: (text) => notes.push(text),
-    };
-    let outcome: Outcome = "pass";
-    let message: string | undefined;
-    options.onScenario?.(s);
-    const mark = dsm.differences.length;
-    target.waiter.interrupt = options.signal;
-    try {
-      await s.run(ctx);
-    } catch (err) {
-      outcome = err instanceof WaitTimeout ? "indeterminate" : "fail";
-      message = describe(err);
-    }
-    // A difference of the wire fails the scenario whose call showed it, even if its checks held.
-    const wire = differencesSince(mark);
-    if (wire.length > 0) {
-      outcome = "fail";
-      message = [message, `the wire differs: ${wire.join("; ")}`].filter((m) => m !== undefined).join("; ");
-    }
-    options.onScenario?.(undefined);
-    target.waiter.interrupt = undefined;
-    const undoFailures = await stack.run();
-    if (undoFailures.length > 0) {
-      cleanupFailures.push(...undoFailures.map((f) => ({ ...f, step: `${s.id}: ${f.step}` })));
-      if (outcome === "pass") {
-        outcome = "fail";
-        message = `undo failed: ${undoFailures.map((f) => `${f.step}: ${f.error}`).join("; ")}`;
-      }
-    }
-    const status = applyExpectation(outcome, expectation);
-    results.push({
-      ...common,
-      outcome,
-      status,
-      ...(message === undefined ? {} : { message }),
-      ...(reason === undefined ? {} : { expectationReason: reason }),
-      notes,
-      durationMs: Date.now() - t0,
-    });
-    log(`${symbol(status)} ${s.id}${message === undefined ? "" : ` — ${message}`}`);
-  }
+  // Clean up the ledger, take the final inventory and log out: this runs even after a signal.
+  const end = await cleanUp(dsm, vmm, ledger, target.waiter, strict, first.before);
+  const cleanupFailures = [...undoFailures, ...end.failures];
+  outside.push(...end.wire);
 
-  const cleanupMark = dsm.differences.length;
-  cleanupFailures.push(...(await cleanupLedger(vmm, ledger, target.waiter)));
-  let residue: string[] = [];
-  let changes: string[] = [];
-  try {
-    const after = await snapshotInventory(vmm, ledger, strict);
-    residue = [...after.prefixed];
-    changes = inventoryChanges(before, after);
-  } catch (err) {
-    cleanupFailures.push({ step: "final inventory", error: describe(err) });
-  }
-  await dsm.logout().catch((err) => cleanupFailures.push({ step: "logout", error: describe(err) }));
-  await dsm.close();
-  outside.push(...differencesSince(cleanupMark));
-
+  // Build the result: stale expectations only count when every scenario was selected.
   const stale =
     expectations === null || only !== undefined
       ? []
@@ -335,33 +145,92 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
           expectations,
           scenarios.map((s) => s.id),
         );
-  const ok =
-    !results.some((r) => isFailing(r.status)) &&
-    cleanupFailures.length === 0 &&
-    residue.length === 0 &&
-    changes.length === 0 &&
-    outside.length === 0 &&
-    options.signal?.aborted !== true &&
-    stale.length === 0;
-  return {
-    ...base,
-    target: {
-      kind: target.kind,
-      url: target.url,
-      tier: guard.tier,
-      dsmVersion: info === undefined ? "unknown" : (info.version_string ?? info.version),
-      model: info?.model ?? "unknown",
-    },
-    durationMs: Date.now() - started,
-    scenarios: results,
+  const findings = {
+    results,
     cleanupFailures,
-    residue,
-    inventoryChanges: changes,
-    staleExpectations: stale,
-    wireDifferences: outside,
-    interrupted: options.signal?.aborted === true,
+    ...end,
+    outside,
+    stale,
     failedLogins: dsm.failedLogins.length,
+  };
+  return buildResult(base, targetOf(target, guard.tier, info), findings);
+}
+
+/** What the run found, in the order the result reports it. */
+interface Findings {
+  readonly results: ScenarioResult[];
+  readonly cleanupFailures: CleanupFailure[];
+  readonly residue: string[];
+  readonly changes: string[];
+  readonly outside: string[];
+  readonly stale: string[];
+  readonly failedLogins: number;
+}
+
+/** The run passes only if no scenario failed and it left, changed, or saw nothing amiss. */
+function buildResult(base: Base, target: RunResult["target"], f: Findings): RunResult {
+  const ok =
+    !f.results.some((r) => isFailing(r.status)) &&
+    f.cleanupFailures.length === 0 &&
+    f.residue.length === 0 &&
+    f.changes.length === 0 &&
+    f.outside.length === 0 &&
+    base.signal?.aborted !== true &&
+    f.stale.length === 0;
+  return {
+    ...startOf(base),
+    target,
+    durationMs: Date.now() - base.started,
+    scenarios: f.results,
+    cleanupFailures: f.cleanupFailures,
+    residue: f.residue,
+    inventoryChanges: f.changes,
+    staleExpectations: f.stale,
+    wireDifferences: f.outside,
+    interrupted: base.signal?.aborted === true,
+    failedLogins: f.failedLogins,
     ok,
+  };
+}
+
+/** What the run knows from its start; every result opens with it (the report keeps this order). */
+interface Base {
+  readonly runId: string;
+  readonly started: number;
+  readonly secrets: ReadonlySet<string>;
+  readonly signal: AbortSignal | undefined;
+}
+
+function startOf(base: Base): Pick<RunResult, "runId" | "startedAt" | "secrets"> {
+  return { runId: base.runId, startedAt: new Date(base.started).toISOString(), secrets: base.secrets };
+}
+
+function targetOf<X>(target: Target<X>, tier: Tier, info: TargetInfo): RunResult["target"] {
+  return {
+    kind: target.kind,
+    url: target.url,
+    tier,
+    dsmVersion: info === undefined ? "unknown" : (info.version_string ?? info.version),
+    model: info?.model ?? "unknown",
+  };
+}
+
+/** A run that ended before any scenario (unreachable target, login refused, first inventory). */
+function failedSetup<X>(base: Base, target: Target<X>, error: string): RunResult {
+  return {
+    ...startOf(base),
+    target: targetOf(target, target.tier, undefined),
+    durationMs: Date.now() - base.started,
+    scenarios: [],
+    cleanupFailures: [],
+    residue: [],
+    inventoryChanges: [],
+    staleExpectations: [],
+    wireDifferences: [],
+    interrupted: base.signal?.aborted === true,
+    failedLogins: 0,
+    setupError: error,
+    ok: false,
   };
 }
 
@@ -369,24 +238,4 @@ export async function runConformance<X>(options: RunOptions<X>): Promise<RunResu
 export function verdictOf(result: RunResult): "PASS" | "FAIL" | "INDETERMINATE" {
   if (!result.ok) return "FAIL";
   return result.scenarios.some((s) => s.status === "indeterminate") ? "INDETERMINATE" : "PASS";
-}
-
-function expectationReasonOf(e: { status: string; reason: string } | undefined): string | undefined {
-  return e === undefined ? undefined : `${e.status}: ${e.reason}`;
-}
-
-function symbol(status: Status): string {
-  switch (status) {
-    case "pass":
-      return "✓";
-    case "known-difference":
-      return "≈";
-    case "indeterminate":
-      return "?";
-    case "disabled":
-    case "skipped-unsupported":
-      return "-";
-    default:
-      return "✗";
-  }
 }

@@ -11,11 +11,13 @@ import { imageScenarios } from "./images";
 import { internalScenarios } from "./internal";
 import { probeScenarios } from "./probes";
 import { shapeScenarios } from "./shapes";
+import { systemScenarios } from "./system";
 
 export const SCENARIOS: readonly Scenario[] = [
   ...discoveryScenarios,
   ...dsm7Scenarios,
   ...shapeScenarios,
+  ...systemScenarios,
   ...internalScenarios.filter((s) => s.tier === "readonly"),
   ...errorScenarios,
   ...guestScenarios,

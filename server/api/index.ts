@@ -21,6 +21,13 @@ import { hostApi } from "./public/host";
 import { networkApi } from "./public/network";
 import { storageApi } from "./public/storage";
 import { taskInfoApi } from "./public/task-info";
+import { dsmNetworkApi } from "./system/network";
+import { securityScanApi } from "./system/security-scan";
+import { nasStorageApi } from "./system/storage";
+import { systemApi } from "./system/system";
+import { upgradeServerApi } from "./system/upgrade-server";
+import { usbApi } from "./system/usb";
+import { utilizationApi } from "./system/utilization";
 
 export const OPERATIONS: OperationTable = {
   "SYNO.API.Info": infoApi,
@@ -30,6 +37,13 @@ export const OPERATIONS: OperationTable = {
   "SYNO.DSM.Info": dsmInfoApi,
   "SYNO.Core.NormalUser": normalUserApi,
   "SYNO.Entry.Request": entryRequestApi,
+  "SYNO.Core.System": systemApi,
+  "SYNO.Core.System.Utilization": utilizationApi,
+  "SYNO.Storage.CGI.Storage": nasStorageApi,
+  "SYNO.DSM.Network": dsmNetworkApi,
+  "SYNO.Core.SecurityScan.Status": securityScanApi,
+  "SYNO.Core.Upgrade.Server": upgradeServerApi,
+  "SYNO.Core.ExternalDevice.Storage.USB": usbApi,
   "SYNO.Virtualization.API.Task.Info": taskInfoApi,
   "SYNO.Virtualization.API.Network": networkApi,
   "SYNO.Virtualization.API.Storage": storageApi,

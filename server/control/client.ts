@@ -4,7 +4,7 @@
  * `startEmulator` hands one back as `admin`; other processes can build their own from a URL.
  */
 import type { z } from "zod";
-import type { fixtureSchema } from "../fixture";
+import type { fixtureSchema, NasState } from "../fixture";
 import type { GuestRecord } from "../store/guests";
 import type { HostRow, StorageRow } from "../store/inventory";
 import type { ClockState, PowerAction } from "./control-plane";
@@ -15,6 +15,7 @@ import type {
   clusterChanges,
   faultRule,
   hostChanges,
+  nasChanges,
   resetOptions,
   storageChanges,
 } from "./schemas";
@@ -26,6 +27,7 @@ export type FaultRuleSpec = z.input<typeof faultRule>;
 export type HostChanges = z.input<typeof hostChanges>;
 export type StorageChanges = z.input<typeof storageChanges>;
 export type ClusterChanges = z.input<typeof clusterChanges>;
+export type NasChanges = z.input<typeof nasChanges>;
 export type ClockChanges = z.input<typeof clockChanges>;
 export type ResetOptions = z.input<typeof resetOptions>;
 export interface SnapshotInfo {
@@ -102,6 +104,10 @@ export class AdminClient {
   }
   updateCluster(changes: ClusterChanges): Promise<StateDump["system"]> {
     return this.#call("PATCH", "/cluster", changes);
+  }
+  /** Sets the NAS's states (DSM's system APIs) and answers them all. */
+  updateNas(changes: NasChanges): Promise<NasState> {
+    return this.#call("PATCH", "/nas", changes);
   }
   crashGuest(ref: string): Promise<GuestRecord> {
     return this.#call("POST", `/guests/${encodeURIComponent(ref)}/crash`);

@@ -4,6 +4,7 @@
  * composition root; the HTTP routes (routes.ts) are a thin JSON face over these methods.
  * Changes go through the model and the store like DSM calls do, each in one transaction.
  */
+import type { z } from "zod";
 import { errorText } from "../../contract/errors";
 import { PUBLIC_REFUSALS } from "../api/public/codes";
 import { type Clock, SwitchableClock } from "../clock";
@@ -11,6 +12,7 @@ import type { Config } from "../config";
 import { type Fixture, loadFixtureFile, parseFixture } from "../fixture";
 import { clusterRefusal } from "../model/cluster";
 import type { ModelContext } from "../model/context";
+import { changedNas } from "../model/nas";
 import type { Pace, TimeScale } from "../model/pace";
 import { crash, powerOff, powerOn, shutdown } from "../model/power";
 import { Refusal } from "../model/refusal";
@@ -27,6 +29,7 @@ import { FaultRules } from "./faults";
 import { counts, liveness } from "./health";
 import { Journal } from "./journal";
 import { journalRecording } from "./recording";
+import type { nasChanges } from "./schemas";
 import { SnapshotShelf } from "./snapshots";
 import { dumpState } from "./state";
 
@@ -194,7 +197,12 @@ export class ControlPlane {
     this.#fixture = fixture;
     return this.#change(() => {
       try {
-        return exportFixture(this.#o.store.fixtureRows.read(), fixture.accounts, fixture.source);
+        return exportFixture(
+          this.#o.store.fixtureRows.read(),
+          fixture.accounts,
+          fixture.source,
+          this.#o.store.nas.get(),
+        );
       } catch (err) {
         throw new ControlPlaneError(409, `the state cannot be exported: ${(err as Error).message}`);
       }
@@ -259,6 +267,26 @@ export class ControlPlane {
   updateCluster(changes: ClusterChanges) {
     this.#change(() => this.#o.store.system.updateCluster(changes));
     return this.state().system;
+  }
+  /** Sets the NAS's states; a volume is named by its storage's id or name. */
+  updateNas(changes: z.output<typeof nasChanges>) {
+    const { store } = this.#o;
+    const { host, volumes, ...rest } = changes;
+    let hostId: string | undefined;
+    if (host !== undefined) {
+      hostId = store.inventory.hostIdOf(host);
+      if (hostId === undefined) throw new ControlPlaneError(404, `no host with id or name ${host}`);
+    }
+    const byId: Record<string, "normal" | "degraded" | "crashed"> = {};
+    for (const [ref, status] of Object.entries(volumes ?? {})) {
+      const storageId = store.inventory.storageIdOf(ref);
+      if (storageId === undefined) throw new ControlPlaneError(404, `no storage with id or name ${ref}`);
+      byId[storageId] = status;
+    }
+    return this.#change(() => {
+      store.nas.set(changedNas(store.nas.get(), { ...rest, host_id: hostId, volumes: byId }));
+      return store.nas.get();
+    });
   }
   crashGuest(ref: string): GuestRecord {
     return this.#onGuest(ref, (ctx, guest) => {

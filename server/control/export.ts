@@ -13,7 +13,7 @@
  *   tasks, login failures and blocked addresses.
  * - ISOs mounted in a guest's CD-ROM slots are not in the fixture format, and are left out.
  */
-import { FIXTURE_FORMAT, type Fixture, type FixtureAccount } from "../fixture";
+import { FIXTURE_FORMAT, type Fixture, type FixtureAccount, type NasState } from "../fixture";
 import type { FixtureRowSet } from "../store/fixture-rows";
 
 const EXPORTED = "Exported from an emulator's state (GET /__admin/fixture).";
@@ -33,6 +33,7 @@ export function exportFixture(
   rows: FixtureRowSet,
   known: readonly FixtureAccount[],
   source: string,
+  nas: NasState,
 ): Fixture {
   const passwords = new Map(known.map((a) => [a.name, a]));
   const s = rows.system;
@@ -148,5 +149,7 @@ export function exportFixture(
         },
       ];
     }),
+    // The NAS's states as a test left them (DSM's system APIs), so the next run starts with them.
+    nas,
   };
 }

@@ -20,6 +20,7 @@ import {
   faultRule,
   hostChanges,
   journalQuery,
+  nasChanges,
   powerChange,
   resetOptions,
   snapshotCreate,
@@ -113,6 +114,7 @@ export function controlRoutes(
     c.json(plane.updateStorage(c.req.param("ref"), await body(c, storageChanges))),
   );
   app.patch("/cluster", async (c) => c.json(plane.updateCluster(await body(c, clusterChanges))));
+  app.patch("/nas", async (c) => c.json(plane.updateNas(await body(c, nasChanges))));
   app.post("/guests/:ref/crash", (c) => c.json(plane.crashGuest(c.req.param("ref"))));
   app.post("/guests/:ref/power", async (c) => {
     const { action } = await body(c, powerChange);

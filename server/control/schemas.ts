@@ -4,7 +4,16 @@
  * derived from the same schemas.
  */
 import { z } from "zod";
-import { AUTO_SELECT, CLUSTER_STATUSES, HOST_STATUSES, STORAGE_STATUSES } from "../../contract/statuses";
+import {
+  AUTO_SELECT,
+  CLUSTER_STATUSES,
+  DISK_STATES,
+  HOST_STATUSES,
+  SECURITY_STATES,
+  STORAGE_STATUSES,
+  VOLUME_STATES,
+} from "../../contract/statuses";
+import { diskId, usbDeviceSchema } from "../fixture";
 
 const count = z.number().int().min(0);
 const positive = z.number().int().positive();
@@ -29,6 +38,22 @@ export const clusterChanges = z.strictObject({
   ha_reservation_ok: z.boolean().optional(),
   max_iscsi_luns: count.optional(),
   auto_select_host: z.enum(AUTO_SELECT).optional(),
+});
+
+/**
+ * The NAS's states (DSM's system APIs). Disks and volumes are merged into what is set (`normal`
+ * clears one); `usb` replaces the attached devices; `update: null` withdraws the update.
+ */
+export const nasChanges = z.strictObject({
+  /** The host a login lands on, by id or name. */
+  host: z.string().min(1).optional(),
+  temperature: z.number().int().min(0).max(120).optional(),
+  update: z.string().min(1).nullable().optional(),
+  security: z.enum(SECURITY_STATES).optional(),
+  disks: z.record(diskId, z.enum(DISK_STATES)).optional(),
+  /** Keyed by storage id or name. */
+  volumes: z.record(z.string().min(1), z.enum(VOLUME_STATES)).optional(),
+  usb: z.array(usbDeviceSchema).max(16).optional(),
 });
 
 export const powerChange = z.strictObject({ action: z.enum(["poweron", "poweroff", "shutdown"]) });

@@ -36,6 +36,7 @@ export function dumpState(store: Store, now: number) {
     tasks: store.tasks.all().map((t) => ({ ...t, progress: taskProgress(t, now) })),
     sessions: store.accounts.sessionCount(),
     blocked_addresses: store.accounts.blocks().map((b) => b.address),
+    nas: store.nas.get(),
   };
 }
 

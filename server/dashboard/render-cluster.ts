@@ -1,6 +1,7 @@
 /** The cluster's own state and licence, its hosts (CPU threads and RAM) and storages (space, LUNs). */
 import { badge, size, usage } from "./format";
 import { type Html, html } from "./html";
+import { nasFacts } from "./render-nas";
 import type { HostView, StateView, StorageView } from "./source";
 
 export function clusterSection(state: StateView): Html {
@@ -16,7 +17,8 @@ export function clusterSection(state: StateView): Html {
   <div><dt>Sessions</dt><dd>${state.sessions}</dd></div>
   <div><dt>NAS</dt><dd>${system.model}, DSM ${system.dsm_version}, VMM ${system.vmm_version}</dd></div>
 </dl>
-${usage("iSCSI LUNs", luns, system.max_iscsi_luns, `${luns} of ${system.max_iscsi_luns} LUNs`)}`;
+${usage("iSCSI LUNs", luns, system.max_iscsi_luns, `${luns} of ${system.max_iscsi_luns} LUNs`)}
+${nasFacts(state)}`;
 }
 
 const HOST_KIND: Record<string, "ok" | "warn" | "bad"> = {

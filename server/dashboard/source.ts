@@ -99,6 +99,16 @@ export interface TaskView {
   readonly stuck_at_progress: number | null;
 }
 
+/** The NAS's states a test sets (DSM's system APIs); disks by DSM id, volumes by storage id. */
+export interface NasView {
+  readonly temperature: number;
+  readonly update: string | null;
+  readonly security: string;
+  readonly disks: Readonly<Record<string, string>>;
+  readonly volumes: Readonly<Record<string, string>>;
+  readonly usb: readonly { readonly producer: string; readonly product: string }[];
+}
+
 export interface StateView {
   readonly system: SystemView;
   readonly hosts: readonly HostView[];
@@ -109,6 +119,7 @@ export interface StateView {
   readonly guests: readonly GuestView[];
   readonly tasks: readonly TaskView[];
   readonly sessions: number;
+  readonly nas: NasView;
 }
 
 export interface ClockView {

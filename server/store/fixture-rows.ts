@@ -7,24 +7,13 @@ import type { AccountRow } from "./accounts";
 import type { Db } from "./db";
 import type { GuestRow, VdiskRow, VnicRow } from "./guests";
 import type { ImageRow } from "./images";
+import type { SystemRow } from "./system";
 
-export interface SystemRow {
-  model: string;
-  dsm_version: string;
-  dsm_build: number;
-  serial: string;
-  ram_mb: number;
-  vmm_version: string;
-  cluster_status: string;
-  pro_licence: number;
-  ha_enabled: number;
-  ha_reservation_ok: number;
-  max_iscsi_luns: number;
-  auto_select_host: string;
-}
+/** The system row's own columns, without what a run adds (its boot time, the clock's state). */
+export type FixtureSystemRow = Omit<SystemRow, "boot_started_at" | "clock">;
 
 export interface FixtureRowSet {
-  system: SystemRow;
+  system: FixtureSystemRow;
   accounts: Omit<AccountRow, "password_hash">[];
   hosts: {
     host_id: string;
@@ -59,7 +48,7 @@ export class FixtureRows {
   constructor(db: Db) {
     const all = <T>(sql: string) => db.prepare<[], T>(sql);
     const statements = {
-      system: db.prepare<[], SystemRow>(
+      system: db.prepare<[], FixtureSystemRow>(
         `SELECT model, dsm_version, dsm_build, serial, ram_mb, vmm_version, cluster_status, pro_licence,
           ha_enabled, ha_reservation_ok, max_iscsi_luns, auto_select_host FROM system WHERE id = 1`,
       ),

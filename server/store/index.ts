@@ -17,6 +17,7 @@ import { FixtureRows } from "./fixture-rows";
 import { GuestStore } from "./guests";
 import { ImageStore } from "./images";
 import { InventoryStore } from "./inventory";
+import { NasStore } from "./nas";
 import { seedFixture, seedUnstamped, stampSeed } from "./seed";
 import { SystemStore } from "./system";
 import { TaskStore } from "./tasks";
@@ -33,6 +34,7 @@ export class Store {
   readonly images: ImageStore;
   readonly tasks: TaskStore;
   readonly databaseImages: DatabaseImageStore;
+  readonly nas: NasStore;
   /** The stored inventory in the fixture format's terms (the control plane's export). */
   readonly fixtureRows: FixtureRows;
   readonly #db: Db;
@@ -50,6 +52,7 @@ export class Store {
     this.images = new ImageStore(db, this.changes);
     this.tasks = new TaskStore(db, this.changes);
     this.databaseImages = new DatabaseImageStore(db, this.changes);
+    this.nas = new NasStore(db, this.changes);
     this.fixtureRows = new FixtureRows(db);
     this.#tx = db.transaction((fn: () => unknown) => fn());
     this.#empty = db.prepare<[], number>("SELECT COUNT(*) FROM system").pluck();

@@ -227,6 +227,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX device_tokens_account ON device_tokens(account, created_at);
   ALTER TABLE system ADD COLUMN clock TEXT; -- JSON: the switchable clock's state, so a restart keeps its time
   `,
+  // 7: the NAS around VMM (DSM's system APIs): the states a test sets (temperature, an update,
+  // the security scan, disks, volumes, USB devices), one JSON document (server/store/nas.ts).
+  `
+  CREATE TABLE nas (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    state TEXT NOT NULL                    -- JSON: the fixture's nas section, as changed since
+  );
+  `,
 ];
 
 /**

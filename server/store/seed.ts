@@ -71,6 +71,8 @@ function insertFixture(db: Db, fixture: Fixture, hash: (account: string, passwor
     s.auto_select_host,
     0,
   );
+  // The NAS's states (DSM's system APIs), one JSON row read by NasStore.
+  db.prepare("INSERT INTO nas (id, state) VALUES (1, ?)").run(JSON.stringify(fixture.nas));
   const account = db.prepare(
     `INSERT INTO accounts (name, password_hash, is_admin, disabled, login_denied, otp_secret, email, fullname,
       password_state, password_changed_at, locked, otp_enforced, second_factors)

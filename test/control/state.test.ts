@@ -21,6 +21,7 @@ describe("control plane: state, reset, fixtures", () => {
         "guests",
         "hosts",
         "images",
+        "nas",
         "networks",
         "sessions",
         "shares",
