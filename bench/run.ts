@@ -23,6 +23,8 @@ import { benchWireMock, type WireMockRow } from "./wiremock";
 const quick = process.argv.includes("--quick");
 /** `--lifecycle`: section 0 alone (start, stop, in-process start), a minute or two. */
 const lifecycleOnly = process.argv.includes("--lifecycle");
+/** `--stack`: section 1 alone (the stack's limit, CPU µs per request beside the bare app), a few minutes. */
+const stackOnly = process.argv.includes("--stack");
 const settings = quick
   ? {
       rounds: 1,
@@ -400,6 +402,12 @@ async function main(): Promise<void> {
     log("0/6 compiling with tsc");
     const build = compileWithTsc(log);
     const runners = runnersFor(build);
+    if (stackOnly) {
+      runnerName = runners.name;
+      const stack = await benchStack({ fixture, workDir, ...settings, generators, runners }, log);
+      process.stdout.write(`${stackTable(stack, generators).join("\n")}\n`);
+      return;
+    }
     log("0/6 start, stop and in-process start");
     const lifecycle = await benchLifecycle(
       settings.coldRuns,

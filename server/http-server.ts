@@ -43,12 +43,15 @@ function listenerFor(fetch: Fetch, hostname: string) {
     if (host !== undefined) req.headers.host = host.toLowerCase();
     // An answer sent before its body was read (413, 408): the rest is never read. HTTP/1.1
     // closes the connection (the answer says `Connection: close`); an HTTP/2 stream is reset,
-    // or its half-open request would keep the session busy for ever.
-    res.once("finish", () => {
-      const stream = (req as unknown as { stream?: { close(code: number): void; closed: boolean } }).stream;
-      if (!req.complete && stream !== undefined && !stream.closed) stream.close(h2.NGHTTP2_CANCEL);
-    });
-    if (req.httpVersionMajor === 2) dropConnectionHeader(res);
+    // or its half-open request would keep the session busy for ever. (HTTP/1.1 requests have
+    // no stream: no listener is added to their answers, a cost on every call.)
+    if (req.httpVersionMajor === 2) {
+      res.once("finish", () => {
+        const stream = (req as unknown as { stream?: { close(code: number): void; closed: boolean } }).stream;
+        if (!req.complete && stream !== undefined && !stream.closed) stream.close(h2.NGHTTP2_CANCEL);
+      });
+      dropConnectionHeader(res);
+    }
     return listener(req, res);
   };
 }

@@ -116,16 +116,38 @@ export type JournalRecord = Omit<
   gzip?: boolean | undefined;
 };
 
+/** A body's kept part and cut, by its bytes. */
+interface KeptBody {
+  readonly text: string | undefined;
+  readonly cut: number;
+}
+
+/**
+ * What the journal keeps of each answer sent as bytes (a kept Guest list's envelope, the same
+ * bytes on every poll until the list changes): decoding and copying its head on every call was
+ * a quarter of a 50-guest Guest list's CPU (bench/profile.ts guest-list).
+ */
+const keptHeads = new WeakMap<Uint8Array, KeptBody>();
+
 /**
  * The body kept: the answer's own string when it is short (no copy: the common case), else a
- * copy of its head that shares nothing with it; bytes (a cached list) decoded head only.
+ * copy of its head that shares nothing with it; bytes (a cached list) decoded head only, once.
  */
-function keptBody(body: string | Uint8Array | undefined): { text: string | undefined; cut: number } {
+function keptBody(body: string | Uint8Array | undefined): KeptBody {
   if (body === undefined) return { text: undefined, cut: 0 };
   if (typeof body === "string") {
     if (body.length <= MAX_JOURNAL_BODY) return { text: body, cut: 0 };
     return { text: head(body, MAX_JOURNAL_BODY), cut: body.length - MAX_JOURNAL_BODY };
   }
+  let kept = keptHeads.get(body);
+  if (kept === undefined) {
+    kept = bytesHead(body);
+    keptHeads.set(body, kept);
+  }
+  return kept;
+}
+
+function bytesHead(body: Uint8Array): KeptBody {
   // UTF-8: a character is at most 4 bytes, so this many bytes hold the characters kept.
   const bytes = Buffer.from(body.buffer, body.byteOffset, Math.min(body.byteLength, MAX_JOURNAL_BODY * 4));
   const text = bytes.toString("utf8");

@@ -188,7 +188,9 @@ export class GuestStore {
       this.#updates.set(sets, statement);
     }
     const update = statement;
-    unique(UNIQUE, () => this.#write(guestId, update, { ...Object.fromEntries(entries), guest_id: guestId }));
+    unique(UNIQUE, () =>
+      this.#writeRow(guestId, update, { ...Object.fromEntries(entries), guest_id: guestId }),
+    );
   }
   /** Removes a guest with its vdisks and vnics (their LUNs and space are freed with them). */
   delete(guestId: string): boolean {
@@ -203,7 +205,7 @@ export class GuestStore {
   }
   /** Sets a guest's status, the host it holds (null: none) and when its transition ends (null: never). */
   setPower(guestId: string, status: string, hostId: string | null, due: number | null): void {
-    this.#write(guestId, this.#setPower, status, hostId, due, guestId);
+    this.#writeRow(guestId, this.#setPower, status, hostId, due, guestId);
   }
   /** Guests whose transition ends by `now`. */
   dueTransitions(now: number): GuestPower[] {
@@ -258,6 +260,13 @@ export class GuestStore {
   #write(guestId: string, statement: Write, ...params: unknown[]): number {
     const changed = statement.write(...params);
     if (changed > 0) this.#list.wrote(guestId);
+    return changed;
+  }
+
+  /** `#write` for an UPDATE of the guests table alone (the guest's vdisks and vnics stay as they are). */
+  #writeRow(guestId: string, statement: Write, ...params: unknown[]): number {
+    const changed = statement.write(...params);
+    if (changed > 0) this.#list.wrote(guestId, true);
     return changed;
   }
 }

@@ -44,6 +44,8 @@ const NOT_ANSWERS: Readonly<Record<string, string>> = {
     "a hash no password matches, made once per process (whichever emulator needs it first)",
   "server/store/seeded-images.ts: const keys = new WeakMap<Fixture, string>();":
     "a fixture's content hash (fixtures are never mutated): a pure function of its key, never stale",
+  "server/control/journal.ts: const keptHeads = new WeakMap<Uint8Array, KeptBody>();":
+    "the journal's decoded head of an answer's bytes (bytes are never changed once sent): a pure function of its key, never stale",
 };
 
 /** Module-level state: a `let`, or a collection made at load. */
