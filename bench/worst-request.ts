@@ -6,9 +6,9 @@
  * encrypted logins with junk RSA blocks, and a batch of batches (`method=Request`).
  * Written into docs/bench.md by hand; the numbers depend on the machine.
  */
-import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { DEFAULT_FIXTURE } from "../server/config";
+import { encryptedLoginBatch, nestedBatch } from "../test/support/attacks";
 import { spawnEmulator } from "../test/support/processes";
 import { percentile } from "../test/support/stats";
 
@@ -31,45 +31,6 @@ function post(url: string, path: string, body: string): Promise<number> {
     req.on("error", () => resolve(0));
     req.end(body);
   });
-}
-
-/** `{"rsa": 512 random bytes, "aes": "Salted__" + salt + 64 bytes}`: well formed, never decrypts. */
-function junkCipher(): string {
-  const aes = Buffer.concat([Buffer.from("Salted__"), randomBytes(8 + 64)]);
-  return JSON.stringify({ rsa: randomBytes(512).toString("base64"), aes: aes.toString("base64") });
-}
-
-export function encryptedLoginBatch(logins = 256): string {
-  const compound = Array.from({ length: logins }, () => ({
-    api: "SYNO.API.Auth",
-    method: "login",
-    version: 7,
-    __cIpHeRtExT: junkCipher(),
-  }));
-  return new URLSearchParams({
-    api: "SYNO.Entry.Request",
-    version: "1",
-    method: "request",
-    compound: JSON.stringify(compound),
-  }).toString();
-}
-
-export function nestedBatch(outer = 64, inner = 256): string {
-  const innerCompound = JSON.stringify(
-    Array.from({ length: inner }, () => ({ api: "SYNO.API.Info", method: "query", version: 1 })),
-  );
-  const compound = Array.from({ length: outer }, () => ({
-    api: "SYNO.Entry.Request",
-    method: "Request",
-    version: 1,
-    compound: innerCompound,
-  }));
-  return new URLSearchParams({
-    api: "SYNO.Entry.Request",
-    version: "1",
-    method: "request",
-    compound: JSON.stringify(compound),
-  }).toString();
 }
 
 /** The probe's latencies (ms) while `attack` runs, `times` attacks one after another. */

@@ -14,6 +14,7 @@ import { MAX_RSA_WAITING, rsaDecryptRaw } from "../../server/security/rsa-pool";
 import { MAX_BATCH_LOGINS } from "../../server/wire/limits";
 import type { Keys } from "../../server/wire/operation";
 import { expectDsmError, expectSuccess, useEmulator } from "../harness";
+import { encryptedLogin } from "../support/attacks";
 import { testKeys } from "../support/dsm7";
 
 /** The test keys, counting how often a login reached for the RSA key. */
@@ -32,34 +33,24 @@ function countingKeys(): { keys: Keys; used: () => number } {
   };
 }
 
-/** `{"rsa": 512 random bytes, "aes": "Salted__" + salt + 64 bytes}`: well formed, never decrypts. */
-function junkCipher(): string {
-  const aes = Buffer.concat([Buffer.from("Salted__"), randomBytes(8 + 64)]);
-  return JSON.stringify({ rsa: randomBytes(512).toString("base64"), aes: aes.toString("base64") });
-}
-
-const encryptedLogin = () => ({
-  api: "SYNO.API.Auth",
-  method: "login",
-  version: "7",
-  __cIpHeRtExT: junkCipher(),
-});
+/** The same login as one form post (its version a string, as a form sends it). */
+const encryptedLoginForm = () => ({ ...encryptedLogin(), version: "7" });
 
 describe("a flood of encrypted logins", () => {
   const counted = countingKeys();
   const t = useEmulator({ keys: counted.keys, autoBlockAttempts: 3 }, { login: false, each: true });
 
   it("an auto-blocked address is answered 407 without any RSA work", async () => {
-    for (let i = 0; i < 3; i++) await t.emu.post("entry.cgi", encryptedLogin());
+    for (let i = 0; i < 3; i++) await t.emu.post("entry.cgi", encryptedLoginForm());
     const before = counted.used();
-    for (let i = 0; i < 5; i++) expectDsmError(await t.emu.post("entry.cgi", encryptedLogin()), 407);
+    for (let i = 0; i < 5; i++) expectDsmError(await t.emu.post("entry.cgi", encryptedLoginForm()), 407);
     expect(counted.used()).toBe(before);
   });
 
   it(`a batch of 256 encrypted logins opens ${MAX_BATCH_LOGINS} blobs and refuses the rest with 113`, async () => {
     await t.start({ keys: counted.keys, autoBlockAttempts: "off" });
     const before = counted.used();
-    const compound = Array.from({ length: 256 }, () => ({ ...encryptedLogin(), version: 7 }));
+    const compound = Array.from({ length: 256 }, encryptedLogin);
     const data = expectSuccess(
       await t.emu.post("entry.cgi", {
         api: "SYNO.Entry.Request",
