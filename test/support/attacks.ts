@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 
 /** `{"rsa": 512 random bytes, "aes": "Salted__" + salt + 64 bytes}`: well formed, never decrypts. */
-export function junkCipher(): string {
+function junkCipher(): string {
   const aes = Buffer.concat([Buffer.from("Salted__"), randomBytes(8 + 64)]);
   return JSON.stringify({ rsa: randomBytes(512).toString("base64"), aes: aes.toString("base64") });
 }
