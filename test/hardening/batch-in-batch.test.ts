@@ -6,16 +6,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { expectSuccess, useEmulator } from "../harness";
+import { batchParams } from "../support/client";
 
 describe("a batch inside a batch", () => {
   const t = useEmulator({}, { login: false });
-  const batch = (compound: unknown) =>
-    t.emu.post("entry.cgi", {
-      api: "SYNO.Entry.Request",
-      version: "1",
-      method: "request",
-      compound: JSON.stringify(compound),
-    });
+  const batch = (compound: readonly unknown[]) => t.emu.post("entry.cgi", batchParams(compound));
   const info = { api: "SYNO.API.Info", method: "query", version: 1, query: "SYNO.API.Info" };
 
   it.each(["request", "Request", "REQUEST", '"request"', '"Request"'])(

@@ -15,6 +15,7 @@ import { MAX_BATCH_LOGINS } from "../../server/wire/limits";
 import type { Keys } from "../../server/wire/operation";
 import { expectDsmError, expectSuccess, useEmulator } from "../harness";
 import { encryptedLogin } from "../support/attacks";
+import { batchParams } from "../support/client";
 import { testKeys } from "../support/dsm7";
 
 /** The test keys, counting how often a login reached for the RSA key. */
@@ -50,14 +51,8 @@ describe("a flood of encrypted logins", () => {
   it(`a batch of 256 encrypted logins opens ${MAX_BATCH_LOGINS} blobs and refuses the rest with 113`, async () => {
     await t.start({ keys: counted.keys, autoBlockAttempts: "off" });
     const before = counted.used();
-    const compound = Array.from({ length: 256 }, encryptedLogin);
     const data = expectSuccess(
-      await t.emu.post("entry.cgi", {
-        api: "SYNO.Entry.Request",
-        version: "1",
-        method: "request",
-        compound: JSON.stringify(compound),
-      }),
+      await t.emu.post("entry.cgi", batchParams(Array.from({ length: 256 }, encryptedLogin))),
     );
     const codes = (data.result as { error?: { code: number } }[]).map((r) => r.error?.code);
     expect(codes.slice(0, MAX_BATCH_LOGINS)).toEqual(Array(MAX_BATCH_LOGINS).fill(400));

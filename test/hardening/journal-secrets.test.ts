@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { redactParams } from "../../server/control/redact";
 import { useEmulator } from "../harness";
+import { batchParams } from "../support/client";
 import { testKeys } from "../support/dsm7";
 
 const PASSWORD = "Sup3r-secret-pass";
@@ -18,7 +19,7 @@ describe("secrets in the journal", () => {
 
   it("a batch's logins, a nested blob and every secret name are redacted in the journal, the dashboard and the log", async () => {
     const login = { api: "SYNO.API.Auth", method: "login", version: 7, account: "admin", passwd: PASSWORD };
-    const compound = JSON.stringify([
+    const compound = [
       login,
       { ...login, passwd: undefined, __cIpHeRtExT: BLOB },
       {
@@ -30,8 +31,8 @@ describe("secrets in the journal", () => {
       // Long enough that the journal cuts it: redacted before the cut.
       { api: "SYNO.API.Info", method: "query", version: 1, filler: "x".repeat(2000), otp_code: 123456 },
       { api: "SYNO.API.Info", method: "query", version: 1, client_secret: PASSWORD, SynoToken: PASSWORD },
-    ]);
-    await t.emu.post("entry.cgi", { api: "SYNO.Entry.Request", version: "1", method: "request", compound });
+    ];
+    await t.emu.post("entry.cgi", batchParams(compound));
     await t.emu.post("entry.cgi", {
       api: "SYNO.API.Auth",
       version: "7",

@@ -4,6 +4,7 @@
  * cost the event loop (bench/worst-request.ts).
  */
 import { randomBytes } from "node:crypto";
+import { batchParams } from "./client";
 
 /** `{"rsa": 512 random bytes, "aes": "Salted__" + salt + 64 bytes}`: well formed, never decrypts. */
 function junkCipher(): string {
@@ -18,12 +19,7 @@ export function encryptedLogin(): { api: string; method: string; version: number
 
 /** A form body: one batch of `logins` encrypted logins with junk RSA blocks. */
 export function encryptedLoginBatch(logins = 256): string {
-  return new URLSearchParams({
-    api: "SYNO.Entry.Request",
-    version: "1",
-    method: "request",
-    compound: JSON.stringify(Array.from({ length: logins }, encryptedLogin)),
-  }).toString();
+  return new URLSearchParams(batchParams(Array.from({ length: logins }, encryptedLogin))).toString();
 }
 
 /** A form body: a batch of `outer` batches (`method=Request`) of `inner` Info queries each. */
@@ -37,10 +33,5 @@ export function nestedBatch(outer = 64, inner = 256): string {
     version: 1,
     compound: innerCompound,
   }));
-  return new URLSearchParams({
-    api: "SYNO.Entry.Request",
-    version: "1",
-    method: "request",
-    compound: JSON.stringify(compound),
-  }).toString();
+  return new URLSearchParams(batchParams(compound)).toString();
 }

@@ -43,6 +43,11 @@ export async function login(base: string): Promise<string> {
   return sid;
 }
 
+/** The form parameters of one `SYNO.Entry.Request` batch (version 1) of `compound`'s calls. */
+export function batchParams(compound: readonly unknown[]): Record<string, string> {
+  return { api: "SYNO.Entry.Request", version: "1", method: "request", compound: JSON.stringify(compound) };
+}
+
 /** The query string of a Virtualization API call (`api` without the `SYNO.Virtualization.API.` prefix). */
 export function vmmQuery(sid: string, api: string, method: string, params: Record<string, string> = {}) {
   return new URLSearchParams({ api: `${VMM}.${api}`, version: "1", method, _sid: sid, ...params });
